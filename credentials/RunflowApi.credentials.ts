@@ -1,0 +1,63 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** Runflow key (`rf_live_…`), sent as `Authorization: Bearer …` to the Runflow API host only. */
+export class RunflowApi implements ICredentialType {
+	name = 'runflowApi';
+
+	displayName = 'Runflow API';
+
+	icon = 'file:runflow.svg' as const;
+
+	documentationUrl = 'https://docs.runflow.io';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			placeholder: 'rf_live_…',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.runflow.io',
+		},
+		{
+			displayName: 'Organization ID',
+			name: 'organizationId',
+			type: 'string',
+			default: '',
+			description: 'Sent as X-Organization-Id when your key belongs to several organizations',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+				'X-Organization-Id': '={{$credentials.organizationId || undefined}}',
+			},
+		},
+	};
+
+	// Creating an asset upload slot needs a valid key and costs nothing: no run starts, nothing is stored.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/asset-uploads',
+			method: 'POST',
+			body: { filename: 'n8n-credential-test.txt', mime_type: 'text/plain', size_bytes: 1 },
+			json: true,
+		},
+	};
+}
