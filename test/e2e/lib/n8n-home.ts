@@ -1,0 +1,123 @@
+/** One throw-away n8n user folder for one n8n line: package install, imports, headless execute. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import type { N8nLine } from './lines';
+import { assertNoLoadErrors } from './load-errors';
+import { freePort, run, runOk, type RunResult } from './proc';
+import { parseExecuteOutput, type ExecuteResult } from './run-data';
+
+/** Fixed so credentials encrypted on import can be decrypted by later commands of the same folder. */
+export const ENCRYPTION_KEY = 'sam3-e2e-fixed-encryption-key';
+
+export interface CredentialFixture {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export class N8nHome {
+	private constructor(
+		readonly line: N8nLine,
+		readonly userFolder: string,
+		/** Folders the workflows may read and write (N8N_RESTRICT_FILE_ACCESS_TO). */
+		readonly filesDir: string,
+	) {}
+
+	static create(line: N8nLine, prefix = 'sam3-e2e'): N8nHome {
+		const userFolder = mkdtempSync(join(tmpdir(), `${prefix}-n8n${line.key}-`));
+		const filesDir = join(userFolder, 'files');
+		mkdirSync(filesDir, { recursive: true });
+		return new N8nHome(line, userFolder, filesDir);
+	}
+
+	/** n8n's own data folder (database, community nodes, binary storage). */
+	get n8nDir(): string {
+		return join(this.userFolder, '.n8n');
+	}
+
+	/** Environment for an n8n process of this home; inherited N8N_* variables are dropped. */
+	async env(extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
+		const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('N8N_')));
+		const perProcess: Record<string, string> =
+			this.line.key === '2' ? { N8N_RUNNERS_BROKER_PORT: String(await freePort()) } : {};
+		return {
+			...inherited,
+			PATH: `${dirname(this.line.nodeBin)}${delimiter}${process.env.PATH ?? ''}`,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			// The --rawOutput JSON is printed through the logger: below info, stdout is empty.
+			N8N_LOG_LEVEL: 'info',
+			N8N_RESTRICT_FILE_ACCESS_TO: this.filesDir,
+			...this.line.env,
+			...perProcess,
+			...extra,
+		};
+	}
+
+	/** Runs an n8n CLI command; fails loudly when n8n reports that a community package did not load. */
+	async cli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
+		const result = await run(this.line.nodeBin, [this.line.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env: await this.env(opts.env),
+			timeoutMs: opts.timeoutMs ?? 120_000,
+		});
+		assertNoLoadErrors(`${this.line.label}: n8n ${args[0]}`, result.stdout + result.stderr);
+		return result;
+	}
+
+	async cliOk(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
+		const result = await this.cli(args, opts);
+		if (result.code !== 0) {
+			throw new Error(`${this.line.label}: n8n ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+		}
+		return result;
+	}
+
+	/**
+	 * Installs a package tarball the way n8n's community-package installer does:
+	 * `npm install` into `<user folder>/.n8n/nodes`, whose node_modules n8n scans at start.
+	 */
+	async installPackage(tarball: string): Promise<RunResult> {
+		const nodesDir = join(this.n8nDir, 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(
+			join(nodesDir, 'package.json'),
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
+		return runOk(
+			'npm',
+			['install', tarball, '--omit=dev', '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error'],
+			{ cwd: nodesDir, env: { ...process.env, PATH: `${dirname(this.line.nodeBin)}${delimiter}${process.env.PATH}` } },
+		);
+	}
+
+	async importCredentials(credentials: CredentialFixture[]): Promise<void> {
+		const file = join(this.userFolder, `credentials-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(credentials, null, 2));
+		await this.cliOk(['import:credentials', `--input=${file}`]);
+	}
+
+	/** Imports workflows (each needs an `id`). */
+	async importWorkflows(workflows: object[]): Promise<void> {
+		for (const [i, workflow] of workflows.entries()) {
+			const file = join(this.userFolder, `workflow-${Date.now()}-${i}.json`);
+			writeFileSync(file, JSON.stringify(workflow, null, 2));
+			await this.cliOk(['import:workflow', `--input=${file}`]);
+		}
+	}
+
+	/** `n8n execute --id X --rawOutput`; resolves with the parsed run data whatever the exit code. */
+	async execute(workflowId: string, opts: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ExecuteResult> {
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], opts);
+		return parseExecuteOutput(result, this);
+	}
+}
