@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/**
+ * The SAM 3 contract, as fal.ai (`fal-ai/sam-3/image`) and Runflow (`meta/sam-3/image`) document it.
+ * Node parameters, per-item validation and both provider adapters derive from these schemas:
+ * a field added here shows up in the panel, is validated, and reaches the wire.
+ */
+
+const pixel = (axis: string) =>
+	z.number({ invalid_type_error: `${axis} must be a number` }).int(`${axis} must be a whole number of pixels`).min(0, `${axis} must be 0 or more`);
+const objectId = z.number().int('object_id must be a whole number').min(0).optional();
+
+export const PointPromptSchema = z
+	.object({
+		x: pixel('x'),
+		y: pixel('y'),
+		label: z.union([z.literal(0), z.literal(1)], {
+			errorMap: () => ({ message: 'label must be 1 (foreground) or 0 (background)' }),
+		}),
+		object_id: objectId,
+	})
+	.strict();
+
+export const BoxPromptSchema = z
+	.object({
+		x_min: pixel('x_min'),
+		y_min: pixel('y_min'),
+		x_max: pixel('x_max'),
+		y_max: pixel('y_max'),
+		object_id: objectId,
+	})
+	.strict()
+	.refine((box) => box.x_min < box.x_max, { message: 'x_min must be less than x_max', path: ['x_min'] })
+	.refine((box) => box.y_min < box.y_max, { message: 'y_min must be less than y_max', path: ['y_min'] });
+
+export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
+
+export const Sam3InputSchema = z
+	.object({
+		image_url: z
+			.string()
+			.min(1, 'an image is required')
+			.refine((url) => /^(https?:\/\/[^\s/]+|data:image\/[\w.+-]+;base64,)/i.test(url), {
+				message: 'must be an absolute http(s) URL or a data:image URI',
+			})
+			.describe('URL of the image to be segmented'),
+		prompt: z.string().trim().min(1).optional().describe('Text prompt for segmentation (provider default: "wheel")'),
+		point_prompts: z.array(PointPromptSchema).optional().describe('List of point prompts'),
+		box_prompts: z
+			.array(BoxPromptSchema)
+			.optional()
+			.describe('Box prompts in pixels; boxes sharing an object ID describe one object'),
+		apply_mask: z.boolean().default(true).describe('Apply the mask on the image (returns a preview image)'),
+		sync_mode: z
+			.boolean()
+			.default(false)
+			.describe('Return media as data URIs instead of CDN URLs (not kept in the provider\'s request history)'),
+		output_format: z.enum(OUTPUT_FORMATS).default('png').describe('The format of the generated images'),
+		return_multiple_masks: z
+			.boolean()
+			.default(false)
+			.describe('Return several masks, up to Max Masks'),
+		max_masks: z
+			.number()
+			.int('must be a whole number')
+			.min(1, 'must be between 1 and 32')
+			.max(32, 'must be between 1 and 32')
+			.default(3)
+			.describe('Maximum number of masks to return when Return Multiple Masks is on'),
+		include_scores: z.boolean().default(false).describe('Whether to include mask confidence scores'),
+		include_boxes: z.boolean().default(false).describe('Whether to include a bounding box for each mask'),
+	})
+	.strict();
+
+export type Sam3Input = z.input<typeof Sam3InputSchema>;
+export type PointPrompt = z.infer<typeof PointPromptSchema>;
+export type BoxPrompt = z.infer<typeof BoxPromptSchema>;
+
+/** Provider-side fields that are not part of the model input. */
+export const RunflowRunOptionsSchema = z
+	.object({
+		callback_url: z
+			.string()
+			.url('must be an absolute URL')
+			.refine((url) => /^https?:\/\//i.test(url), 'must be an http(s) URL')
+			.optional(),
+		metadata: z.record(z.unknown(), { invalid_type_error: 'must be a JSON object' }).optional(),
+	})
+	.strict();
+
+// ---- output -------------------------------------------------------------------------------------
+
+export const ImageFileSchema = z
+	.object({
+		url: z.string(),
+		content_type: z.string().nullish(),
+		file_name: z.string().nullish(),
+		file_size: z.number().nullish(),
+		width: z.number().nullish(),
+		height: z.number().nullish(),
+	})
+	.passthrough();
+
+const NormalizedBox = z.array(z.number()).length(4);
+
+export const Sam3OutputSchema = z
+	.object({
+		image: ImageFileSchema.nullish(),
+		masks: z.array(ImageFileSchema),
+		metadata: z
+			.array(z.object({ index: z.number().optional(), score: z.number().nullish(), box: NormalizedBox.nullish() }).passthrough())
+			.nullish(),
+		scores: z.array(z.number()).nullish(),
+		boxes: z.array(NormalizedBox).nullish(),
+	})
+	.passthrough();
+
+export type ImageFile = z.infer<typeof ImageFileSchema>;
+export type Sam3Output = z.infer<typeof Sam3OutputSchema>;

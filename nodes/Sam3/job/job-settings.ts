@@ -1,0 +1,165 @@
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+import type { ZodError, ZodIssue } from 'zod';
+
+import { MODEL_OPTION_FIELDS, camelCase } from '../contract/fields';
+import { RunflowRunOptionsSchema, type Sam3Input, Sam3InputSchema } from '../contract/sam3.schema';
+import type { JobRequest, ProviderId } from '../providers/provider';
+import { ItemInputError } from '../transport/errors';
+import { readBoxPrompts, readPointPrompts } from './prompt-parameters';
+
+const MiB = 1024 * 1024;
+/** Auto upload: files up to this size travel inline as a data: URI (fal: large data URIs slow the request). */
+export const INLINE_LIMIT_BYTES = 1 * MiB;
+/** Runflow's SDK caps uploads at 50 MB and fal's simple upload at ~90 MB: one limit for both. */
+export const UPLOAD_LIMIT_BYTES = 50 * MiB;
+export const DEFAULT_MAX_CONCURRENCY = 4;
+export const DEFAULT_MAX_WAIT_SECONDS = 600;
+
+export type ImageSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
+
+/** One item's parameters, read and validated before anything leaves for the provider. */
+export interface JobSettings {
+	provider: ProviderId;
+	image: ImageSource;
+	/** Model input without image_url: that is resolved (inline or upload) inside the job slot. */
+	request: Omit<JobRequest, 'input'> & { input: Omit<Sam3Input, 'image_url'> };
+	waitForResult: boolean;
+	uploadMode: 'auto' | 'inline' | 'upload';
+	maxConcurrency: number;
+	maxWaitMs: number;
+	output: {
+		binaryPrefix: string;
+		download: boolean;
+		split: boolean;
+		keepInput: boolean;
+		includeRaw: boolean;
+	};
+}
+
+const FIELD_LABELS: Record<string, string> = {
+	image_url: 'Image URL',
+	prompt: 'Text Prompt',
+	point_prompts: 'Point Prompts',
+	box_prompts: 'Box Prompts',
+	apply_mask: 'Model Options > Apply Mask',
+	sync_mode: 'Model Options > Sync Mode',
+	output_format: 'Model Options > Output Format',
+	return_multiple_masks: 'Model Options > Return Multiple Masks',
+	max_masks: 'Model Options > Max Masks',
+	include_scores: 'Model Options > Include Scores',
+	include_boxes: 'Model Options > Include Boxes',
+	callback_url: 'Options > Callback URL',
+	metadata: 'Options > Run Metadata',
+};
+
+export function inputError(itemIndex: number, field: string, problem: string, got?: unknown): ItemInputError {
+	const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)?.slice(0, 80)})`;
+	return new ItemInputError(`${field} in item ${itemIndex} is not valid: ${problem}${shown}`, field);
+}
+
+/** Turns the first zod issue into an error naming the panel field, the item and what would be valid. */
+function fromZod(itemIndex: number, error: ZodError, raw: IDataObject): ItemInputError {
+	const issue: ZodIssue = error.issues[0];
+	const [field, ...rest] = issue.path.map(String);
+	const label = FIELD_LABELS[field] ?? field;
+	const where = rest.length ? `${label} [${rest.join('].[')}]` : label;
+	let value: unknown = raw;
+	for (const key of issue.path) value = (value as IDataObject | undefined)?.[key as string];
+	const problem = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+	return inputError(itemIndex, `${where} (${issue.path.join('.')})`, problem, value);
+}
+
+export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
+	const itemIndex = ctx.getItemIndex();
+	const provider = ctx.getNodeParameter('authentication') as ProviderId;
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const modelOptions = ctx.getNodeParameter('modelOptions', {}) as IDataObject;
+
+	const image = readImageSource(ctx, itemIndex);
+	const raw: IDataObject = { image_url: image.kind === 'url' ? image.url : 'https://binary.input/placeholder' };
+	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
+	if (prompt) raw.prompt = prompt;
+	const points = readPointPrompts(ctx, itemIndex);
+	const boxes = readBoxPrompts(ctx, itemIndex);
+	if (points.length) raw.point_prompts = points;
+	if (boxes.length) raw.box_prompts = boxes;
+	if (!prompt && !points.length && !boxes.length) {
+		throw new ItemInputError(
+			`No prompt in item ${itemIndex}: set Text Prompt, Point Prompts or Box Prompts (without one, fal segments its default concept "wheel")`,
+			'Text Prompt',
+		);
+	}
+	for (const field of MODEL_OPTION_FIELDS) {
+		const value = modelOptions[camelCase(field)];
+		if (value !== undefined && value !== '') raw[field] = value;
+	}
+	const parsed = Sam3InputSchema.safeParse(raw);
+	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw);
+	// Send only what the user set: parse() filled in defaults, the raw object did not.
+	const { image_url: _placeholder, ...input } = raw as Sam3Input;
+
+	const runOptions = readRunOptions(ctx, itemIndex, provider, options);
+	const waitForResult = ctx.getNodeParameter('waitForResult', true) as boolean;
+	const falMode = waitForResult ? (ctx.getNodeParameter('falMode', 'queue') as 'queue' | 'sync') : 'queue';
+	return {
+		provider,
+		image,
+		request: {
+			input,
+			mode: provider === 'falApi' ? falMode : 'queue',
+			callbackUrl: runOptions.callback_url,
+			runMetadata: runOptions.metadata as IDataObject | undefined,
+			queuePriority: options.queuePriority as JobSettings['request']['queuePriority'],
+			startTimeoutSeconds: options.startTimeoutSeconds as number | undefined,
+		},
+		waitForResult,
+		uploadMode: (options.uploadMode as JobSettings['uploadMode']) ?? 'auto',
+		maxConcurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY))),
+		maxWaitMs: Math.max(1, Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS)) * 1000,
+		output: {
+			binaryPrefix: String(options.binaryPropertyPrefix ?? 'mask_') || 'mask_',
+			download: options.downloadMasks !== false,
+			split: options.splitMasks === true,
+			keepInput: options.keepInputData !== false,
+			includeRaw: options.includeRawResponse === true,
+		},
+	};
+}
+
+function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): ImageSource {
+	if (ctx.getNodeParameter('imageSource', 'url') === 'binary') {
+		const property = String(ctx.getNodeParameter('binaryPropertyName', 'data') ?? '').trim();
+		if (!property) throw inputError(itemIndex, 'Input Binary Field', 'give the name of the binary field holding the image');
+		return { kind: 'binary', property };
+	}
+	const url = String(ctx.getNodeParameter('imageUrl', '') ?? '').trim();
+	if (!url) throw inputError(itemIndex, 'Image URL', 'it is empty; give an absolute http(s) URL of an image');
+	if (!/^(https?:\/\/[^\s/]+|data:image\/[\w.+-]+;base64,)/i.test(url)) {
+		throw inputError(itemIndex, 'Image URL', 'only absolute http:// or https:// URLs (or data:image/…;base64 URIs) are accepted', url);
+	}
+	return { kind: 'url', url };
+}
+
+function readRunOptions(ctx: IExecuteSingleFunctions, itemIndex: number, provider: ProviderId, options: IDataObject) {
+	const raw: IDataObject = {};
+	const callbackUrl = String(options.callbackUrl ?? '').trim();
+	if (callbackUrl) raw.callback_url = callbackUrl;
+	if (provider === 'runflowApi' && options.runMetadata !== undefined) {
+		let metadata = options.runMetadata;
+		if (typeof metadata === 'string') {
+			try {
+				metadata = metadata.trim() ? JSON.parse(metadata) : {};
+			} catch (error) {
+				throw inputError(itemIndex, 'Options > Run Metadata', `not valid JSON (${(error as Error).message}); give a JSON object`);
+			}
+		}
+		if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+			throw inputError(itemIndex, 'Options > Run Metadata', 'must be a JSON object like {"sku": "A-1"}', metadata);
+		}
+		if (Object.keys(metadata).length) raw.metadata = metadata;
+	}
+	const parsed = RunflowRunOptionsSchema.safeParse(raw);
+	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw);
+	return parsed.data;
+}
+

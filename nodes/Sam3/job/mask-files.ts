@@ -1,0 +1,90 @@
+import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
+
+import type { ImageFile } from '../contract/sam3.schema';
+import { ProviderError } from '../transport/errors';
+import type { ProviderHttp } from '../transport/http';
+import { withRetry } from '../transport/retry';
+import { EXTENSIONS, imageTypeOf } from './image-bytes';
+
+/** A mask is a few MB at most; anything far larger is not a mask. */
+export const DOWNLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
+export const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+function fileNameFor(file: ImageFile, baseName: string, mimeType: string): string {
+	return file.file_name || `${baseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
+}
+
+/**
+ * Stores one provider file as n8n binary data. data: URIs (sync mode) are decoded; URLs are fetched without the
+ * API key and streamed into n8n's binary storage, checked on the way: an image signature, a size cap, a deadline.
+ */
+export async function storeImageFile(
+	ctx: IExecuteSingleFunctions,
+	http: ProviderHttp,
+	file: ImageFile,
+	baseName: string,
+): Promise<IBinaryData> {
+	if (file.url.startsWith('data:')) {
+		const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(file.url);
+		const data = match ? Buffer.from(match[3], match[2] ? 'base64' : 'utf8') : Buffer.alloc(0);
+		const mimeType = imageTypeOf(data);
+		if (!mimeType) throw notAnImage(http, baseName, 'a data URI');
+		return await ctx.helpers.prepareBinaryData(data, fileNameFor(file, baseName, mimeType), mimeType);
+	}
+	return await withRetry('download', async () => await download(ctx, http, file, baseName), { signal: http.signal });
+}
+
+async function download(ctx: IExecuteSingleFunctions, http: ProviderHttp, file: ImageFile, baseName: string): Promise<IBinaryData> {
+	const response = await http.public('download', {
+		method: 'GET',
+		url: file.url,
+		encoding: 'stream',
+		json: false,
+		timeout: DOWNLOAD_TIMEOUT_MS,
+	});
+	const body = response.body as NodeJS.ReadableStream & { destroy(error?: Error): void };
+	const claimed = String(response.headers['content-type'] ?? file.content_type ?? '').split(';')[0];
+	const mimeType = claimed.startsWith('image/') ? claimed : (file.content_type ?? 'image/png');
+
+	// Watch the bytes as n8n stores them: paused first, so this listener does not start the flow on its own.
+	let received = 0;
+	let failure: Error | undefined;
+	body.pause();
+	body.on('data', (chunk: Buffer) => {
+		if (received === 0 && !imageTypeOf(chunk)) failure = notAnImage(http, baseName, file.url);
+		received += chunk.length;
+		if (received > DOWNLOAD_LIMIT_BYTES) failure = new ProviderError(`${http.provider}: ${baseName} is larger than ${DOWNLOAD_LIMIT_BYTES / 1024 / 1024} MiB`, { provider: http.provider, stage: 'download', errorType: 'file_too_large' });
+		if (failure) body.destroy(failure);
+	});
+
+	const deadline = new AbortController();
+	const stalled = sleepWithAbort(DOWNLOAD_TIMEOUT_MS, deadline.signal).then(
+		() => {
+			failure ??= new ProviderError(`${http.provider}: downloading ${baseName} took longer than ${DOWNLOAD_TIMEOUT_MS / 1000} s`, { provider: http.provider, stage: 'download', networkCode: 'ETIMEDOUT' });
+			body.destroy(failure);
+			throw failure;
+		},
+		() => undefined,
+	);
+	try {
+		const stored = ctx.helpers.prepareBinaryData(body as never, fileNameFor(file, baseName, mimeType), mimeType);
+		const binary = (await Promise.race([stored, stalled])) as IBinaryData;
+		if (failure) throw failure;
+		if (received === 0) throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
+		return binary;
+	} catch (error) {
+		throw failure ?? http.networkError('download', error);
+	} finally {
+		deadline.abort();
+	}
+}
+
+function notAnImage(http: ProviderHttp, baseName: string, source: string): ProviderError {
+	return new ProviderError(`${http.provider}: ${baseName} from ${source.slice(0, 120)} is not an image`, {
+		provider: http.provider,
+		stage: 'download',
+		errorType: 'not_an_image',
+		retryableHint: false,
+	});
+}

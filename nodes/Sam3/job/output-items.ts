@@ -1,0 +1,105 @@
+import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { ImageFile } from '../contract/sam3.schema';
+import type { NormalizedResult, ProviderAdapter, Submission } from '../providers/provider';
+import type { ProviderHttp } from '../transport/http';
+import type { JobSettings } from './job-settings';
+import { storeImageFile } from './mask-files';
+
+export interface JobTiming {
+	totalMs: number;
+	queueMs?: number;
+	polls?: number;
+}
+
+/** The same JSON for both providers: what a workflow builder maps from, whichever provider ran the job. */
+function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
+	return {
+		binaryProperty: binary ? binaryProperty : undefined,
+		url: file.url.startsWith('data:') ? undefined : file.url,
+		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
+		fileName: binary?.fileName ?? file.file_name ?? undefined,
+		width: file.width ?? undefined,
+		height: file.height ?? undefined,
+	};
+}
+
+function maskJson(mask: NormalizedResult['masks'][number], index: number, binaryProperty: string, binary?: IBinaryData): IDataObject {
+	const [cx, cy, w, h] = mask.box ?? [];
+	const box = mask.box ? { cx, cy, w, h } : undefined;
+	const width = mask.width ?? undefined;
+	const height = mask.height ?? undefined;
+	const pixelBox =
+		mask.box && width && height
+			? {
+					xMin: Math.round((cx - w / 2) * width),
+					yMin: Math.round((cy - h / 2) * height),
+					xMax: Math.round((cx + w / 2) * width),
+					yMax: Math.round((cy + h / 2) * height),
+				}
+			: undefined;
+	return { index, score: mask.score, box, pixelBox, ...fileJson(mask, binaryProperty, binary) };
+}
+
+function baseItem(ctx: IExecuteSingleFunctions, settings: JobSettings): { json: IDataObject; binary: Record<string, IBinaryData> } {
+	const input = ctx.getInputData();
+	return settings.output.keepInput ? { json: { ...input.json }, binary: { ...(input.binary ?? {}) } } : { json: {}, binary: {} };
+}
+
+export function submissionItem(ctx: IExecuteSingleFunctions, settings: JobSettings, adapter: ProviderAdapter, submission: Submission): INodeExecutionData {
+	const { json, binary } = baseItem(ctx, settings);
+	return {
+		json: { ...json, provider: adapter.label, requestId: submission.requestId, status: submission.status, ...submission.links },
+		binary: Object.keys(binary).length ? binary : undefined,
+		pairedItem: { item: ctx.getItemIndex() },
+	};
+}
+
+export async function resultItems(
+	ctx: IExecuteSingleFunctions,
+	http: ProviderHttp,
+	settings: JobSettings,
+	adapter: ProviderAdapter,
+	submission: Submission,
+	result: NormalizedResult,
+	timing: JobTiming,
+): Promise<INodeExecutionData[]> {
+	const { output } = settings;
+	const itemIndex = ctx.getItemIndex();
+	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));
+	const [maskFiles, preview] = output.download
+		? await Promise.all([
+				Promise.all(result.masks.map(async (mask, index) => await storeImageFile(ctx, http, mask, `mask_${index}`))),
+				result.image ? storeImageFile(ctx, http, result.image, 'image') : undefined,
+			])
+		: [[], undefined];
+	const masks = result.masks.map((mask, index) => maskJson(mask, index, maskNames[index], maskFiles[index]));
+
+	const { json, binary } = baseItem(ctx, settings);
+	const common: IDataObject = {
+		...json,
+		provider: adapter.label,
+		requestId: submission.requestId,
+		status: 'COMPLETED',
+		maskCount: masks.length,
+		image: result.image ? fileJson(result.image, 'image', preview) : undefined,
+		timing: { ...timing, ...(result.timing ?? {}) },
+		cost: result.cost,
+		nsfwDetected: result.nsfwDetected,
+		seed: result.seed,
+		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
+	};
+	const previewBinary: Record<string, IBinaryData> = preview ? { image: preview } : {};
+	const pairedItem = { item: itemIndex };
+
+	if (output.split && masks.length) {
+		return masks.map((mask, index) => ({
+			json: { ...common, maskIndex: index, mask },
+			binary: { ...binary, ...previewBinary, ...(maskFiles[index] ? { [maskNames[index]]: maskFiles[index] } : {}) },
+			pairedItem,
+		}));
+	}
+	const maskBinary = Object.fromEntries(maskFiles.map((file, index) => [maskNames[index], file]));
+	const allBinary = { ...binary, ...previewBinary, ...maskBinary };
+	return [{ json: { ...common, masks }, binary: Object.keys(allBinary).length ? allBinary : undefined, pairedItem }];
+}

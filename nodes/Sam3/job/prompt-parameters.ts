@@ -1,0 +1,109 @@
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+
+import { ItemInputError } from '../transport/errors';
+
+/**
+ * Point and box prompts come from fixed-collection rows or from JSON (an array, usually by expression from a
+ * previous node). Both end as the providers' snake_case objects; the zod contract then checks the values.
+ */
+
+const LABELS: Record<string, number> = { foreground: 1, background: 0, '1': 1, '0': 0 };
+
+/** Whole numbers given as strings (CSV, sheets) are read as numbers; anything else is left for zod to reject. */
+function numeric(value: unknown): IDataObject[string] {
+	if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
+	return value as IDataObject[string];
+}
+
+function withoutEmpty(entry: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== '' && value !== undefined && value !== null));
+}
+
+function readJsonArray(ctx: IExecuteSingleFunctions, itemIndex: number, parameter: string, label: string, example: string): IDataObject[] {
+	let value = ctx.getNodeParameter(parameter, '[]') as unknown;
+	if (typeof value === 'string') {
+		if (!value.trim()) return [];
+		try {
+			value = JSON.parse(value);
+		} catch (error) {
+			throw new ItemInputError(
+				`${label} in item ${itemIndex} is not valid JSON (${(error as Error).message}); expected an array like ${example}`,
+				label,
+			);
+		}
+	}
+	if (!Array.isArray(value)) {
+		throw new ItemInputError(
+			`${label} in item ${itemIndex} must be an array like ${example} (got ${typeof value === 'object' ? 'an object' : JSON.stringify(value)}); wrap a single prompt in [ ]`,
+			label,
+		);
+	}
+	return value.map((entry, index) => {
+		if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+			throw new ItemInputError(`${label} [${index}] in item ${itemIndex} must be an object like ${example}`, label);
+		}
+		return entry as IDataObject;
+	});
+}
+
+function pointLabel(value: unknown, itemIndex: number, where: string): IDataObject[string] {
+	if (value === undefined || value === '') return 1;
+	const label = LABELS[String(value).toLowerCase()];
+	if (label === undefined) {
+		throw new ItemInputError(
+			`${where} label in item ${itemIndex} must be "foreground" (1) or "background" (0) (got ${JSON.stringify(value)})`,
+			where,
+		);
+	}
+	return label;
+}
+
+export function readPointPrompts(ctx: IExecuteSingleFunctions, itemIndex: number): IDataObject[] {
+	if (ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json') {
+		const label = 'Point Prompts (JSON)';
+		return readJsonArray(ctx, itemIndex, 'pointPromptsJson', label, '[{"x": 120, "y": 80, "label": 1}]').map((point, index) =>
+			withoutEmpty({
+				...point,
+				x: numeric(point.x),
+				y: numeric(point.y),
+				label: pointLabel(point.label, itemIndex, `${label} [${index}]`),
+				object_id: numeric(point.object_id),
+			}),
+		);
+	}
+	const rows = ((ctx.getNodeParameter('pointPrompts', {}) as IDataObject).points ?? []) as IDataObject[];
+	return rows.map((row, index) =>
+		withoutEmpty({
+			x: numeric(row.x),
+			y: numeric(row.y),
+			label: pointLabel(row.label, itemIndex, `Point Prompts [${index}]`),
+			object_id: numeric(row.objectId),
+		}),
+	);
+}
+
+export function readBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number): IDataObject[] {
+	if (ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json') {
+		const example = '[{"x_min": 10, "y_min": 20, "x_max": 200, "y_max": 180}]';
+		return readJsonArray(ctx, itemIndex, 'boxPromptsJson', 'Box Prompts (JSON)', example).map((box) =>
+			withoutEmpty({
+				...box,
+				x_min: numeric(box.x_min),
+				y_min: numeric(box.y_min),
+				x_max: numeric(box.x_max),
+				y_max: numeric(box.y_max),
+				object_id: numeric(box.object_id),
+			}),
+		);
+	}
+	const rows = ((ctx.getNodeParameter('boxPrompts', {}) as IDataObject).boxes ?? []) as IDataObject[];
+	return rows.map((row) =>
+		withoutEmpty({
+			x_min: numeric(row.xMin),
+			y_min: numeric(row.yMin),
+			x_max: numeric(row.xMax),
+			y_max: numeric(row.yMax),
+			object_id: numeric(row.objectId),
+		}),
+	);
+}

@@ -1,0 +1,122 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { normalizeSam3Output } from '../contract/normalize';
+import { type JobStage, ProviderError } from '../transport/errors';
+import { type FullResponse, header } from '../transport/http';
+import { parseRetryAfter } from '../transport/retry';
+import { type JobState, type NormalizedResult, type ProviderAdapter, trimSlash } from './provider';
+
+const MODEL = 'meta/sam-3/image';
+const LABEL = 'Runflow';
+const WAITING = new Set(['queued', 'dispatching', 'running']);
+const SUCCEEDED = new Set(['succeeded', 'partial_succeeded']);
+
+const runUrl = (credentials: IDataObject, runId: string) =>
+	`${trimSlash(credentials.baseUrl)}/v1/runs/${encodeURIComponent(runId)}`;
+
+function readRunflowError(response: FullResponse, stage: JobStage): ProviderError {
+	const body = (response.body ?? {}) as IDataObject;
+	const fieldErrors = Array.isArray(body.errors)
+		? (body.errors as IDataObject[]).map((entry) => [entry.field ?? entry.loc ?? entry.path, entry.message ?? entry.msg].filter(Boolean).join(': '))
+		: [];
+	const message = [body.message ?? `HTTP ${response.statusCode}`, ...fieldErrors].join('; ');
+	return new ProviderError(`${LABEL} ${stage} failed: ${message}`, {
+		provider: LABEL,
+		stage,
+		httpCode: response.statusCode,
+		errorType: body.code as string | undefined,
+		requestId: header(response, 'runflow-request-id') ?? header(response, 'x-request-id'),
+		retryAfterMs: parseRetryAfter(header(response, 'retry-after')),
+	});
+}
+
+/** A succeeded run's output: model_data is fal-shaped; older or other payloads put masks at the top or in outputs[]. */
+function readOutput(output: IDataObject): Pick<NormalizedResult, 'masks' | 'image'> {
+	const modelData = (output.model_data ?? {}) as IDataObject;
+	if (Array.isArray(modelData.masks)) return normalizeSam3Output(modelData);
+	if (Array.isArray(output.masks)) return normalizeSam3Output(output);
+	const files = ((output.outputs ?? []) as IDataObject[]).filter((entry) => entry.type === 'image' && entry.url);
+	return normalizeSam3Output({ masks: files });
+}
+
+export const runflowAdapter: ProviderAdapter = {
+	id: 'runflowApi',
+	label: LABEL,
+	readError: readRunflowError,
+
+	submitRequest(credentials, job) {
+		const body: IDataObject = { input: job.input };
+		if (job.callbackUrl) body.callback_url = job.callbackUrl;
+		if (job.runMetadata) body.metadata = job.runMetadata;
+		return { method: 'POST', url: `${trimSlash(credentials.baseUrl)}/v1/models/${MODEL}/runs`, body, json: true };
+	},
+
+	readSubmission(credentials, response) {
+		const run = (response.body ?? {}) as IDataObject;
+		const requestId = String(run.id);
+		return { requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: runUrl(credentials, requestId) }, raw: run };
+	},
+
+	async poll(http, credentials, submission): Promise<JobState> {
+		const response = await http.api('status', { method: 'GET', url: runUrl(credentials, submission.requestId) });
+		const run = (response.body ?? {}) as IDataObject;
+		const status = String(run.status_code);
+		if (WAITING.has(status)) return { phase: 'waiting', status };
+		if (SUCCEEDED.has(status)) return { phase: 'done', status, output: run.output, run, raw: run };
+		return {
+			phase: 'failed',
+			status,
+			message: String(run.failure_message ?? `the run ended as ${status}`),
+			errorType: (run.failure_code as string) ?? status,
+			raw: run,
+		};
+	},
+
+	async fetchOutput(_http, _credentials, _submission, done) {
+		return done.output;
+	},
+
+	async cancel() {
+		return false; // Runflow has no public cancel: the run finishes on its own.
+	},
+
+	async upload(http, credentials, file) {
+		const base = trimSlash(credentials.baseUrl);
+		const created = await http.api('upload', {
+			method: 'POST',
+			url: `${base}/v1/asset-uploads`,
+			body: { filename: file.fileName, mime_type: file.mimeType, size_bytes: file.data.length },
+		});
+		const { asset_id: assetId, upload_url: uploadUrl } = created.body as IDataObject;
+		await http.public('upload', {
+			method: 'PUT',
+			url: String(uploadUrl),
+			body: file.data,
+			headers: { 'Content-Type': file.mimeType },
+			json: false,
+		});
+		const confirmed = await http.api('upload', {
+			method: 'POST',
+			url: `${base}/v1/asset-uploads/${encodeURIComponent(String(assetId))}/confirmations`,
+			body: {},
+		});
+		return String((confirmed.body as IDataObject).url);
+	},
+
+	normalize(output, done) {
+		const body = (output ?? {}) as IDataObject;
+		const run = (done.run ?? {}) as IDataObject;
+		const timing = (body.timing ?? {}) as IDataObject;
+		return {
+			...readOutput(body),
+			timing: {
+				...(typeof timing.inference_ms === 'number' ? { inferenceMs: timing.inference_ms } : {}),
+				...(typeof run.duration_ms === 'number' ? { providerDurationMs: run.duration_ms } : {}),
+			},
+			cost: typeof run.cost === 'number' ? run.cost : undefined,
+			nsfwDetected: typeof body.nsfw_detected === 'boolean' ? body.nsfw_detected : undefined,
+			seed: typeof body.seed === 'number' ? body.seed : undefined,
+			raw: run,
+		};
+	},
+};

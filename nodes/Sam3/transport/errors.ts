@@ -1,0 +1,71 @@
+/** Where in a job's life a call failed: decides whether it may be retried and how the error reads. */
+export type JobStage = 'upload' | 'submit' | 'status' | 'result' | 'cancel' | 'download';
+
+export interface ProviderErrorDetails {
+	provider: string;
+	stage: JobStage;
+	httpCode?: number;
+	/** fal's error_type / X-Fal-Error-Type, Runflow's error code or a run's failure_code. */
+	errorType?: string;
+	requestId?: string;
+	/** The provider's own retry hint (X-Fal-Retryable), when it gave one. */
+	retryableHint?: boolean;
+	retryAfterMs?: number;
+	/** A network error code such as ECONNRESET, when no HTTP answer came. */
+	networkCode?: string;
+	/** fal answered 504 with x-fal-request-timeout-type: user — the user's own start deadline. */
+	userTimeout?: boolean;
+	description?: string;
+}
+
+/** A call to a provider, its storage or its CDN that failed. Never carries the API key. */
+export class ProviderError extends Error implements ProviderErrorDetails {
+	provider!: string;
+
+	stage!: JobStage;
+
+	httpCode?: number;
+
+	errorType?: string;
+
+	requestId?: string;
+
+	retryableHint?: boolean;
+
+	retryAfterMs?: number;
+
+	networkCode?: string;
+
+	userTimeout?: boolean;
+
+	description?: string;
+
+	constructor(message: string, details: ProviderErrorDetails) {
+		super(message);
+		this.name = 'ProviderError';
+		Object.assign(this, details);
+	}
+}
+
+/** The job ran and the model (or the provider) says it failed. Not retried: the job itself was answered. */
+export class JobFailedError extends ProviderError {}
+
+/** A parameter of one item is not valid; found before any request for that item leaves. */
+export class ItemInputError extends Error {
+	constructor(
+		message: string,
+		readonly field: string,
+		readonly description?: string,
+	) {
+		super(message);
+		this.name = 'ItemInputError';
+	}
+}
+
+/** The execution was stopped by the user while this item was running. */
+export class ExecutionCancelledError extends Error {
+	constructor(readonly requestId?: string) {
+		super('The execution was cancelled');
+		this.name = 'ExecutionCancelledError';
+	}
+}

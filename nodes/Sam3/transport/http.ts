@@ -1,0 +1,111 @@
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { ExecutionCancelledError, type JobStage, ProviderError } from './errors';
+
+export type FullResponse = Pick<IN8nHttpFullResponse, 'statusCode' | 'headers' | 'body'>;
+
+/** Turns a non-2xx answer into a ProviderError in the provider's own terms. */
+export type ErrorReader = (response: FullResponse, stage: JobStage) => ProviderError;
+
+/** What n8n's request options (proxy, SSL, timeout) contribute to every call of an item. */
+export type TransportDefaults = Pick<IHttpRequestOptions, 'proxy' | 'skipSslCertificateValidation' | 'timeout'>;
+
+export function transportDefaults(options: IHttpRequestOptions): TransportDefaults {
+	const { proxy, skipSslCertificateValidation, timeout } = options;
+	return { proxy, skipSslCertificateValidation, timeout };
+}
+
+/**
+ * One item's line to a provider. `api` calls carry the credential (through n8n, never set by hand) and never
+ * follow redirects, so the key cannot travel to another host; `public` calls (CDN downloads, presigned uploads)
+ * carry no credential at all. Both always resolve to the full response or throw a ProviderError.
+ */
+export class ProviderHttp {
+	constructor(
+		private readonly ctx: IExecuteSingleFunctions,
+		readonly provider: string,
+		private readonly credentialType: string,
+		private readonly defaults: TransportDefaults,
+		private readonly readError: ErrorReader,
+	) {}
+
+	get signal(): AbortSignal | undefined {
+		return this.ctx.getExecutionCancelSignal();
+	}
+
+	async api(stage: JobStage, options: IHttpRequestOptions): Promise<FullResponse> {
+		return await this.send(stage, { ...options, disableFollowRedirect: true }, true);
+	}
+
+	async public(stage: JobStage, options: IHttpRequestOptions): Promise<FullResponse> {
+		return await this.send(stage, options, false);
+	}
+
+	/**
+	 * For cancelling a job after the user stopped the execution: n8n ties authenticated calls to the execution's
+	 * cancel signal, which has already fired, so this call runs detached from it (bounded by a short timeout).
+	 */
+	async apiDetached(stage: JobStage, options: IHttpRequestOptions): Promise<FullResponse> {
+		const detached = Object.create(this.ctx, { getExecutionCancelSignal: { value: () => undefined } });
+		const http = new ProviderHttp(detached, this.provider, this.credentialType, { ...this.defaults, timeout: 10_000 }, this.readError);
+		return await http.api(stage, options);
+	}
+
+	/** Checks an answer like every other call: 2xx passes, anything else becomes the provider's error. */
+	check(stage: JobStage, response: FullResponse): FullResponse {
+		if (response.statusCode >= 200 && response.statusCode < 300) return response;
+		throw this.readError(response, stage);
+	}
+
+	private async send(stage: JobStage, options: IHttpRequestOptions, authenticated: boolean): Promise<FullResponse> {
+		const request: IHttpRequestOptions = {
+			json: true,
+			...this.defaults,
+			...options,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			abortSignal: this.signal,
+		};
+		let response: FullResponse;
+		try {
+			response = authenticated
+				? ((await this.ctx.helpers.httpRequestWithAuthentication.call(
+						this.ctx,
+						this.credentialType,
+						request,
+					)) as FullResponse)
+				: ((await this.ctx.helpers.httpRequest(request)) as FullResponse);
+		} catch (error) {
+			throw this.networkError(stage, error);
+		}
+		return this.check(stage, response);
+	}
+
+	networkError(stage: JobStage, error: unknown): Error {
+		if (this.signal?.aborted) return new ExecutionCancelledError();
+		if (error instanceof ProviderError) return error;
+		const code = networkCodeOf(error);
+		const reason = code ?? (error as Error)?.message ?? 'no answer';
+		return new ProviderError(`${this.provider}: the ${stage} request failed (${reason})`, {
+			provider: this.provider,
+			stage,
+			networkCode: code ?? 'ERR_NETWORK',
+		});
+	}
+}
+
+/** n8n wraps transport errors (NodeApiError around an axios error): find the socket error code underneath. */
+export function networkCodeOf(error: unknown): string | undefined {
+	for (let current = error as IDataObject | undefined, depth = 0; current && depth < 5; depth++) {
+		const code = current.code;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = (current.cause ?? current.context) as IDataObject | undefined;
+	}
+	const message = String((error as Error)?.message ?? '');
+	return /timeout|timed out/i.test(message) ? 'ETIMEDOUT' : /socket hang up/i.test(message) ? 'ECONNRESET' : undefined;
+}
+
+export function header(response: FullResponse, name: string): string | undefined {
+	const value = response.headers?.[name.toLowerCase()];
+	return Array.isArray(value) ? value[0] : (value as string | undefined);
+}
