@@ -1,0 +1,32 @@
+/**
+ * `npm run emulator [PORT]` — the provider emulator standalone (a TEST DOUBLE, dev only).
+ * PORT from the argument or the PORT env; a free port when neither is given.
+ * Env: EMULATOR_FAL_KEYS / EMULATOR_RUNFLOW_KEYS (comma-separated), EMULATOR_RUNFLOW_SIGNING_SECRET,
+ * EMULATOR_LATENCY_MS / EMULATOR_QUEUE_MS.
+ */
+import { startEmulator } from './index';
+
+const list = (value?: string) => value?.split(',').map((s) => s.trim()).filter(Boolean);
+const number = (value?: string) => (value !== undefined && value !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined);
+
+async function main(): Promise<void> {
+	const port = number(process.argv[2]) ?? number(process.env.PORT) ?? 0;
+	const emulator = await startEmulator({
+		port,
+		falKeys: list(process.env.EMULATOR_FAL_KEYS),
+		runflowKeys: list(process.env.EMULATOR_RUNFLOW_KEYS),
+		runflowSigningSecret: process.env.EMULATOR_RUNFLOW_SIGNING_SECRET || undefined,
+		defaults: { latencyMs: number(process.env.EMULATOR_LATENCY_MS), queueMs: number(process.env.EMULATOR_QUEUE_MS) },
+	});
+	console.log(emulator.banner());
+	if (process.env.EMULATOR_RUNFLOW_SIGNING_SECRET) console.log('  runflow callbacks are signed (Runflow-Signature)');
+	console.log(JSON.stringify({ ready: true, url: emulator.url, port: emulator.port }));
+	const stop = () => void emulator.close().then(() => process.exit(0));
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

@@ -1,0 +1,108 @@
+/**
+ * fal's queue host. Submit uses the full endpoint id (`fal-ai/sam-3/image`); status, result and cancel
+ * live ONLY under the app id (`fal-ai/sam-3/requests/{id}…`): the same paths under the subpath 404,
+ * as on the real queue, so a client that builds them wrongly fails here too.
+ */
+import { headerValue, type EmulatorContext } from './context';
+import { FAL_APP, FAL_ENDPOINT, checkFalKey, failureReply, falHost, falWork, jsonErrorReply, promptOf, startTimeoutMs } from './fal-shared';
+import { isTerminal, type Job } from './jobs';
+import type { VirtualHostModule } from './server';
+import type { IncomingCall, Reply } from './types';
+
+function urlsOf(ctx: EmulatorContext, id: string) {
+	const base = `${ctx.urls.falQueue}/${FAL_APP}/requests/${id}`;
+	return { request_id: id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
+}
+
+function sendWebhook(ctx: EmulatorContext, job: Job): void {
+	const url = job.extra.webhookUrl as string | undefined;
+	if (!url) return;
+	const common = { request_id: job.id, gateway_request_id: job.id };
+	const body =
+		job.state === 'succeeded'
+			? { ...common, status: 'OK', payload: job.output }
+			: { ...common, status: 'ERROR', error: `Invalid status code: ${job.failure?.status}`, payload: failureReply(job.failure!, job.id).body };
+	// No Authorization: a webhook receiver must never see the key.
+	ctx.deliveries.send('fal.webhook', url, job.id, {}, JSON.stringify(body));
+}
+
+async function submit(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> {
+	const denied = checkFalKey(ctx, call) ?? jsonErrorReply(call);
+	if (denied) return denied;
+	const webhookUrl = call.url.searchParams.get('fal_webhook') ?? undefined;
+	const priority = headerValue(call.headers, 'x-fal-queue-priority') === 'low' ? 'low' : 'normal';
+	// The queue takes the payload as is; the model validates it when the job runs (result answers 422).
+	const job = ctx.jobs.create({
+		provider: 'fal',
+		mode: 'queue',
+		input: call.json,
+		prompt: promptOf(call.json),
+		priority,
+		startTimeoutMs: startTimeoutMs(call),
+		extra: { webhookUrl },
+		work: () => falWork(ctx, call.json),
+		onTerminal: (done) => sendWebhook(ctx, done),
+	});
+	const body = { status: 'IN_QUEUE', ...urlsOf(ctx, job.id), queue_position: ctx.jobs.queuePosition(job) };
+	return { status: 200, headers: { 'x-fal-request-id': job.id }, body };
+}
+
+function queuedJob(ctx: EmulatorContext, id: string): Job | undefined {
+	const job = ctx.jobs.get(id);
+	return job?.provider === 'fal' && job.mode === 'queue' ? job : undefined;
+}
+
+const notFound = (id: string): Reply => ({ status: 404, headers: { 'x-fal-request-id': id }, body: { detail: 'Request not found' } });
+
+async function status(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+	const denied = checkFalKey(ctx, call);
+	if (denied) return denied;
+	const job = queuedJob(ctx, id);
+	if (!job) return notFound(id);
+	const withLogs = call.url.searchParams.get('logs') === '1';
+	const logs = withLogs ? job.logs : null;
+	const headers = { 'x-fal-request-id': job.id };
+	const base = urlsOf(ctx, job.id);
+	if (job.state === 'queued') return { status: 202, headers, body: { status: 'IN_QUEUE', ...base, queue_position: ctx.jobs.queuePosition(job), logs } };
+	if (!isTerminal(job)) return { status: 202, headers, body: { status: 'IN_PROGRESS', ...base, logs } };
+	const metrics = { inference_time: job.inferenceMs !== undefined ? job.inferenceMs / 1000 : null };
+	const error = job.failure ? { error: job.failure.message, error_type: job.failure.errorType } : {};
+	return { status: 200, headers, body: { status: 'COMPLETED', ...base, logs, metrics, ...error } };
+}
+
+async function result(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+	const denied = checkFalKey(ctx, call);
+	if (denied) return denied;
+	const job = queuedJob(ctx, id);
+	if (!job) return notFound(id);
+	if (!isTerminal(job)) return { status: 400, headers: { 'x-fal-request-id': id }, body: { detail: 'Request is still in progress' } };
+	if (job.state !== 'succeeded') return failureReply(job.failure!, job.id);
+	if (job.outcome.type === 'expired') return { status: 404, headers: { 'x-fal-request-id': id }, body: { detail: 'Request result has expired' } };
+	return { status: 200, headers: { 'x-fal-request-id': job.id }, body: job.output };
+}
+
+async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+	const denied = checkFalKey(ctx, call);
+	if (denied) return denied;
+	const job = queuedJob(ctx, id);
+	const outcome = job ? ctx.jobs.cancel(id) : 'not_found';
+	const headers = { 'x-fal-request-id': id };
+	if (outcome === 'cancellation_requested') return { status: 202, headers, body: { status: 'CANCELLATION_REQUESTED' } };
+	if (outcome === 'already_completed') return { status: 400, headers, body: { status: 'ALREADY_COMPLETED' } };
+	return { status: 404, headers, body: { status: 'NOT_FOUND' } };
+}
+
+const REQUEST_PATH = new RegExp(`^/${FAL_APP}/requests/([^/]+)(/status|/cancel)?$`);
+
+export function falQueueHost(ctx: EmulatorContext): VirtualHostModule {
+	return falHost((call) => {
+		if (call.method === 'POST' && call.path === `/${FAL_ENDPOINT}`) return { name: 'fal.submit', handle: (c) => submit(ctx, c) };
+		const match = REQUEST_PATH.exec(call.path);
+		if (!match) return undefined;
+		const [, id, tail] = match;
+		if (call.method === 'GET' && tail === '/status') return { name: 'fal.status', handle: (c) => status(ctx, c, id) };
+		if (call.method === 'GET' && !tail) return { name: 'fal.result', handle: (c) => result(ctx, c, id) };
+		if (call.method === 'PUT' && tail === '/cancel') return { name: 'fal.cancel', handle: (c) => cancel(ctx, c, id) };
+		return undefined;
+	});
+}

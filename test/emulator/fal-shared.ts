@@ -1,0 +1,91 @@
+/** fal.ai pieces shared by the run, queue and rest hosts: key check, error shapes, the model's work. */
+import { randomUUID } from 'node:crypto';
+import { headerValue, type EmulatorContext } from './context';
+import { runSam3 } from './inference';
+import type { JobFailure, WorkResult } from './jobs';
+import { validateSam3Input, type FieldIssue } from './schema';
+import type { VirtualHostModule } from './server';
+import type { IncomingCall, Reply, Route } from './types';
+
+export const FAL_APP = 'fal-ai/sam-3';
+export const FAL_ENDPOINT = `${FAL_APP}/image`;
+
+/** Every fal answer carries a request id; jobs set their own, everything else gets a fresh one. */
+export function falHost(resolve: (call: IncomingCall) => Route | undefined): VirtualHostModule {
+	return {
+		resolve,
+		notFound: () => ({ status: 404, body: { detail: 'Not Found' } }),
+		decorate: (reply) => {
+			const headers = { ...(reply.headers ?? {}) };
+			if (!Object.keys(headers).some((h) => h.toLowerCase() === 'x-fal-request-id')) headers['x-fal-request-id'] = randomUUID();
+			return { ...reply, headers };
+		},
+	};
+}
+
+/** `Authorization: Key <key>` must be one of the configured keys; undefined when it is. */
+export function checkFalKey(ctx: EmulatorContext, call: IncomingCall): Reply | undefined {
+	const auth = headerValue(call.headers, 'authorization');
+	const match = /^Key (.+)$/.exec(auth ?? '');
+	if (match && ctx.keys.fal.includes(match[1])) return undefined;
+	const detail = auth ? 'Invalid API key: authentication failed' : 'Missing Authorization header: expected "Key <your fal key>"';
+	return { status: 401, body: { detail } };
+}
+
+const PYDANTIC_DOCS = 'https://errors.pydantic.dev/2.10/v';
+
+/** 422 in fal's (pydantic's) shape: one entry per invalid field, located under `body`. */
+export function validationReply(issues: FieldIssue[]): Reply {
+	const detail = issues.map((i) => ({
+		loc: ['body', ...i.path],
+		msg: i.msg,
+		type: i.type,
+		url: `${PYDANTIC_DOCS}/${i.type}`,
+		...(i.ctx && { ctx: i.ctx }),
+	}));
+	return { status: 422, body: { detail } };
+}
+
+export function jsonErrorReply(call: IncomingCall): Reply | undefined {
+	if (call.jsonError) return { status: 422, body: { detail: [{ loc: ['body', 0], msg: `JSON decode error: ${call.jsonError}`, type: 'json_invalid' }] } };
+	if (call.json === undefined) return validationReply([{ path: [], msg: 'Field required', type: 'missing' }]);
+	return undefined;
+}
+
+/** How a failed job answers on fal (sync response or queue result). */
+export function failureReply(failure: JobFailure, requestId: string): Reply {
+	const headers: Record<string, string> = {
+		'x-fal-request-id': requestId,
+		'x-fal-error-type': failure.errorType,
+		'x-fal-retryable': String((failure.status === 429 || failure.status >= 500) && failure.timeoutType !== 'user'),
+	};
+	if (failure.timeoutType) headers['x-fal-request-timeout-type'] = failure.timeoutType;
+	return { status: failure.status, headers, body: failure.body ?? { detail: failure.message, error_type: failure.errorType } };
+}
+
+function issueFailure(issues: FieldIssue[], message: string, errorType: string): JobFailure {
+	return { message, errorType, status: 422, body: validationReply(issues).body, failureCode: 'INVALID_INPUT', failureStage: 'validation' };
+}
+
+/** The model's work for a fal job: validate the input, read the image, segment. */
+export async function falWork(ctx: EmulatorContext, input: unknown): Promise<WorkResult> {
+	const validation = validateSam3Input(input);
+	if (!validation.ok) return { ok: false, failure: issueFailure(validation.issues, 'Unprocessable Entity: invalid input', 'validation_error') };
+	const result = await runSam3(validation.value, ctx.files);
+	if (result.ok) return result;
+	const issue = { path: ['image_url'], msg: result.message, type: result.errorType };
+	return { ok: false, failure: issueFailure([issue], result.message, result.errorType) };
+}
+
+export function promptOf(input: unknown): string | undefined {
+	if (typeof input !== 'object' || input === null) return undefined;
+	const { prompt, text_prompt } = input as Record<string, unknown>;
+	if (typeof prompt === 'string' && prompt.trim()) return prompt;
+	return typeof text_prompt === 'string' ? text_prompt : undefined;
+}
+
+/** `x-fal-request-timeout` (seconds) as a start deadline in ms; ignored when not a positive number. */
+export function startTimeoutMs(call: IncomingCall): number | undefined {
+	const seconds = Number(headerValue(call.headers, 'x-fal-request-timeout'));
+	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}

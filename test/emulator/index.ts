@@ -1,0 +1,213 @@
+/**
+ * n8n-nodes-sam3 PROVIDER EMULATOR — a dev-only TEST DOUBLE. It is not fal.ai and not Runflow, runs no
+ * model and must never ship: it speaks the protocols written down in /work/shared/reference/providers.md
+ * (read independently of nodes/, so node bugs show) with fake, deterministic SAM 3 masks.
+ * Every answer carries `x-emulator: n8n-nodes-sam3 test double`.
+ *
+ * One HTTP server on 127.0.0.1:PORT, path-prefixed "virtual hosts":
+ *   /fal-run     fal sync      POST fal-ai/sam-3/image
+ *   /fal-queue   fal queue     POST fal-ai/sam-3/image[?fal_webhook=]; GET fal-ai/sam-3/requests/{id}[/status];
+ *                              PUT fal-ai/sam-3/requests/{id}/cancel
+ *   /fal-rest    fal rest      POST storage/upload/initiate?storage_type=fal-cdn-v3
+ *   /runflow     Runflow       POST v1/models/meta/sam-3/image/runs; GET v1/runs/{id}; POST v1/asset-uploads;
+ *                              POST v1/asset-uploads/{id}/confirmations
+ *   http://localhost:PORT/files/…   file host (masks, presigned PUT uploads, hosted test images), no auth
+ *   /__emulator  controls over HTTP (see control.ts)
+ *
+ * Use:
+ *   const emu = await startEmulator({ falKeys, runflowKeys, runflowSigningSecret, defaults: { latencyMs, queueMs } });
+ *   emu.faults.add({ route: 'fal.status', times: 2, fault: { kind: 'status', status: 503 } });
+ *   emu.jobs.script({ match: { prompt: 'cat' }, latencyMs: 2000, outcome: { type: 'fail' } });
+ *   emu.requests / emu.deliveries / emu.stats() / emu.reset() / await emu.close();
+ * Standalone: `npm run emulator [PORT]` (cli.ts).
+ */
+import { controlRoutes } from './control';
+import type { EmulatorContext, EmulatorUrls } from './context';
+import { DeliveryLog } from './deliveries';
+import { falQueueHost } from './fal-queue';
+import { falRestHost } from './fal-rest';
+import { falRunHost } from './fal-run';
+import { FaultRegistry } from './faults';
+import { FileStore } from './files';
+import { JobManager, type Job } from './jobs';
+import { RequestLog } from './log';
+import { runflowHost } from './runflow-routes';
+import { startServer, type RunningServer, type ServerParts } from './server';
+import type { DeliveryRecord, LogEntry, Provider, ScriptRule, Timing } from './types';
+
+export type * from './types';
+export { EMULATOR_HEADER, EMULATOR_HEADER_VALUE } from './server';
+
+export const DEFAULT_FAL_KEY = 'emulator-key-id:emulator-key-secret';
+export const DEFAULT_RUNFLOW_KEY = 'rf_live_emulator_test_key';
+export const DEFAULT_TIMING: Timing = { latencyMs: 150, queueMs: 100, dispatchMs: 50 };
+
+export interface EmulatorOptions {
+	/** 0 (default) picks a free port. */
+	port?: number;
+	/** Valid fal keys (`Authorization: Key …`); the first is `keys.fal`. */
+	falKeys?: string[];
+	/** Valid Runflow keys (`Authorization: Bearer …`); the first is `keys.runflow`. */
+	runflowKeys?: string[];
+	/** When set, callbacks carry `Runflow-Signature` = hex HMAC-SHA256(secret, raw body). */
+	runflowSigningSecret?: string;
+	defaults?: Partial<Timing>;
+	/** Account concurrency per provider (default unlimited): ready jobs wait for a free slot. */
+	concurrency?: Partial<Record<Provider, number>>;
+	/** Waits between webhook/callback attempts (default [1000, 2000]: 3 attempts). */
+	callbackBackoffMs?: number[];
+}
+
+export interface JobsControl {
+	script(rule: ScriptRule): string;
+	clearScripts(): void;
+	readonly scripts: JobManager['scripts'];
+	list(): Job[];
+	get(id: string): Job | undefined;
+	setDefaults(timing: Partial<Timing>): Timing;
+}
+
+export class Emulator {
+	readonly url: string;
+	readonly falRunUrl: string;
+	readonly falQueueUrl: string;
+	readonly falRestUrl: string;
+	readonly runflowUrl: string;
+	readonly filesUrl: string;
+	readonly controlUrl: string;
+	readonly keys: { fal: string; runflow: string; allFal: string[]; allRunflow: string[] };
+	readonly faults = new FaultRegistry();
+	readonly jobs: JobsControl;
+
+	constructor(
+		readonly port: number,
+		readonly urls: EmulatorUrls,
+		private readonly ctx: EmulatorContext,
+		private readonly log: RequestLog,
+		private readonly server: RunningServer,
+	) {
+		this.url = urls.base;
+		this.falRunUrl = urls.falRun;
+		this.falQueueUrl = urls.falQueue;
+		this.falRestUrl = urls.falRest;
+		this.runflowUrl = urls.runflow;
+		this.filesUrl = urls.files;
+		this.controlUrl = urls.control;
+		this.keys = { fal: ctx.keys.fal[0], runflow: ctx.keys.runflow[0], allFal: ctx.keys.fal, allRunflow: ctx.keys.runflow };
+		const manager = ctx.jobs;
+		this.jobs = {
+			script: (rule) => manager.scripts.add(rule),
+			clearScripts: () => manager.scripts.clear(),
+			scripts: manager.scripts,
+			list: () => manager.list(),
+			get: (id) => manager.get(id),
+			setDefaults: (timing) => {
+				const picked = Object.fromEntries(Object.entries(timing).filter(([k, v]) => k in DEFAULT_TIMING && typeof v === 'number'));
+				manager.defaults = { ...manager.defaults, ...picked };
+				return { ...manager.defaults };
+			},
+		};
+	}
+
+	/** Every request the provider hosts and the file host received (controls excluded), oldest first. */
+	get requests(): LogEntry[] {
+		return this.log.entries;
+	}
+
+	/** fal webhooks and Runflow callbacks sent, with each attempt. */
+	get deliveries(): DeliveryRecord[] {
+		return this.ctx.deliveries.records;
+	}
+
+	/** Waits until no webhook/callback delivery is in progress. */
+	settleDeliveries(): Promise<void> {
+		return this.ctx.deliveries.settled();
+	}
+
+	/** Serves bytes on the file host (survives reset()); returns the public URL. */
+	hostImage(bytes: Buffer, contentType: string, name?: string): string {
+		const ext = contentType.split('/')[1]?.split(/[;+]/)[0] || 'bin';
+		return this.ctx.files.put(bytes, contentType, name ?? `image.${ext}`, true);
+	}
+
+	stats() {
+		return { ...this.ctx.jobs.stats(), routes: this.log.counts(), storedFiles: this.ctx.files.size };
+	}
+
+	/** Peaks restart from what is in flight now; per-route and per-job counters restart at 0. */
+	resetStats(): void {
+		this.ctx.jobs.resetStats();
+		this.log.resetCounts();
+	}
+
+	clearLog(): void {
+		this.log.clear();
+	}
+
+	/** Drops jobs (no further callbacks), faults, scripts, the log, deliveries and generated files. */
+	reset(): void {
+		this.ctx.jobs.reset();
+		this.faults.clear();
+		this.log.clear();
+		this.ctx.deliveries.clear();
+		this.ctx.files.clear();
+	}
+
+	async close(): Promise<void> {
+		this.ctx.jobs.reset();
+		await this.server.close();
+	}
+
+	banner(): string {
+		return [
+			'n8n-nodes-sam3 provider emulator: a TEST DOUBLE for development only (not fal.ai, not Runflow, no real model).',
+			`  fal sync    ${this.falRunUrl}`,
+			`  fal queue   ${this.falQueueUrl}`,
+			`  fal rest    ${this.falRestUrl}`,
+			`  runflow     ${this.runflowUrl}`,
+			`  files       ${this.filesUrl}`,
+			`  controls    ${this.controlUrl}`,
+			`  fal keys      ${this.keys.allFal.join(', ')}`,
+			`  runflow keys  ${this.keys.allRunflow.join(', ')}`,
+		].join('\n');
+	}
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	const log = new RequestLog();
+	const parts: ServerParts = { hosts: {}, control: async () => ({ status: 503 }), log, faults: new FaultRegistry() };
+	const server = await startServer(parts, options.port ?? 0, '127.0.0.1');
+	const base = `http://127.0.0.1:${server.port}`;
+	const urls: EmulatorUrls = {
+		base,
+		falRun: `${base}/fal-run`,
+		falQueue: `${base}/fal-queue`,
+		falRest: `${base}/fal-rest`,
+		runflow: `${base}/runflow`,
+		files: `http://localhost:${server.port}/files`,
+		control: `${base}/__emulator`,
+	};
+	const ctx: EmulatorContext = {
+		urls,
+		keys: { fal: options.falKeys?.length ? options.falKeys : [DEFAULT_FAL_KEY], runflow: options.runflowKeys?.length ? options.runflowKeys : [DEFAULT_RUNFLOW_KEY] },
+		runflowSigningSecret: options.runflowSigningSecret,
+		jobs: new JobManager({ ...DEFAULT_TIMING, ...definedOnly(options.defaults ?? {}) }, options.concurrency),
+		files: new FileStore(urls.files),
+		deliveries: new DeliveryLog(options.callbackBackoffMs),
+	};
+	const emulator = new Emulator(server.port, urls, ctx, log, server);
+	parts.faults = emulator.faults;
+	parts.hosts = {
+		'fal-run': falRunHost(ctx),
+		'fal-queue': falQueueHost(ctx),
+		'fal-rest': falRestHost(ctx),
+		runflow: runflowHost(ctx),
+		files: ctx.files.host(),
+	};
+	parts.control = controlRoutes(emulator);
+	return emulator;
+}

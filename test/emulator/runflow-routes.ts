@@ -1,0 +1,164 @@
+/**
+ * Runflow's API host (`/runflow/v1/…`): runs of `meta/sam-3/image`, polled by id, callbacks at a terminal
+ * state, asset uploads. Errors use Runflow's envelope `{code, message, errors}`.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { headerValue, type EmulatorContext } from './context';
+import { promptOf } from './fal-shared';
+import { runSam3, type Sam3Output } from './inference';
+import { isTerminal, type Job, type WorkResult } from './jobs';
+import { isFetchableImageUrl, validateSam3Input, type Sam3Input } from './schema';
+import type { VirtualHostModule } from './server';
+import type { IncomingCall, Reply } from './types';
+import { validateAssetRequest, validateRunRequest, type RunflowFieldError } from './runflow-validation';
+
+export const RUNFLOW_MODEL = 'meta/sam-3/image';
+const PRICE_PER_IMAGE = 0.005;
+const MAX_ASSET_BYTES = 50 * 1024 * 1024;
+
+export const envelope = (status: number, code: string, message: string, errors: RunflowFieldError[] | null = null): Reply => ({
+	status,
+	body: { code, message, errors },
+});
+
+function checkBearer(ctx: EmulatorContext, call: IncomingCall): Reply | undefined {
+	const match = /^Bearer (.+)$/.exec(headerValue(call.headers, 'authorization') ?? '');
+	if (match && ctx.keys.runflow.includes(match[1])) return undefined;
+	return envelope(401, 'UNAUTHORIZED', 'Invalid or missing API key');
+}
+
+const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** The normalized payload: one `outputs` entry per mask, model fields under `model_data`. */
+export function runflowOutput(output: Sam3Output, inferenceMs: number) {
+	return {
+		outputs: output.masks.map((m) => ({ type: 'image', url: m.url, width: m.width, height: m.height, content_type: m.content_type })),
+		model_data: output,
+		nsfw_detected: false,
+		seed: null,
+		timing: { inference_ms: inferenceMs },
+	};
+}
+
+function runObject(job: Job) {
+	const terminal = isTerminal(job);
+	const succeeded = job.state === 'succeeded' && job.output;
+	return {
+		id: job.id,
+		status_code: job.state === 'cancelled' ? 'canceled' : job.state,
+		model_id: RUNFLOW_MODEL,
+		input: job.input,
+		output: succeeded ? runflowOutput(job.output!, job.inferenceMs ?? 0) : null,
+		duration_ms: terminal && job.completedAt ? job.completedAt - job.createdAt : null,
+		cost: succeeded ? PRICE_PER_IMAGE : null,
+		client_ref: job.extra.client_ref ?? null,
+		created_at: iso(job.createdAt),
+		started_at: iso(job.startedAt),
+		completed_at: iso(job.completedAt),
+		callback_url: job.extra.callback_url ?? null,
+		metadata: job.extra.metadata ?? null,
+		failure_code: job.failure?.failureCode ?? null,
+		failure_message: job.failure?.message ?? null,
+		failure_stage_code: job.failure?.failureStage ?? null,
+	};
+}
+
+function sendCallback(ctx: EmulatorContext, job: Job): void {
+	const url = job.extra.callback_url as string | undefined;
+	if (!url) return;
+	const run = runObject(job);
+	const event = job.state === 'succeeded' ? 'run.completed' : job.state === 'cancelled' ? 'run.cancelled' : 'run.failed';
+	const body = JSON.stringify({
+		event,
+		run_id: job.id,
+		status: job.state,
+		output: run.output,
+		duration_ms: run.duration_ms,
+		created_at: run.created_at,
+		completed_at: run.completed_at,
+		metadata: run.metadata,
+	});
+	const headers: Record<string, string> = { 'Runflow-Request-Id': randomUUID() };
+	if (ctx.runflowSigningSecret) headers['Runflow-Signature'] = createHmac('sha256', ctx.runflowSigningSecret).update(body).digest('hex');
+	ctx.deliveries.send('runflow.callback', url, job.id, headers, body);
+}
+
+async function work(ctx: EmulatorContext, input: Sam3Input): Promise<WorkResult> {
+	const result = await runSam3(input, ctx.files);
+	if (result.ok) return result;
+	const failure = { message: result.message, errorType: result.errorType, status: 422, failureCode: 'INVALID_INPUT', failureStage: 'preprocessing' };
+	return { ok: false, failure };
+}
+
+async function createRun(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> {
+	const denied = checkBearer(ctx, call);
+	if (denied) return denied;
+	if (call.jsonError || call.json === undefined) return envelope(400, 'BAD_REQUEST', 'The request body must be a JSON object');
+	const errors = validateRunRequest(call.json);
+	const body = call.json as Record<string, unknown>;
+	const validation = validateSam3Input(body.input);
+	if (validation.ok && !isFetchableImageUrl(validation.value.image_url)) {
+		errors.push({ field: 'input.image_url', message: 'Must be an http(s) URL or a data: URI', code: 'invalid_url' });
+	}
+	if (!validation.ok && errors.every((e) => e.field !== 'input')) {
+		errors.push(...validation.issues.map((i) => ({ field: ['input', ...i.path].join('.'), message: i.msg, code: i.type })));
+	}
+	if (errors.length || !validation.ok) return envelope(422, 'VALIDATION_ERROR', 'The request is invalid', errors);
+	const job = ctx.jobs.create({
+		provider: 'runflow',
+		mode: 'run',
+		input: body.input,
+		prompt: promptOf(body.input),
+		extra: { callback_url: body.callback_url ?? undefined, metadata: body.metadata ?? undefined, client_ref: body.client_ref ?? undefined },
+		work: () => work(ctx, validation.value),
+		onTerminal: (done) => sendCallback(ctx, done),
+	});
+	return { status: 201, body: runObject(job) };
+}
+
+async function getRun(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+	const denied = checkBearer(ctx, call);
+	if (denied) return denied;
+	const job = ctx.jobs.get(id);
+	if (!job || job.provider !== 'runflow') return envelope(404, 'RUN_NOT_FOUND', `Run ${id} not found`);
+	return { status: 200, body: runObject(job) };
+}
+
+async function createAsset(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> {
+	const denied = checkBearer(ctx, call);
+	if (denied) return denied;
+	if (call.jsonError || call.json === undefined) return envelope(400, 'BAD_REQUEST', 'The request body must be a JSON object');
+	const errors = validateAssetRequest(call.json, MAX_ASSET_BYTES);
+	if (errors.length) return envelope(422, 'VALIDATION_ERROR', 'The request is invalid', errors);
+	const { filename, mime_type } = call.json as { filename: string; mime_type: string };
+	const upload = ctx.files.createUpload(mime_type, filename);
+	return { status: 201, body: { asset_id: upload.token, upload_url: upload.uploadUrl } };
+}
+
+async function confirmAsset(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+	const denied = checkBearer(ctx, call);
+	if (denied) return denied;
+	const upload = ctx.files.findUpload((u) => u.token === id);
+	if (!upload) return envelope(404, 'NOT_FOUND', `Asset upload ${id} not found`);
+	if (!upload.received) return envelope(409, 'CONFLICT', 'No file was uploaded to this asset upload yet');
+	return { status: 200, body: { id, url: upload.fileUrl } };
+}
+
+const ASSET_CONFIRM = /^\/v1\/asset-uploads\/([^/]+)\/confirmations$/;
+const RUN_PATH = /^\/v1\/runs\/([^/]+)$/;
+
+export function runflowHost(ctx: EmulatorContext): VirtualHostModule {
+	return {
+		resolve: (call) => {
+			const { method, path } = call;
+			if (method === 'POST' && path === `/v1/models/${RUNFLOW_MODEL}/runs`) return { name: 'runflow.create', handle: (c) => createRun(ctx, c) };
+			const run = RUN_PATH.exec(path);
+			if (method === 'GET' && run) return { name: 'runflow.get', handle: (c) => getRun(ctx, c, run[1]) };
+			if (method === 'POST' && path === '/v1/asset-uploads') return { name: 'runflow.asset.create', handle: (c) => createAsset(ctx, c) };
+			const confirm = ASSET_CONFIRM.exec(path);
+			if (method === 'POST' && confirm) return { name: 'runflow.asset.confirm', handle: (c) => confirmAsset(ctx, c, confirm[1]) };
+			return undefined;
+		},
+		notFound: (call) => envelope(404, 'NOT_FOUND', `No route ${call.method} ${call.path}`),
+	};
+}

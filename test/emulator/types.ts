@@ -1,0 +1,165 @@
+/** Shared types of the provider emulator (a dev-only test double, see index.ts). */
+
+export type Provider = 'fal' | 'runflow';
+
+/** Path-prefixed virtual hosts of the one emulator server. */
+export type VirtualHost = 'fal-run' | 'fal-queue' | 'fal-rest' | 'runflow' | 'files' | 'control' | 'unknown';
+
+export type RouteName =
+	| 'fal.sync'
+	| 'fal.submit'
+	| 'fal.status'
+	| 'fal.result'
+	| 'fal.cancel'
+	| 'fal.upload.initiate'
+	| 'files.put'
+	| 'files.get'
+	| 'runflow.create'
+	| 'runflow.get'
+	| 'runflow.asset.create'
+	| 'runflow.asset.confirm';
+
+/** What a handler answers; the server writes it (so faults can distort it). */
+export interface Reply {
+	status: number;
+	headers?: Record<string, string>;
+	/** Buffer/string are sent as is; anything else is sent as JSON. */
+	body?: unknown;
+}
+
+export interface IncomingCall {
+	method: string;
+	url: URL;
+	/** Path below the virtual host prefix, e.g. `/fal-ai/sam-3/image`. */
+	path: string;
+	vhost: VirtualHost;
+	headers: Record<string, string | string[] | undefined>;
+	rawBody: Buffer;
+	/** Parsed JSON body; `undefined` when the body is empty, `jsonError` set when it did not parse. */
+	json?: unknown;
+	jsonError?: string;
+}
+
+export interface Route {
+	name: RouteName;
+	handle: (call: IncomingCall) => Promise<Reply>;
+}
+
+/**
+ * One injected misbehaviour. Status faults replace the answer (the handler does not run) with the
+ * provider's own error shape; `slowResponse`, `slowBody`, `malformedJson` and `reset` with
+ * `afterHandling` let the handler run (side effects happen) and distort what goes back.
+ */
+export type Fault =
+	| {
+			kind: 'status';
+			status: number;
+			/** Replaces the default provider-shaped body. */
+			body?: unknown;
+			headers?: Record<string, string>;
+			/** Seconds for a `Retry-After` header. */
+			retryAfter?: number;
+			/** fal: `error_type` / `X-Fal-Error-Type` (default picked from the status). */
+			errorType?: string;
+			/** fal: `X-Fal-Retryable` (default true for 429/5xx). */
+			retryable?: boolean;
+			/** fal: `x-fal-request-timeout-type` (e.g. 'user' on a 504). */
+			timeoutType?: string;
+			/** Runflow: envelope `code` (default picked from the status). */
+			code?: string;
+			message?: string;
+	  }
+	| { kind: 'reset'; afterHandling?: boolean }
+	| { kind: 'slowResponse'; delayMs: number }
+	| { kind: 'slowBody'; stallMs?: number; dribbleMs?: number }
+	| { kind: 'hang' }
+	| { kind: 'malformedJson' }
+	| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 };
+
+export interface FaultRule {
+	route: RouteName;
+	fault: Fault;
+	/** How many matching requests get the fault (default 1; 'always' for every one). */
+	times?: number | 'always';
+	/** Let this many matching requests through untouched first (default 0). */
+	after?: number;
+}
+
+export type JobOutcome =
+	| { type: 'success' }
+	| {
+			type: 'fail';
+			message?: string;
+			/** fal: result HTTP status (default 500) and `error_type` (default 'internal_error'). */
+			status?: number;
+			errorType?: string;
+			/** Runflow: `failure_code` (default 'MODEL_ERROR') and `failure_stage_code` (default 'running'). */
+			failureCode?: string;
+			failureStage?: string;
+	  }
+	/** fal: completes, then the result answers 404 as if it had expired. */
+	| { type: 'expired' };
+
+export interface JobMatchContext {
+	provider: Provider;
+	mode: JobMode;
+	input: unknown;
+	prompt?: string;
+}
+
+export interface ScriptRule {
+	match?: {
+		provider?: Provider;
+		/** Exact prompt, or a RegExp tested against it (over HTTP: `promptPattern`). */
+		prompt?: string | RegExp;
+		predicate?: (ctx: JobMatchContext) => boolean;
+	};
+	latencyMs?: number;
+	queueMs?: number;
+	dispatchMs?: number;
+	outcome?: JobOutcome;
+	/** How many jobs this rule applies to (default: all). */
+	times?: number;
+}
+
+export interface Timing {
+	/** Time a job runs (IN_PROGRESS / running). */
+	latencyMs: number;
+	/** Time a job waits before it may start (IN_QUEUE / queued). */
+	queueMs: number;
+	/** Runflow's `dispatching` step (fal reports it as IN_PROGRESS). */
+	dispatchMs: number;
+}
+
+export type JobMode = 'sync' | 'queue' | 'run';
+
+export type JobState = 'queued' | 'dispatching' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface LogEntry {
+	seq: number;
+	time: number;
+	method: string;
+	/** Path and query as received. */
+	url: string;
+	vhost: VirtualHost;
+	host: string | undefined;
+	route: RouteName | null;
+	headers: Record<string, string | string[] | undefined>;
+	/** True when an Authorization header arrived (what matters on the file host). */
+	authorization: boolean;
+	/** Parsed JSON body, when it was JSON. */
+	body?: unknown;
+	bodyBytes: number;
+	status?: number;
+	fault?: Fault['kind'];
+}
+
+export interface DeliveryRecord {
+	kind: 'fal.webhook' | 'runflow.callback';
+	url: string;
+	jobId: string;
+	headers: Record<string, string>;
+	body: string;
+	attempts: { time: number; status?: number; error?: string }[];
+	delivered: boolean;
+}
