@@ -27,6 +27,8 @@ function checkBearer(ctx: EmulatorContext, call: IncomingCall): Reply | undefine
 	return envelope(401, 'UNAUTHORIZED', 'Invalid or missing API key');
 }
 
+const isJsonObject = (call: IncomingCall) => typeof call.json === 'object' && call.json !== null && !Array.isArray(call.json);
+
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** The normalized payload: one `outputs` entry per mask, model fields under `model_data`. */
@@ -93,15 +95,16 @@ async function work(ctx: EmulatorContext, input: Sam3Input): Promise<WorkResult>
 async function createRun(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> {
 	const denied = checkBearer(ctx, call);
 	if (denied) return denied;
-	if (call.jsonError || call.json === undefined) return envelope(400, 'BAD_REQUEST', 'The request body must be a JSON object');
+	if (!isJsonObject(call)) return envelope(400, 'BAD_REQUEST', 'The request body must be a JSON object');
 	const errors = validateRunRequest(call.json);
 	const body = call.json as Record<string, unknown>;
 	const validation = validateSam3Input(body.input);
-	if (validation.ok && !isFetchableImageUrl(validation.value.image_url)) {
-		errors.push({ field: 'input.image_url', message: 'Must be an http(s) URL or a data: URI', code: 'invalid_url' });
-	}
 	if (!validation.ok && errors.every((e) => e.field !== 'input')) {
 		errors.push(...validation.issues.map((i) => ({ field: ['input', ...i.path].join('.'), message: i.msg, code: i.type })));
+	}
+	const imageUrl = (body.input as Record<string, unknown> | undefined)?.image_url;
+	if (typeof imageUrl === 'string' && !isFetchableImageUrl(imageUrl)) {
+		errors.push({ field: 'input.image_url', message: 'Must be an http(s) URL or a data: URI', code: 'invalid_url' });
 	}
 	if (errors.length || !validation.ok) return envelope(422, 'VALIDATION_ERROR', 'The request is invalid', errors);
 	const job = ctx.jobs.create({
@@ -127,7 +130,7 @@ async function getRun(ctx: EmulatorContext, call: IncomingCall, id: string): Pro
 async function createAsset(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> {
 	const denied = checkBearer(ctx, call);
 	if (denied) return denied;
-	if (call.jsonError || call.json === undefined) return envelope(400, 'BAD_REQUEST', 'The request body must be a JSON object');
+	if (!isJsonObject(call)) return envelope(400, 'BAD_REQUEST', 'The request body must be a JSON object');
 	const errors = validateAssetRequest(call.json, MAX_ASSET_BYTES);
 	if (errors.length) return envelope(422, 'VALIDATION_ERROR', 'The request is invalid', errors);
 	const { filename, mime_type } = call.json as { filename: string; mime_type: string };
