@@ -15,6 +15,8 @@ export interface EmulatorProcess {
 	runflowUrl: string;
 	/** The file host (deliberately "localhost", a different host from the API). */
 	filesUrl: string;
+	/** Keys the emulator accepts. */
+	keys: { fal: string; runflow: string };
 	/** POST/GET an emulator control endpoint under /__emulator/. */
 	control: (path: string, body?: unknown) => Promise<any>;
 	output: () => string;
@@ -27,40 +29,42 @@ export function emulatorExists(): boolean {
 	return existsSync(emulatorCli);
 }
 
+/** Starts `tsx test/emulator/cli.ts 0` (a free port) and reads its addresses and valid keys from /__emulator/info. */
 export async function startEmulator(env: Record<string, string> = {}): Promise<EmulatorProcess> {
 	if (!emulatorExists()) throw new Error(`the provider emulator is missing: ${emulatorCli}`);
 	const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
-	const proc: Background = startBackground(tsx, [emulatorCli, '--port', '0'], {
-		cwd: repoRoot,
-		env: { ...process.env, PORT: '0', ...env },
-	});
+	const proc: Background = startBackground(tsx, [emulatorCli, '0'], { cwd: repoRoot, env: { ...process.env, ...env } });
 	let port: number;
 	try {
-		const match = await proc.waitFor(/http:\/\/(?:127\.0\.0\.1|localhost):(\d+)/, 30_000);
+		// cli.ts prints {"ready":true,"url":…,"port":…} once it listens.
+		const match = await proc.waitFor(/^\{"ready":true.*"port":(\d+)/m, 60_000);
 		port = Number(match[1]);
 	} catch (error) {
 		await proc.stop();
 		throw error;
 	}
 	const origin = `http://127.0.0.1:${port}`;
+	const control = async (path: string, body?: unknown) => {
+		const res = await fetch(`${origin}/__emulator/${path.replace(/^\//, '')}`, {
+			method: body === undefined ? 'GET' : 'POST',
+			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`emulator control ${path}: HTTP ${res.status} ${text}`);
+		return text ? JSON.parse(text) : undefined;
+	};
+	const info = (await control('info')) as { urls: Record<string, string>; keys: { fal: string; runflow: string } };
 	return {
 		port,
 		origin,
-		falRunUrl: `${origin}/fal-run`,
-		falQueueUrl: `${origin}/fal-queue`,
-		falRestUrl: `${origin}/fal-rest`,
-		runflowUrl: `${origin}/runflow`,
-		filesUrl: `http://localhost:${port}/files`,
-		async control(path, body) {
-			const res = await fetch(`${origin}/__emulator/${path.replace(/^\//, '')}`, {
-				method: body === undefined ? 'GET' : 'POST',
-				headers: body === undefined ? {} : { 'content-type': 'application/json' },
-				body: body === undefined ? undefined : JSON.stringify(body),
-			});
-			const text = await res.text();
-			if (!res.ok) throw new Error(`emulator control ${path}: HTTP ${res.status} ${text}`);
-			return text ? JSON.parse(text) : undefined;
-		},
+		falRunUrl: info.urls.falRun,
+		falQueueUrl: info.urls.falQueue,
+		falRestUrl: info.urls.falRest,
+		runflowUrl: info.urls.runflow,
+		filesUrl: info.urls.files,
+		keys: { fal: info.keys.fal, runflow: info.keys.runflow },
+		control,
 		output: proc.output,
 		stop: proc.stop,
 	};
@@ -96,7 +100,7 @@ export function providerCredentials(urls: {
 }
 
 /** Credentials for the emulator, with keys it accepts. */
-export function emulatorCredentials(emulator: EmulatorProcess, keys = { fal: 'e2e-key:secret', runflow: 'rf_test_e2e' }) {
+export function emulatorCredentials(emulator: EmulatorProcess, keys = emulator.keys) {
 	return providerCredentials({
 		falKey: keys.fal,
 		falRunUrl: emulator.falRunUrl,

@@ -6,7 +6,7 @@ export const LOAD_ERROR_PATTERNS: RegExp[] = [
 	/Unrecognized credential type/i,
 	/Failed to load (community )?package/i,
 	/Error loading package/i,
-	/Cannot find module[^\n]*n8n-nodes-/i,
+	/Cannot find module/i,
 	/Class could not be found/i,
 	/Problem loading package/i,
 ];

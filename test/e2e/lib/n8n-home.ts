@@ -1,5 +1,5 @@
 /** One throw-away n8n user folder for one n8n line: package install, imports, headless execute. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { N8nLine } from './lines';
@@ -9,6 +9,16 @@ import { parseExecuteOutput, type ExecuteResult } from './run-data';
 
 /** Fixed so credentials encrypted on import can be decrypted by later commands of the same folder. */
 export const ENCRYPTION_KEY = 'sam3-e2e-fixed-encryption-key';
+
+/** The flags n8n's community-package installer passes to `npm install`. */
+const N8N_NPM_INSTALL_ARGS = [
+	'--audit=false',
+	'--fund=false',
+	'--bin-links=false',
+	'--install-strategy=shallow',
+	'--ignore-scripts=true',
+	'--package-lock=false',
+];
 
 export interface CredentialFixture {
 	id: string;
@@ -83,21 +93,31 @@ export class N8nHome {
 	}
 
 	/**
-	 * Installs a package tarball the way n8n's community-package installer does:
-	 * `npm install` into `<user folder>/.n8n/nodes`, whose node_modules n8n scans at start.
+	 * Installs a package tarball the way n8n 1.123's community-package installer does: unpack it into
+	 * `.n8n/nodes/node_modules/<name>`, drop dev/peer/optional dependencies, `npm install` its runtime
+	 * dependencies there with n8n's flags, and record it in `.n8n/nodes/package.json`.
 	 */
-	async installPackage(tarball: string): Promise<RunResult> {
+	async installPackage(tarball: string): Promise<{ name: string; dir: string; ms: number }> {
+		const started = Date.now();
 		const nodesDir = join(this.n8nDir, 'nodes');
-		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(
-			join(nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		const staging = mkdtempSync(join(tmpdir(), 'sam3-e2e-unpack-'));
+		await runOk('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1']);
+		const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(
+			readFileSync(join(staging, 'package.json'), 'utf8'),
 		);
-		return runOk(
-			'npm',
-			['install', tarball, '--omit=dev', '--omit=peer', '--no-audit', '--no-fund', '--loglevel=error'],
-			{ cwd: nodesDir, env: { ...process.env, PATH: `${dirname(this.line.nodeBin)}${delimiter}${process.env.PATH}` } },
-		);
+		const dir = join(nodesDir, 'node_modules', manifest.name);
+		mkdirSync(dirname(dir), { recursive: true });
+		rmSync(dir, { recursive: true, force: true });
+		renameSync(staging, dir);
+		writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+		await runOk('npm', ['install', ...N8N_NPM_INSTALL_ARGS], { cwd: dir });
+		const hostFile = join(nodesDir, 'package.json');
+		const host = existsSync(hostFile)
+			? JSON.parse(readFileSync(hostFile, 'utf8'))
+			: { name: 'installed-nodes', private: true, dependencies: {} };
+		host.dependencies[manifest.name] = manifest.version;
+		writeFileSync(hostFile, JSON.stringify(host, null, 2));
+		return { name: manifest.name, dir, ms: Date.now() - started };
 	}
 
 	async importCredentials(credentials: CredentialFixture[]): Promise<void> {

@@ -1,0 +1,89 @@
+/** The importable example workflows in examples/, and how a run points them at local stand-ins. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { repoRoot } from './lines';
+
+export const examplesDir = join(repoRoot, 'examples');
+/** Where the examples write files; a run swaps it for its own folder. */
+export const EXAMPLE_OUTPUT_DIR = '/tmp/n8n-sam3-examples';
+/** Public image URLs in the examples (real providers download these). */
+const PUBLIC_IMAGE_URL = /https:\/\/[^"'\s\\]+\.(?:jpe?g|png|webp)/g;
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, any>;
+	credentials?: Record<string, { id: string; name: string }>;
+	[key: string]: unknown;
+}
+
+export interface Workflow {
+	id: string;
+	name: string;
+	nodes: WorkflowNode[];
+	connections: Record<string, any>;
+	[key: string]: unknown;
+}
+
+export const EXAMPLES = {
+	ecommerce: '01-ecommerce-product-masks.json',
+	binaryRunflow: '02-binary-image-runflow.json',
+	scheduledBoxes: '03-scheduled-box-prompts.json',
+	asyncCallback: '04-async-callback-wait.json',
+} as const;
+
+export function loadExample(file: string): Workflow {
+	return JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;
+}
+
+export function allExampleFiles(): string[] {
+	return readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
+}
+
+/** The public image URLs a workflow mentions, in order of first mention. */
+export function publicImageUrls(workflow: Workflow): string[] {
+	return [...new Set(JSON.stringify(workflow).match(PUBLIC_IMAGE_URL) ?? [])];
+}
+
+/** File name a public image is hosted under locally (its last path segment). */
+export function localImageName(publicUrl: string): string {
+	return basename(new URL(publicUrl).pathname);
+}
+
+/**
+ * A copy of the workflow with public image URLs swapped for local ones (`imageUrl(name)`) and the example
+ * output folder swapped for `outputDir`. Both are plain string swaps, so every node and code snippet follows.
+ */
+export function localizeWorkflow(
+	workflow: Workflow,
+	opts: { imageUrl?: (name: string) => string; outputDir?: string },
+): Workflow {
+	let text = JSON.stringify(workflow);
+	if (opts.imageUrl) text = text.replace(PUBLIC_IMAGE_URL, (url) => opts.imageUrl!(localImageName(url)));
+	if (opts.outputDir) text = text.split(EXAMPLE_OUTPUT_DIR).join(opts.outputDir);
+	return JSON.parse(text) as Workflow;
+}
+
+export function findNode(workflow: Workflow, predicate: (node: WorkflowNode) => boolean): WorkflowNode {
+	const node = workflow.nodes.find(predicate);
+	if (!node) throw new Error(`workflow ${workflow.id} has no such node`);
+	return node;
+}
+
+export const isSam3Node = (node: WorkflowNode) => node.type === 'n8n-nodes-sam3.sam3';
+
+/** A copy whose SAM 3 nodes use the other provider (and its credential). */
+export function switchProvider(
+	workflow: Workflow,
+	provider: 'falApi' | 'runflowApi',
+	credential: { id: string; name: string },
+): Workflow {
+	const copy = JSON.parse(JSON.stringify(workflow)) as Workflow;
+	for (const node of copy.nodes.filter(isSam3Node)) {
+		node.parameters.authentication = provider;
+		node.credentials = { [provider]: credential };
+	}
+	return copy;
+}

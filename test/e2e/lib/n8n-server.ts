@@ -1,0 +1,114 @@
+/** `n8n start` for one N8nHome: readiness, owner login, REST calls, webhook-started runs. */
+import type { N8nHome } from './n8n-home';
+import { assertNoLoadErrors } from './load-errors';
+import { freePort, startBackground, type Background } from './proc';
+
+export const OWNER = { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Owner', password: 'Sam3-e2e-Passw0rd' };
+/** n8n ties the auth cookie to a browser id header. */
+export const BROWSER_ID = 'sam3-e2e-browser';
+
+export interface N8nServer {
+	url: string;
+	port: number;
+	/** Cookie header after login(). */
+	cookie?: string;
+	login: () => Promise<string>;
+	rest: (method: string, path: string, body?: unknown) => Promise<any>;
+	output: () => string;
+	stop: () => Promise<void>;
+}
+
+/** Marks a workflow active for the next `n8n start` (the CLI command differs per line). */
+export async function activateWorkflow(home: N8nHome, workflowId: string): Promise<void> {
+	if (home.line.key === '1') await home.cliOk(['update:workflow', `--id=${workflowId}`, '--active=true']);
+	else await home.cliOk(['publish:workflow', `--id=${workflowId}`]);
+}
+
+export async function startN8n(home: N8nHome, extraEnv: Record<string, string> = {}): Promise<N8nServer> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const proc: Background = startBackground(home.line.nodeBin, [home.line.n8nBin, 'start'], {
+		cwd: home.userFolder,
+		env: await home.env({ N8N_PORT: String(port), WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/`, ...extraEnv }),
+	});
+	try {
+		await waitReady(url, proc);
+	} catch (error) {
+		await proc.stop();
+		throw error;
+	}
+	assertNoLoadErrors(`${home.line.label}: n8n start`, proc.output());
+
+	const server: N8nServer = {
+		url,
+		port,
+		output: proc.output,
+		stop: proc.stop,
+		async rest(method, path, body) {
+			const res = await fetch(`${url}/rest/${path.replace(/^\//, '')}`, {
+				method,
+				headers: {
+					'content-type': 'application/json',
+					'browser-id': BROWSER_ID,
+					...(server.cookie ? { cookie: server.cookie } : {}),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const text = await res.text();
+			if (!res.ok) throw new Error(`${method} /rest/${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
+			const cookie = res.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+			if (cookie) server.cookie = cookie.split(';')[0];
+			const parsed = text ? JSON.parse(text) : undefined;
+			return parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
+		},
+		async login() {
+			await server.rest('POST', 'owner/setup', OWNER);
+			await server.rest('POST', 'login', { email: OWNER.email, emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+			if (!server.cookie) throw new Error('n8n login set no n8n-auth cookie');
+			return server.cookie;
+		},
+	};
+	return server;
+}
+
+async function waitReady(url: string, proc: Background, timeoutMs = 120_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (proc.child.exitCode !== null) throw new Error(`n8n start exited ${proc.child.exitCode}\n${proc.output().slice(-3000)}`);
+		try {
+			const res = await fetch(`${url}/healthz/readiness`);
+			if (res.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	throw new Error(`n8n start not ready after ${timeoutMs} ms\n${proc.output().slice(-3000)}`);
+}
+
+/** Calls a production webhook, retrying while n8n is still registering it (404). */
+export async function callWebhook(
+	server: N8nServer,
+	path: string,
+	body: unknown,
+	timeoutMs = 60_000,
+): Promise<{ status: number; body: any }> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const res = await fetch(`${server.url}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		const text = await res.text();
+		if (res.status !== 404 || Date.now() > deadline) {
+			let parsed: any = text;
+			try {
+				parsed = JSON.parse(text);
+			} catch {}
+			return { status: res.status, body: parsed };
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}

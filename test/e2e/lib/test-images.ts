@@ -1,0 +1,9 @@
+/** Local stand-ins for the public images the examples name (same file names, served by the image server). */
+import type { HostedImage } from './image-server';
+
+export const TEST_IMAGES: HostedImage[] = [
+	{ name: 'truck.jpg', width: 1800, height: 1200, format: 'jpeg' },
+	{ name: 'groceries.jpg', width: 1200, height: 900, format: 'jpeg' },
+	{ name: 'cars.jpg', width: 1024, height: 768, format: 'jpeg' },
+	{ name: 'product.png', width: 640, height: 480, format: 'png' },
+];

@@ -1,0 +1,75 @@
+/**
+ * Real-n8n end-to-end tests (`npm run test:e2e`): installs n8n 1.123.50 (Node 20) and 2.41.1 (Node 24) into a
+ * cache outside the repo, installs this package's `npm pack` tarball into a fresh user folder per line the way
+ * n8n's community-package installer does, and runs workflows headless against the provider emulator.
+ *   SAM3_E2E_LINES="1 2"      n8n lines to test
+ *   SAM3_E2E_SUITES="..."     subset of: pipeline examples async editor (default: all)
+ *   SAM3_E2E_SKIP_BUILD=1     pack the existing dist/ without `npm run build`
+ *   SAM3_E2E_SKIP_INSTALL=1   trust the cache as it is (do not run install.sh)
+ *   SAM3_E2E_CACHE=<dir>      install cache (default ~/.cache/n8n-nodes-sam3-e2e)
+ */
+import { after, before, describe } from 'node:test';
+import { emulatorCredentials, startEmulator, type EmulatorProcess } from './lib/emulator';
+import { startImageServer, type ImageServer } from './lib/image-server';
+import { isInstalled, repoRoot, selectedLines } from './lib/lines';
+import { N8nHome } from './lib/n8n-home';
+import { buildAndPack, hasBuiltSam3Node } from './lib/pack';
+import { runOk } from './lib/proc';
+import { TEST_IMAGES } from './lib/test-images';
+import type { LineContext } from './suites/context';
+import { examplesSuite } from './suites/examples';
+import { pipelineSuite } from './suites/pipeline';
+
+const suites = new Set((process.env.SAM3_E2E_SUITES ?? 'pipeline examples async editor').split(/[\s,]+/).filter(Boolean));
+const needsSam3 = ['examples', 'async', 'editor'].some((s) => suites.has(s));
+const timings = new Map<string, number>();
+let tarball = '';
+let emulator: EmulatorProcess | undefined;
+let images: ImageServer;
+
+before(async () => {
+	const started = Date.now();
+	if (process.env.SAM3_E2E_SKIP_INSTALL !== '1') await runOk('bash', ['test/e2e/install.sh'], {
+		cwd: repoRoot,
+		timeoutMs: 20 * 60_000,
+		env: {
+			...process.env,
+			SAM3_E2E_LINES: selectedLines().map((l) => l.key).join(' '),
+			SAM3_E2E_SKIP_CHROMIUM: suites.has('editor') ? '' : '1',
+		},
+	});
+	timings.set('installer (cached or fresh)', Date.now() - started);
+	const packStarted = Date.now();
+	tarball = await buildAndPack();
+	timings.set('build + npm pack', Date.now() - packStarted);
+	if (needsSam3 && !hasBuiltSam3Node()) throw new Error('dist/nodes/Sam3/Sam3.node.js was not built: the SAM 3 suites need it');
+	images = await startImageServer(TEST_IMAGES);
+	if (needsSam3) emulator = await startEmulator();
+});
+
+after(async () => {
+	await emulator?.stop();
+	await images?.close();
+	console.log('# timings');
+	for (const [label, ms] of timings) console.log(`#   ${label}: ${(ms / 1000).toFixed(1)} s`);
+});
+
+for (const line of selectedLines()) {
+	describe(`${line.label} (Node ${line.key === '1' ? '20' : '24'})`, () => {
+		let ctx: LineContext;
+		before(async () => {
+			if (!isInstalled(line)) throw new Error(`${line.label} is not installed under ${line.dir}`);
+			const home = N8nHome.create(line);
+			// Before the SAM 3 node exists, the package would not load: the pipeline suite runs without it.
+			if (hasBuiltSam3Node()) {
+				const installed = await home.installPackage(tarball);
+				timings.set(`${line.label}: package install`, installed.ms);
+			}
+			if (emulator) await home.importCredentials(emulatorCredentials(emulator));
+			ctx = { line, home, tarball, emulator, images, record: (label, ms) => timings.set(`${line.label}: ${label}`, ms) };
+		});
+		if (suites.has('pipeline')) pipelineSuite(() => ctx);
+		if (suites.has('examples')) examplesSuite(() => ctx);
+	});
+}
+

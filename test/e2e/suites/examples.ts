@@ -1,0 +1,93 @@
+/** The examples/ workflows, imported and run headless on a real n8n against the provider emulator. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { describe, test } from 'node:test';
+import { assertSegmentedItem, pairedIndex } from '../lib/checks';
+import { EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
+import { TEST_IMAGES } from '../lib/test-images';
+import type { LineContext } from './context';
+
+const imageSize = (url: string) => {
+	const image = TEST_IMAGES.find((i) => i.name === basename(new URL(url).pathname));
+	if (!image) throw new Error(`no test image for ${url}`);
+	return image;
+};
+
+/** Example with local images and the home's files folder. */
+function localExample(ctx: LineContext, file: string): Workflow {
+	return localizeWorkflow(loadExample(file), { imageUrl: ctx.images.url, outputDir: ctx.home.filesDir });
+}
+
+export function examplesSuite(ctx: () => LineContext): void {
+	describe('examples', () => {
+		test('1 e-commerce: every product URL gets its mask, as a file on disk and as binary', async () => {
+			const c = ctx();
+			const workflow = localExample(c, EXAMPLES.ecommerce);
+			await c.home.importWorkflows([workflow]);
+			const result = await c.home.execute(workflow.id);
+			c.record('example 1 execute (3 images, fal queue)', result.ms);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+
+			const products = result.items('Product images');
+			const segmented = result.items('SAM 3');
+			const written = result.items('Write mask files');
+			assert.equal(segmented.length, products.length);
+			assert.equal(written.length, products.length);
+			for (const [i, item] of segmented.entries()) {
+				assert.equal(pairedIndex(item), i, `SAM 3 item ${i} is paired with its product`);
+				await assertSegmentedItem(result, item, { provider: 'fal', image: imageSize(products[i].json.imageUrl) });
+				const file = written[i].json.fileName as string;
+				assert.equal(file, `${c.home.filesDir}/${products[i].json.sku}-mask.png`);
+				assert.ok(existsSync(file), `${file} was not written`);
+				assert.deepEqual(readFileSync(file), result.binary(item.binary!.mask_0));
+			}
+		});
+
+		test('2 binary in: a downloaded image is segmented on Runflow without the provider fetching its URL', async () => {
+			const c = ctx();
+			const workflow = localExample(c, EXAMPLES.binaryRunflow);
+			const before = c.images.requests.length;
+			await c.home.importWorkflows([workflow]);
+			const result = await c.home.execute(workflow.id);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+
+			const [item, ...rest] = result.items('SAM 3');
+			assert.equal(rest.length, 0);
+			await assertSegmentedItem(result, item, { provider: 'runflow', image: imageSize(c.images.url('truck.jpg')), maxMasks: 4 });
+			for (const mask of item.json.masks) {
+				assert.equal(typeof mask.score, 'number', 'includeScores was set');
+				assert.ok(mask.box, 'includeBoxes was set');
+			}
+			// Only the HTTP Request node downloaded the image: SAM 3 sent the bytes, not the URL.
+			assert.deepEqual(c.images.requests.slice(before), ['/truck.jpg']);
+		});
+
+		test('3 scheduled content: box prompts taken from each item reach the provider', async () => {
+			const c = ctx();
+			const workflow = localExample(c, EXAMPLES.scheduledBoxes);
+			await c.home.importWorkflows([workflow]);
+			const since = await lastLogSeq(c);
+			const result = await c.home.execute(workflow.id);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+
+			const inputs = result.items('Images and regions');
+			const summaries = result.items('Summary');
+			assert.equal(summaries.length, inputs.length);
+			for (const [i, summary] of summaries.entries()) {
+				assert.equal(summary.json.title, inputs[i].json.title);
+				assert.ok(summary.json.maskCount >= 1, `item ${i} got no mask`);
+				assert.equal(summary.json.imageUrl, inputs[i].json.imageUrl, 'keepInputData kept the input fields');
+			}
+			const submitted = (await c.emulator!.control(`log?since=${since}&route=fal.submit`)) as Array<{ body?: any }>;
+			const sentBoxes = submitted.map((e) => e.body?.box_prompts).sort((a, b) => a.length - b.length);
+			const wanted = inputs.map((i) => i.json.boxes).sort((a, b) => a.length - b.length);
+			assert.deepEqual(sentBoxes, wanted);
+		});
+	});
+}
+
+async function lastLogSeq(c: LineContext): Promise<number> {
+	const entries = (await c.emulator!.control('log')) as Array<{ seq: number }>;
+	return entries.length ? entries[entries.length - 1].seq : 0;
+}
