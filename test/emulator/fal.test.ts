@@ -82,6 +82,18 @@ describe('fal sync (fal.run)', () => {
 		}
 	});
 
+	it('answers a sync call still queued past x-fal-request-timeout with a user timeout', async () => {
+		emu.jobs.script({ queueMs: 5_000 });
+		const response = await call('POST', `${emu.falRunUrl}/fal-ai/sam-3/image`, {
+			headers: { ...auth, 'x-fal-request-timeout': '0.1' },
+			json: { image_url: imageUrl },
+		});
+		expect(response.status).toBe(504);
+		expect(response.headers['x-fal-request-timeout-type']).toBe('user');
+		expect(response.json.error_type).toBe('request_timeout');
+		expect(emu.stats().inFlight.fal).toBe(0);
+	});
+
 	it('accepts a data: URI input and the deprecated text_prompt', async () => {
 		const dataUri = `data:image/png;base64,${(await testImage(64, 48)).toString('base64')}`;
 		const response = await call('POST', `${emu.falRunUrl}/fal-ai/sam-3/image`, { headers: auth, json: { image_url: dataUri, text_prompt: 'dog' } });
@@ -160,6 +172,14 @@ describe('fal queue', () => {
 		const unknown = await call('PUT', `${emu.falQueueUrl}/fal-ai/sam-3/requests/nope/cancel`, { headers: auth });
 		expect(unknown).toMatchObject({ status: 404, json: { status: 'NOT_FOUND' } });
 		expect(emu.stats().inFlight.fal).toBe(0);
+	});
+
+	it('cancels a running job too', async () => {
+		emu.jobs.script({ queueMs: 0, dispatchMs: 0, latencyMs: 5_000 });
+		const { cancel_url, status_url } = await submit({ image_url: imageUrl });
+		await waitFor(async () => ((await call('GET', status_url, { headers: auth })).json.status === 'IN_PROGRESS' ? true : undefined));
+		expect((await call('PUT', cancel_url, { headers: auth })).status).toBe(202);
+		expect((await call('GET', status_url, { headers: auth })).json).toMatchObject({ status: 'COMPLETED', error_type: 'request_cancelled' });
 	});
 
 	it('fails a job still queued past x-fal-request-timeout with a user timeout (504)', async () => {

@@ -13,6 +13,7 @@ interface StoredFile {
 	/** Bytes, or a renderer run on first download (previews are made lazily). */
 	bytes?: Buffer;
 	render?: () => Promise<Buffer>;
+	rendering?: Promise<Buffer>;
 	/** Hosted by the test (hostImage): survives reset(). */
 	persistent: boolean;
 }
@@ -73,8 +74,10 @@ export class FileStore {
 		const file = this.files.get(id);
 		if (!file) return undefined;
 		if (!file.bytes && file.render) {
-			file.bytes = await file.render();
-			file.render = undefined;
+			// Concurrent first downloads share one rendering.
+			file.rendering ??= file.render();
+			file.bytes = await file.rendering;
+			file.render = file.rendering = undefined;
 		}
 		return { bytes: file.bytes ?? Buffer.alloc(0), contentType: file.contentType };
 	}

@@ -1,5 +1,6 @@
 /** One SAM 3 "inference": input image + prompts -> fal's output object, files stored on the file host. */
 import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
 import type { FileStore } from './files';
 import { ImageLoadError, loadInputImage } from './image-input';
 import { CONTENT_TYPES, encodeMask, normalizedBox, rasterize, renderPreview } from './masks';
@@ -34,6 +35,9 @@ export type InferenceResult =
 	| { ok: true; output: Sam3Output; inferenceMs: number }
 	| { ok: false; message: string; errorType: string };
 
+/** Raw masks are width*height bytes each: render a few at a time so hundreds of 2048² jobs stay small. */
+const renderSlots = pLimit(4);
+
 const fileName = (ext: string) => `${randomBytes(9).toString('base64url')}.${ext}`;
 
 function dataUri(bytes: Buffer, contentType: string): string {
@@ -59,8 +63,10 @@ export async function runSam3(input: Sam3Input, files: FileStore): Promise<Infer
 	const scores: number[] = [];
 	const boxes: number[][] = [];
 	for (const [index, region] of regions.entries()) {
-		const { pixels, box } = rasterize(region, width, height);
-		const bytes = await encodeMask(pixels, width, height, format);
+		const { bytes, box } = await renderSlots(async () => {
+			const raster = rasterize(region, width, height);
+			return { bytes: await encodeMask(raster.pixels, width, height, format), box: raster.box };
+		});
 		const name = fileName(format);
 		const url = input.sync_mode ? dataUri(bytes, contentType) : files.put(bytes, contentType, name);
 		masks.push({ url, content_type: contentType, file_name: name, file_size: bytes.length, width, height });

@@ -97,6 +97,8 @@ export class JobManager {
 	private internals = new Map<string, Internals>();
 	private inFlight: Record<Provider, number> = { fal: 0, runflow: 0 };
 	private peak: Record<Provider, number> = { fal: 0, runflow: 0 };
+	/** Jobs holding a concurrency slot (dispatching or running). */
+	private busy: Record<Provider, number> = { fal: 0, runflow: 0 };
 	private counts = { fal: emptyCounts(), runflow: emptyCounts() };
 
 	constructor(
@@ -180,13 +182,21 @@ export class JobManager {
 		this.counts = { fal: emptyCounts(), runflow: emptyCounts() };
 	}
 
-	/** Drops every job (timers stopped, no callbacks) and every script. */
+	/** Drops every job (timers stopped, no callbacks) and every script; waiting sync calls get a 503. */
 	reset(): void {
-		for (const internals of this.internals.values()) internals.timers.forEach(clearTimeout);
+		for (const [id, internals] of this.internals) {
+			internals.timers.forEach(clearTimeout);
+			const job = this.jobs.get(id);
+			if (!job || isTerminal(job)) continue;
+			job.state = 'cancelled';
+			job.failure = { message: 'The emulator was reset', errorType: 'runner_scheduling_failure', status: 503, failureCode: 'CANCELLED', failureStage: job.state };
+			internals.resolve(job);
+		}
 		this.jobs.clear();
 		this.internals.clear();
 		this.scripts.clear();
 		this.inFlight = { fal: 0, runflow: 0 };
+		this.busy = { fal: 0, runflow: 0 };
 		this.resetStats();
 	}
 
@@ -208,18 +218,19 @@ export class JobManager {
 	/** Start ready jobs while the provider has free slots. */
 	private pump(provider: Provider): void {
 		const limit = this.concurrency[provider] ?? Infinity;
+		if (this.busy[provider] >= limit) return;
 		const now = Date.now();
-		const busy = () => this.list().filter((j) => j.provider === provider && (j.state === 'dispatching' || j.state === 'running')).length;
 		const ready = this.list()
 			.filter((j) => j.provider === provider && j.state === 'queued' && j.readyAt <= now)
 			.sort((a, b) => (this.startsBefore(a, b) ? -1 : 1));
 		for (const job of ready) {
-			if (busy() >= limit) break;
+			if (this.busy[provider] >= limit) break;
 			this.dispatch(job);
 		}
 	}
 
 	private dispatch(job: Job): void {
+		this.busy[job.provider]++;
 		job.state = 'dispatching';
 		job.dispatchedAt = Date.now();
 		this.log(job, 'Dispatching to a runner');
@@ -264,8 +275,11 @@ export class JobManager {
 		}
 		this.counts[job.provider][job.state === 'succeeded' ? 'succeeded' : job.state === 'cancelled' ? 'cancelled' : 'failed']++;
 		this.inFlight[job.provider]--;
+		if (wasBusy) this.busy[job.provider]--;
+		// Done with the internals: the work closure may hold a large input (data: URI).
+		this.internals.delete(job.id);
 		internals?.resolve(job);
 		internals?.spec.onTerminal?.(job);
-		if (wasBusy || job.state !== 'succeeded') this.pump(job.provider);
+		if (wasBusy) this.pump(job.provider);
 	}
 }

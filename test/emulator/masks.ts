@@ -14,6 +14,9 @@ export interface PixelBox {
 	y1: number;
 }
 
+// Every job renders new images: libvips' operation cache would only hold memory.
+sharp.cache(false);
+
 export const CONTENT_TYPES: Record<OutputFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
 /** Calls `fill(y, xFrom, xTo)` (inclusive) for each row of the ellipse, clipped to the image. */
@@ -49,7 +52,7 @@ export function normalizedBox(box: PixelBox, width: number, height: number): [nu
 
 function encode(image: Sharp, format: OutputFormat): Promise<Buffer> {
 	if (format === 'jpeg') return image.jpeg({ quality: 90 }).toBuffer();
-	if (format === 'webp') return image.webp({ lossless: true, effort: 0 }).toBuffer();
+	if (format === 'webp') return image.webp({ lossless: true }).toBuffer();
 	return image.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
 }
 
