@@ -4,89 +4,16 @@
  * Optional per-provider concurrency slots: a ready job starts when a slot is free, normal priority first.
  */
 import { randomUUID } from 'node:crypto';
-import type { Sam3Output } from './inference';
+import { failureFromOutcome, isTerminal, type CreateJob, type Job, type JobLogLine, type WorkResult } from './job-model';
 import { ScriptBook } from './scripts';
-import type { JobMode, JobOutcome, JobState, Provider, Timing } from './types';
+import type { JobState, Provider, Timing } from './types';
 
-/** Why a job failed, with what each provider needs to report it. */
-export interface JobFailure {
-	message: string;
-	/** fal: error_type, result HTTP status, result body (default {detail, error_type}), timeout type. */
-	errorType: string;
-	status: number;
-	body?: unknown;
-	timeoutType?: 'user';
-	/** Runflow: failure_code and failure_stage_code. */
-	failureCode: string;
-	failureStage: string;
-}
-
-export type WorkResult = { ok: true; output: Sam3Output; inferenceMs: number } | { ok: false; failure: JobFailure };
-
-export interface JobLogLine {
-	message: string;
-	level: 'INFO' | 'ERROR';
-	source: 'user';
-	timestamp: string;
-}
-
-export interface Job {
-	id: string;
-	provider: Provider;
-	mode: JobMode;
-	input: unknown;
-	prompt?: string;
-	priority: 'normal' | 'low';
-	timing: Timing;
-	outcome: JobOutcome;
-	state: JobState;
-	createdAt: number;
-	readyAt: number;
-	dispatchedAt?: number;
-	startedAt?: number;
-	completedAt?: number;
-	output?: Sam3Output;
-	inferenceMs?: number;
-	failure?: JobFailure;
-	logs: JobLogLine[];
-	/** Provider specifics (webhook URL, callback_url, metadata, client_ref…). */
-	extra: Record<string, unknown>;
-	/** Resolves when the job is terminal. */
-	finished: Promise<Job>;
-}
-
-export interface CreateJob {
-	provider: Provider;
-	mode: JobMode;
-	input: unknown;
-	prompt?: string;
-	priority?: 'normal' | 'low';
-	/** Start deadline: still queued after this many ms -> fails with a user timeout. */
-	startTimeoutMs?: number;
-	extra?: Record<string, unknown>;
-	/** The model's work, run while the job is `running`. */
-	work: (job: Job) => Promise<WorkResult>;
-	onTerminal?: (job: Job) => void;
-}
+export * from './job-model';
 
 interface Internals {
 	timers: NodeJS.Timeout[];
 	resolve: (job: Job) => void;
 	spec: CreateJob;
-}
-
-const TERMINAL: JobState[] = ['succeeded', 'failed', 'cancelled'];
-export const isTerminal = (job: Job) => TERMINAL.includes(job.state);
-
-export function failureFromOutcome(outcome: Extract<JobOutcome, { type: 'fail' }>): JobFailure {
-	const message = outcome.message ?? 'The model failed to process the request';
-	return {
-		message,
-		errorType: outcome.errorType ?? 'internal_error',
-		status: outcome.status ?? 500,
-		failureCode: outcome.failureCode ?? 'MODEL_ERROR',
-		failureStage: outcome.failureStage ?? 'running',
-	};
 }
 
 const emptyCounts = () => ({ created: 0, succeeded: 0, failed: 0, cancelled: 0 });
