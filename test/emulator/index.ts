@@ -1,7 +1,8 @@
 /**
  * n8n-nodes-sam3 PROVIDER EMULATOR — a dev-only TEST DOUBLE. It is not fal.ai and not Runflow, runs no
- * model and must never ship: it speaks the protocols written down in /work/shared/reference/providers.md
- * (read independently of nodes/, so node bugs show) with fake, deterministic SAM 3 masks.
+ * model and must never ship: it speaks the fal/Runflow protocols as the team's providers.md documents them
+ * (written independently of nodes/, so node bugs show) and the official @fal-ai/client uses them, with
+ * fake, deterministic SAM 3 masks (segmentation.ts).
  * Every answer carries `x-emulator: n8n-nodes-sam3 test double`.
  *
  * One HTTP server on 127.0.0.1:PORT, path-prefixed "virtual hosts":
