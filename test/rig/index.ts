@@ -1,0 +1,6 @@
+export { runNode, startNode } from './run-node';
+export type { RigInputItem, RunNodeOptions, RunNodeResult, RunningNode } from './run-node';
+export type { RigCredential } from './credentials-helper';
+export type { BinaryMode, RigBinaryInput } from './binary-data';
+export type { RigExecutionError } from './errors';
+export { testCredential } from './credential-test';
