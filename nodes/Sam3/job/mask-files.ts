@@ -43,40 +43,59 @@ async function download(ctx: IExecuteSingleFunctions, http: ProviderHttp, file: 
 		json: false,
 		timeout: DOWNLOAD_TIMEOUT_MS,
 	});
-	const body = response.body as NodeJS.ReadableStream & { destroy(error?: Error): void };
+	const body = response.body as AsyncIterable<Buffer> & { destroy(error?: Error): void; constructor: unknown };
 	const claimed = String(response.headers['content-type'] ?? file.content_type ?? '').split(';')[0];
 	const mimeType = claimed.startsWith('image/') ? claimed : (file.content_type ?? 'image/png');
 
-	// Watch the bytes as n8n stores them: paused first, so this listener does not start the flow on its own.
+	// The bytes are checked as they pass into n8n's storage: an image signature first, then a size cap.
 	let received = 0;
-	let failure: Error | undefined;
-	body.pause();
-	body.on('data', (chunk: Buffer) => {
-		if (received === 0 && !imageTypeOf(chunk)) failure = notAnImage(http, baseName, file.url);
-		received += chunk.length;
-		if (received > DOWNLOAD_LIMIT_BYTES) failure = new ProviderError(`${http.provider}: ${baseName} is larger than ${DOWNLOAD_LIMIT_BYTES / 1024 / 1024} MiB`, { provider: http.provider, stage: 'download', errorType: 'file_too_large' });
-		if (failure) body.destroy(failure);
-	});
+	async function* checked(): AsyncGenerator<Buffer> {
+		for await (const chunk of body) {
+			if (received === 0 && !imageTypeOf(chunk)) throw notAnImage(http, baseName, file.url);
+			received += chunk.length;
+			if (received > DOWNLOAD_LIMIT_BYTES) {
+				throw new ProviderError(`${http.provider}: ${baseName} is larger than ${DOWNLOAD_LIMIT_BYTES / 1024 / 1024} MiB`, {
+					provider: http.provider,
+					stage: 'download',
+					errorType: 'file_too_large',
+					retryableHint: false,
+				});
+			}
+			yield chunk;
+		}
+	}
+	// The response's own stream class (node's Readable) turns the generator back into a stream, without importing
+	// node:stream, which verified community nodes may not.
+	const streamClass = body.constructor as { from(iterable: AsyncIterable<Buffer>): NodeJS.ReadableStream };
+	const guarded = streamClass.from(checked());
 
+	let failure: Error | undefined;
 	const deadline = new AbortController();
 	const stalled = sleepWithAbort(DOWNLOAD_TIMEOUT_MS, deadline.signal).then(
 		() => {
-			failure ??= new ProviderError(`${http.provider}: downloading ${baseName} took longer than ${DOWNLOAD_TIMEOUT_MS / 1000} s`, { provider: http.provider, stage: 'download', networkCode: 'ETIMEDOUT' });
+			failure = new ProviderError(`${http.provider}: downloading ${baseName} took longer than ${DOWNLOAD_TIMEOUT_MS / 1000} s`, {
+				provider: http.provider,
+				stage: 'download',
+				networkCode: 'ETIMEDOUT',
+			});
 			body.destroy(failure);
 			throw failure;
 		},
 		() => undefined,
 	);
 	try {
-		const stored = ctx.helpers.prepareBinaryData(body as never, fileNameFor(file, baseName, mimeType), mimeType);
+		const stored = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(file, baseName, mimeType), mimeType);
 		const binary = (await Promise.race([stored, stalled])) as IBinaryData;
-		if (failure) throw failure;
-		if (received === 0) throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
+		if (received === 0) {
+			throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
+		}
 		return binary;
 	} catch (error) {
+		if (error instanceof ProviderError) throw error;
 		throw failure ?? http.networkError('download', error);
 	} finally {
 		deadline.abort();
+		body.destroy();
 	}
 }
 

@@ -1,0 +1,59 @@
+import type { INodeParameters } from 'n8n-workflow';
+import sharp from 'sharp';
+
+import { FalApi } from '../../credentials/FalApi.credentials';
+import { RunflowApi } from '../../credentials/RunflowApi.credentials';
+import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { type Emulator, startEmulator } from '../emulator';
+import { type RigCredential, type RunNodeOptions, runNode } from '../rig';
+
+export type Provider = 'falApi' | 'runflowApi';
+export const PROVIDERS: Provider[] = ['falApi', 'runflowApi'];
+
+/** Credentials pointed at the emulator, as a user would fill them in for a gateway. */
+export function credentialsFor(emulator: Emulator, keys: { fal?: string; runflow?: string } = {}): RigCredential[] {
+	return [
+		{
+			type: new FalApi(),
+			data: {
+				apiKey: keys.fal ?? emulator.keys.fal,
+				runUrl: emulator.falRunUrl,
+				queueUrl: emulator.falQueueUrl,
+				restUrl: emulator.falRestUrl,
+			},
+		},
+		{
+			type: new RunflowApi(),
+			data: { apiKey: keys.runflow ?? emulator.keys.runflow, baseUrl: emulator.runflowUrl, organizationId: '' },
+		},
+	];
+}
+
+export async function testImage(width = 320, height = 240, format: 'png' | 'jpeg' = 'jpeg'): Promise<Buffer> {
+	const image = sharp({ create: { width, height, channels: 3, background: { r: 40, g: 120, b: 200 } } });
+	return format === 'png' ? await image.png().toBuffer() : await image.jpeg().toBuffer();
+}
+
+export interface Sam3Run extends Partial<RunNodeOptions> {
+	provider?: Provider;
+	parameters?: INodeParameters;
+}
+
+/** Runs the SAM 3 node through the real engine against the emulator. */
+export async function runSam3(emulator: Emulator, run: Sam3Run = {}) {
+	const { provider = 'falApi', parameters = {}, ...rest } = run;
+	return await runNode({
+		node: Sam3,
+		packageName: 'n8n-nodes-sam3',
+		credentials: credentialsFor(emulator),
+		...rest,
+		parameters: { authentication: provider, operation: 'segment', ...parameters },
+	});
+}
+
+export async function withEmulator(): Promise<{ emulator: () => Emulator; close: () => Promise<void> }> {
+	const emulator = await startEmulator({ defaults: { latencyMs: 30, queueMs: 20, dispatchMs: 10 } });
+	return { emulator: () => emulator, close: async () => await emulator.close() };
+}
+
+export { startEmulator, type Emulator };
