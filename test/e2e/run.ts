@@ -3,7 +3,7 @@
  * cache outside the repo, installs this package's `npm pack` tarball into a fresh user folder per line the way
  * n8n's community-package installer does, and runs workflows headless against the provider emulator.
  *   SAM3_E2E_LINES="1 2"      n8n lines to test
- *   SAM3_E2E_SUITES="..."     subset of: pipeline examples async editor (default: all)
+ *   SAM3_E2E_SUITES="..."     subset of: pipeline examples errors async editor (default: all)
  *   SAM3_E2E_SKIP_BUILD=1     pack the existing dist/ without `npm run build`
  *   SAM3_E2E_SKIP_INSTALL=1   trust the cache as it is (do not run install.sh)
  *   SAM3_E2E_CACHE=<dir>      install cache (default ~/.cache/n8n-nodes-sam3-e2e)
@@ -17,11 +17,12 @@ import { buildAndPack, hasBuiltSam3Node } from './lib/pack';
 import { runOk } from './lib/proc';
 import { TEST_IMAGES } from './lib/test-images';
 import type { LineContext } from './suites/context';
+import { errorsSuite } from './suites/errors';
 import { examplesSuite } from './suites/examples';
 import { pipelineSuite } from './suites/pipeline';
 
-const suites = new Set((process.env.SAM3_E2E_SUITES ?? 'pipeline examples async editor').split(/[\s,]+/).filter(Boolean));
-const needsSam3 = ['examples', 'async', 'editor'].some((s) => suites.has(s));
+const suites = new Set((process.env.SAM3_E2E_SUITES ?? 'pipeline examples errors async editor').split(/[\s,]+/).filter(Boolean));
+const needsSam3 = ['examples', 'errors', 'async', 'editor'].some((s) => suites.has(s));
 const timings = new Map<string, number>();
 let tarball = '';
 let emulator: EmulatorProcess | undefined;
@@ -70,6 +71,7 @@ for (const line of selectedLines()) {
 		});
 		if (suites.has('pipeline')) pipelineSuite(() => ctx);
 		if (suites.has('examples')) examplesSuite(() => ctx);
+		if (suites.has('errors')) errorsSuite(() => ctx);
 	});
 }
 
