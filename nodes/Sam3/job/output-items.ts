@@ -12,16 +12,21 @@ export interface JobTiming {
 	polls?: number;
 }
 
+/** Leaves out what the provider did not report, so items show only real values. */
+function compact(json: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(json).filter(([, value]) => value !== undefined));
+}
+
 /** The same JSON for both providers: what a workflow builder maps from, whichever provider ran the job. */
 function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
-	return {
+	return compact({
 		binaryProperty: binary ? binaryProperty : undefined,
 		url: file.url.startsWith('data:') ? undefined : file.url,
 		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
 		fileName: binary?.fileName ?? file.file_name ?? undefined,
 		width: file.width ?? undefined,
 		height: file.height ?? undefined,
-	};
+	});
 }
 
 function maskJson(mask: NormalizedResult['masks'][number], index: number, binaryProperty: string, binary?: IBinaryData): IDataObject {
@@ -38,7 +43,7 @@ function maskJson(mask: NormalizedResult['masks'][number], index: number, binary
 					yMax: Math.round((cy + h / 2) * height),
 				}
 			: undefined;
-	return { index, score: mask.score, box, pixelBox, ...fileJson(mask, binaryProperty, binary) };
+	return compact({ index, score: mask.score, box, pixelBox, ...fileJson(mask, binaryProperty, binary) });
 }
 
 function baseItem(ctx: IExecuteSingleFunctions, settings: JobSettings): { json: IDataObject; binary: Record<string, IBinaryData> } {
@@ -76,7 +81,7 @@ export async function resultItems(
 	const masks = result.masks.map((mask, index) => maskJson(mask, index, maskNames[index], maskFiles[index]));
 
 	const { json, binary } = baseItem(ctx, settings);
-	const common: IDataObject = {
+	const common: IDataObject = compact({
 		...json,
 		provider: adapter.label,
 		requestId: submission.requestId,
@@ -88,7 +93,7 @@ export async function resultItems(
 		nsfwDetected: result.nsfwDetected,
 		seed: result.seed,
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
-	};
+	});
 	const previewBinary: Record<string, IBinaryData> = preview ? { image: preview } : {};
 	const pairedItem = { item: itemIndex };
 
