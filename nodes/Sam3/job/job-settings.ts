@@ -58,10 +58,10 @@ export function inputError(itemIndex: number, field: string, problem: string, go
 }
 
 /** Turns the first zod issue into an error naming the panel field, the item and what would be valid. */
-function fromZod(itemIndex: number, error: ZodError, raw: IDataObject): ItemInputError {
+function fromZod(itemIndex: number, error: ZodError, raw: IDataObject, labels: Record<string, string> = FIELD_LABELS): ItemInputError {
 	const issue: ZodIssue = error.issues[0];
 	const [field, ...rest] = issue.path.map(String);
-	const label = FIELD_LABELS[field] ?? field;
+	const label = labels[field] ?? field;
 	const where = rest.length ? `${label} [${rest.join('].[')}]` : label;
 	let value: unknown = raw;
 	for (const key of issue.path) value = (value as IDataObject | undefined)?.[key as string];
@@ -94,7 +94,12 @@ export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
 		if (value !== undefined && value !== '') raw[field] = value;
 	}
 	const parsed = Sam3InputSchema.safeParse(raw);
-	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw);
+	if (!parsed.success) {
+		const labels = { ...FIELD_LABELS };
+		if (ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json') labels.point_prompts = 'Point Prompts (JSON)';
+		if (ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json') labels.box_prompts = 'Box Prompts (JSON)';
+		throw fromZod(itemIndex, parsed.error, raw, labels);
+	}
 	// Send only what the user set: parse() filled in defaults, the raw object did not.
 	const { image_url: _placeholder, ...input } = raw as Sam3Input;
 
