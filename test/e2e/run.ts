@@ -17,6 +17,7 @@ import { buildAndPack, hasBuiltSam3Node } from './lib/pack';
 import { runOk } from './lib/proc';
 import { TEST_IMAGES } from './lib/test-images';
 import type { LineContext } from './suites/context';
+import { asyncSuite } from './suites/async';
 import { errorsSuite } from './suites/errors';
 import { examplesSuite } from './suites/examples';
 import { pipelineSuite } from './suites/pipeline';
@@ -72,6 +73,7 @@ for (const line of selectedLines()) {
 		if (suites.has('pipeline')) pipelineSuite(() => ctx);
 		if (suites.has('examples')) examplesSuite(() => ctx);
 		if (suites.has('errors')) errorsSuite(() => ctx);
+		if (suites.has('async')) asyncSuite(() => ctx);
 	});
 }
 

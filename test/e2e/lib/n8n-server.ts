@@ -1,5 +1,8 @@
 /** `n8n start` for one N8nHome: readiness, owner login, REST calls, webhook-started runs. */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { N8nHome } from './n8n-home';
+import type { TaskData } from './run-data';
 import { assertNoLoadErrors } from './load-errors';
 import { freePort, startBackground, type Background } from './proc';
 
@@ -13,6 +16,8 @@ export interface N8nServer {
 	/** Cookie header after login(). */
 	cookie?: string;
 	login: () => Promise<string>;
+	/** Waits for the latest execution of a workflow to finish (logs in if needed); returns its run data. */
+	finishedExecution: (workflowId: string, timeoutMs?: number) => Promise<FinishedExecution>;
 	rest: (method: string, path: string, body?: unknown) => Promise<any>;
 	output: () => string;
 	stop: () => Promise<void>;
@@ -23,6 +28,15 @@ export async function activateWorkflow(home: N8nHome, workflowId: string): Promi
 	if (home.line.key === '1') await home.cliOk(['update:workflow', `--id=${workflowId}`, '--active=true']);
 	else await home.cliOk(['publish:workflow', `--id=${workflowId}`]);
 }
+
+export interface FinishedExecution {
+	id: string;
+	status: string;
+	/** The execution's IRun data (resultData.runData…), unflattened. */
+	data: { resultData: { runData: Record<string, TaskData[]>; error?: any; lastNodeExecuted?: string } };
+}
+
+const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 
 export async function startN8n(home: N8nHome, extraEnv: Record<string, string> = {}): Promise<N8nServer> {
 	const port = await freePort();
@@ -66,6 +80,23 @@ export async function startN8n(home: N8nHome, extraEnv: Record<string, string> =
 			await server.rest('POST', 'login', { email: OWNER.email, emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 			if (!server.cookie) throw new Error('n8n login set no n8n-auth cookie');
 			return server.cookie;
+		},
+		async finishedExecution(workflowId, timeoutMs = 60_000) {
+			if (!server.cookie) await server.login();
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const list = await server.rest('GET', `executions?filter=${filter}`);
+				const latest = (list?.results ?? list ?? [])[0] as { id: string; status: string } | undefined;
+				if (latest && FINISHED.includes(latest.status)) {
+					const full = await server.rest('GET', `executions/${latest.id}`);
+					// n8n stores run data with `flatted` (circular-safe JSON): read it with n8n's own copy.
+					const { parse } = createRequire(join(home.line.dir, 'node_modules', 'n8n', 'package.json'))('flatted');
+					return { id: latest.id, status: latest.status, data: typeof full.data === 'string' ? parse(full.data) : full.data };
+				}
+				if (Date.now() > deadline) throw new Error(`no finished execution of ${workflowId} after ${timeoutMs} ms (latest: ${JSON.stringify(latest)})`);
+				await new Promise((r) => setTimeout(r, 500));
+			}
 		},
 	};
 	return server;
