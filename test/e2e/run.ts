@@ -18,6 +18,7 @@ import { runOk } from './lib/proc';
 import { TEST_IMAGES } from './lib/test-images';
 import type { LineContext } from './suites/context';
 import { asyncSuite } from './suites/async';
+import { editorSuite } from './suites/editor';
 import { errorsSuite } from './suites/errors';
 import { examplesSuite } from './suites/examples';
 import { pipelineSuite } from './suites/pipeline';
@@ -74,6 +75,7 @@ for (const line of selectedLines()) {
 		if (suites.has('examples')) examplesSuite(() => ctx);
 		if (suites.has('errors')) errorsSuite(() => ctx);
 		if (suites.has('async')) asyncSuite(() => ctx);
+		if (suites.has('editor')) editorSuite(() => ctx);
 	});
 }
 

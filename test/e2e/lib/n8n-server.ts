@@ -107,8 +107,9 @@ async function waitReady(url: string, proc: Background, timeoutMs = 120_000): Pr
 	while (Date.now() < deadline) {
 		if (proc.child.exitCode !== null) throw new Error(`n8n start exited ${proc.child.exitCode}\n${proc.output().slice(-3000)}`);
 		try {
-			const res = await fetch(`${url}/healthz/readiness`);
-			if (res.ok) return;
+			// Readiness comes before the REST routes are mounted: wait for both.
+			const ready = await fetch(`${url}/healthz/readiness`);
+			if (ready.ok && (await fetch(`${url}/rest/settings`)).ok) return;
 		} catch {
 			// not listening yet
 		}

@@ -1,0 +1,62 @@
+/** The node as a user meets it in the n8n editor (headless Debian Chromium): panel per provider, node search. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, loggedInPage, openNodePanel, screenshot, searchNodePanel } from '../lib/editor';
+import { EXAMPLES, loadExample, localizeWorkflow } from '../lib/examples';
+import { startN8n, type N8nServer } from '../lib/n8n-server';
+import type { LineContext } from './context';
+
+export function editorSuite(ctx: () => LineContext): void {
+	describe('editor (n8n start + Chromium)', () => {
+		let server: N8nServer;
+		let browser: Browser;
+		let page: Page;
+		const shot = (name: string) => screenshot(page, `${ctx().line.label.replace(/ /g, '-')}-${name}`);
+
+		test('n8n starts with the package, the owner logs in, the editor opens', async () => {
+			const c = ctx();
+			const workflows = [EXAMPLES.ecommerce, EXAMPLES.binaryRunflow].map((f) => localizeWorkflow(loadExample(f), { imageUrl: c.images.url }));
+			await c.home.importWorkflows(workflows);
+			const started = Date.now();
+			server = await startN8n(c.home);
+			c.record('n8n start until ready', Date.now() - started);
+			await server.login();
+			browser = await launchBrowser();
+			page = await loggedInPage(browser, server);
+		});
+
+		for (const [provider, file, credential] of [
+			['fal', EXAMPLES.ecommerce, 'fal.ai account'],
+			['runflow', EXAMPLES.binaryRunflow, 'Runflow account'],
+		] as const) {
+			test(`the SAM 3 panel with ${provider}: its fields and credential show`, async () => {
+				assert.ok(page, 'the editor did not open');
+				await openNodePanel(page, server, loadExample(file).id, 'SAM 3');
+				const panel = page.locator('[data-test-id="ndv"]').first();
+				await panel.getByText('Text Prompt', { exact: true }).first().waitFor({ timeout: 20_000 });
+				await panel.getByText('Model Options').first().waitFor({ timeout: 5_000 });
+				const credentialShown = await panel
+					.locator('input')
+					.evaluateAll((inputs, name) => inputs.some((input) => (input as unknown as { value: string }).value === name), credential);
+				await page.waitForTimeout(600); // let the panel's opening animation settle for the screenshot
+				await shot(`sam3-panel-${provider}`);
+				assert.ok(credentialShown, `the ${credential} credential is not selected in the panel`);
+			});
+		}
+
+		test('the node panel finds SAM 3 by name', async () => {
+			assert.ok(page, 'the editor did not open');
+			await page.keyboard.press('Escape');
+			await searchNodePanel(page, ctx().line.nodePanelKey, 'SAM 3');
+			const entry = page.locator('[data-test-id="node-creator-item-name"], [data-test-id="node-creator-node-item"]').filter({ hasText: 'SAM 3' });
+			await entry.first().waitFor({ timeout: 20_000 });
+			await shot('node-panel-search');
+		});
+
+		test('stop', async () => {
+			await browser?.close();
+			await server?.stop();
+		});
+	});
+}
