@@ -15,6 +15,7 @@ import {
 } from 'n8n-workflow';
 
 import { RigCredentialsHelper } from './credentials-helper';
+import { prepareEngine } from './engine-setup';
 
 // n8n runs declarative credential tests on a copy of the NoOp node's description.
 const NOOP_TYPE = 'n8n-nodes-base.noOp';
@@ -24,11 +25,13 @@ const NOOP_TYPE = 'n8n-nodes-base.noOp';
  * credentials-tester.service.ts, n8n 1.123.x) does: defaults and expressions applied to the data,
  * a mock NoOp node whose only property routes the test request, executed by n8n-core's RoutingNode
  * with the credential applied; failures map to n8n's `{ status: 'Error', message }`.
+ * Which message a failure shows depends on the installed n8n-workflow (see credential-test.test.ts).
  */
 export async function testCredential(
 	credentialType: ICredentialType,
 	data: ICredentialDataDecryptedObject,
 ): Promise<INodeCredentialTestResult> {
+	prepareEngine();
 	const testRequest = credentialType.test;
 	if (!testRequest) return { status: 'Error', message: 'No testing function found for this credential.' };
 

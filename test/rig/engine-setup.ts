@@ -1,6 +1,10 @@
 import { Container } from '@n8n/di';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 
+// The DI container writes its settings file with default permissions under N8N_USER_FOLDER (a temp
+// dir in tests); n8n would warn about them on every test file.
+process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
+
 let done = false;
 
 /**

@@ -1,3 +1,4 @@
+import './engine-setup';
 export { runNode, startNode } from './run-node';
 export type { RigInputItem, RunNodeOptions, RunNodeResult, RunningNode } from './run-node';
 export type { RigCredential } from './credentials-helper';
