@@ -1,7 +1,8 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -40,15 +41,22 @@ export class RunflowApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
+	// Not a generic (declarative) authenticate: n8n sends a generic header even when its expression
+	// resolves empty (as `X-Organization-Id: `), so the optional header is added only when set.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const organizationId = String(credentials.organizationId ?? '').trim();
+		return {
+			...requestOptions,
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
-				'X-Organization-Id': '={{$credentials.organizationId || undefined}}',
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(credentials.apiKey ?? '')}`,
+				...(organizationId ? { 'X-Organization-Id': organizationId } : {}),
 			},
-		},
-	};
+		};
+	}
 
 	// Creating an asset upload slot needs a valid key and costs nothing: no run starts, nothing is stored.
 	test: ICredentialTestRequest = {
