@@ -61,7 +61,7 @@ export class JobManager {
 		this.inFlight[job.provider]++;
 		this.peak[job.provider] = Math.max(this.peak[job.provider], this.inFlight[job.provider]);
 		this.log(job, 'Request queued');
-		this.after(job, plan.timing.queueMs, () => this.pump(job.provider));
+		this.after(job, plan.timing.queueMs, () => this.whenReady(job));
 		if (spec.startTimeoutMs !== undefined) {
 			this.after(job, spec.startTimeoutMs, () => {
 				if (job.state !== 'queued') return;
@@ -140,6 +140,16 @@ export class JobManager {
 
 	private log(job: Job, message: string, level: JobLogLine['level'] = 'INFO'): void {
 		job.logs.push({ message, level, source: 'user', timestamp: new Date().toISOString() });
+	}
+
+	/**
+	 * Timers run on the loop's monotonic clock, readiness is judged by Date.now(): a timer may fire up to a
+	 * millisecond (or a wall-clock adjustment) early, so wait out the rest before pumping.
+	 */
+	private whenReady(job: Job): void {
+		const early = job.readyAt - Date.now();
+		if (early > 0 && job.state === 'queued') return this.after(job, early, () => this.whenReady(job));
+		this.pump(job.provider);
 	}
 
 	/** Start ready jobs while the provider has free slots. */

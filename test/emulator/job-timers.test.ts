@@ -1,0 +1,23 @@
+/**
+ * Job timers run on node's monotonic loop clock, readiness is judged by Date.now(): the two disagree by up to a
+ * millisecond of rounding (or more when the wall clock is adjusted), so a job's "ready" timer can fire a little
+ * before Date.now() reaches its readyAt. The job must start anyway, not wait in the queue forever.
+ */
+import { JobManager } from './jobs';
+
+const succeed = async () => ({ ok: true as const, output: { masks: [], metadata: [] }, inferenceMs: 0 });
+
+it('starts a job whose ready timer fires before the wall clock reaches its readyAt', async () => {
+	const jobs = new JobManager({ latencyMs: 5, queueMs: 20, dispatchMs: 0 });
+	const realNow = Date.now.bind(Date);
+	// The wall clock reads 15 ms ahead while the job is created, then falls back: its timer fires "early".
+	const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 15);
+	const job = jobs.create({ provider: 'fal', mode: 'queue', input: {}, work: succeed });
+	clock.mockRestore();
+	const state = await Promise.race([
+		job.finished.then((done) => done.state),
+		new Promise((resolve) => setTimeout(() => resolve(`still ${job.state}`), 2_000)),
+	]);
+	expect(state).toBe('succeeded');
+	jobs.reset();
+});
