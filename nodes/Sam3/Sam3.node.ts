@@ -1,4 +1,4 @@
-import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
 import { imageFields } from './descriptions/image.description';
 import { jobOptionsFields, waitingFields } from './descriptions/job-options.description';
@@ -19,8 +19,8 @@ export class Sam3 implements INodeType {
 		description: 'Segment objects in images with Meta SAM 3 (fal.ai or Runflow) and get the masks as files',
 		defaults: { name: 'SAM 3' },
 		usableAsTool: true,
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'falApi', required: true, displayOptions: { show: { authentication: ['falApi'] } } },
 			{ name: 'runflowApi', required: true, displayOptions: { show: { authentication: ['runflowApi'] } } },

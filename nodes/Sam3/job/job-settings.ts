@@ -5,7 +5,7 @@ import { MODEL_OPTION_FIELDS, camelCase } from '../contract/fields';
 import { RunflowRunOptionsSchema, type Sam3Input, Sam3InputSchema } from '../contract/sam3.schema';
 import type { JobRequest, ProviderId } from '../providers/provider';
 import { ItemInputError } from '../transport/errors';
-import { readBoxPrompts, readPointPrompts } from './prompt-parameters';
+import { parseJson, readBoxPrompts, readPointPrompts } from './prompt-parameters';
 
 const MiB = 1024 * 1024;
 /** Auto upload: files up to this size travel inline as a data: URI (fal: large data URIs slow the request). */
@@ -152,11 +152,9 @@ function readRunOptions(ctx: IExecuteSingleFunctions, itemIndex: number, provide
 	if (provider === 'runflowApi' && options.runMetadata !== undefined) {
 		let metadata = options.runMetadata;
 		if (typeof metadata === 'string') {
-			try {
-				metadata = metadata.trim() ? JSON.parse(metadata) : {};
-			} catch (error) {
-				throw inputError(itemIndex, 'Options > Run Metadata', `not valid JSON (${(error as Error).message}); give a JSON object`);
-			}
+			const parsed = metadata.trim() ? parseJson(metadata) : { value: {} };
+			if ('problem' in parsed) throw inputError(itemIndex, 'Options > Run Metadata', `not valid JSON (${parsed.problem}); give a JSON object`);
+			metadata = parsed.value as IDataObject;
 		}
 		if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
 			throw inputError(itemIndex, 'Options > Run Metadata', 'must be a JSON object like {"sku": "A-1"}', metadata);

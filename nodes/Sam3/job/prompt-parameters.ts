@@ -15,6 +15,15 @@ function numeric(value: unknown): IDataObject[string] {
 	return value as IDataObject[string];
 }
 
+/** JSON.parse as a value: what is wrong with the text is reported to the user, with the field and the item. */
+export function parseJson(text: string): { value: unknown } | { problem: string } {
+	try {
+		return { value: JSON.parse(text) };
+	} catch (error) {
+		return { problem: (error as Error).message };
+	}
+}
+
 function withoutEmpty(entry: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== '' && value !== undefined && value !== null));
 }
@@ -23,14 +32,11 @@ function readJsonArray(ctx: IExecuteSingleFunctions, itemIndex: number, paramete
 	let value = ctx.getNodeParameter(parameter, '[]') as unknown;
 	if (typeof value === 'string') {
 		if (!value.trim()) return [];
-		try {
-			value = JSON.parse(value);
-		} catch (error) {
-			throw new ItemInputError(
-				`${label} in item ${itemIndex} is not valid JSON (${(error as Error).message}); expected an array like ${example}`,
-				label,
-			);
+		const parsed = parseJson(value);
+		if ('problem' in parsed) {
+			throw new ItemInputError(`${label} in item ${itemIndex} is not valid JSON (${parsed.problem}); expected an array like ${example}`, label);
 		}
+		value = parsed.value;
 	}
 	if (!Array.isArray(value)) {
 		throw new ItemInputError(

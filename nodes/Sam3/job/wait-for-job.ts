@@ -5,6 +5,7 @@ import type { JobState, ProviderAdapter, Submission } from '../providers/provide
 import { ExecutionCancelledError, JobFailedError, ProviderError } from '../transport/errors';
 import type { ProviderHttp } from '../transport/http';
 import { withRetry } from '../transport/retry';
+import { settle } from '../transport/settle';
 
 export type DoneState = JobState & { phase: 'done' };
 
@@ -38,13 +39,14 @@ export async function waitForJob(
 	let last: JobState | undefined;
 
 	for (;;) {
-		let state: JobState;
-		try {
-			state = await withRetry('status', async () => await adapter.poll(http, credentials, submission), { signal, deadline });
-		} catch (error) {
-			if (error instanceof ExecutionCancelledError) await cancelQuietly(adapter, http, credentials, submission);
-			throw error;
+		const polled = await settle(
+			async () => await withRetry('status', async () => await adapter.poll(http, credentials, submission), { signal, deadline }),
+		);
+		if (!polled.ok) {
+			if (polled.error instanceof ExecutionCancelledError) await cancelQuietly(adapter, http, credentials, submission);
+			throw polled.error;
 		}
+		const state: JobState = polled.value;
 		polls++;
 		last = state;
 		if (queueMs === undefined && !/queue|dispatch/i.test(state.status)) queueMs = Date.now() - started;
@@ -73,9 +75,8 @@ export async function waitForJob(
 				},
 			);
 		}
-		try {
-			await sleepWithAbort(delay, signal);
-		} catch {
+		const slept = await settle(async () => await sleepWithAbort(delay, signal));
+		if (!slept.ok) {
 			await cancelQuietly(adapter, http, credentials, submission);
 			throw new ExecutionCancelledError(submission.requestId);
 		}
@@ -89,9 +90,6 @@ async function cancelQuietly(
 	credentials: IDataObject,
 	submission: Submission,
 ): Promise<boolean> {
-	try {
-		return await adapter.cancel(http, credentials, submission);
-	} catch {
-		return false;
-	}
+	const cancelled = await settle(async () => await adapter.cancel(http, credentials, submission));
+	return cancelled.ok && cancelled.value;
 }

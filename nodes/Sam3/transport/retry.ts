@@ -1,6 +1,7 @@
 import { sleepWithAbort } from 'n8n-workflow';
 
 import { ExecutionCancelledError, type JobStage, ProviderError } from './errors';
+import { settle } from './settle';
 
 /**
  * The one retry policy of the node (after fal's official client): exponential backoff with ±25 % jitter,
@@ -60,19 +61,15 @@ export interface RetryOptions {
 export async function withRetry<T>(stage: JobStage, call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
 	const { attempts } = POLICIES[stage];
 	for (let attempt = 1; ; attempt++) {
-		try {
-			return await call();
-		} catch (error) {
-			if (options.signal?.aborted) throw new ExecutionCancelledError();
-			if (attempt >= attempts || !isRetryable(error, options)) throw error;
-			const waitMs = backoffMs(stage, attempt, (error as ProviderError).retryAfterMs);
-			if (options.deadline !== undefined && Date.now() + waitMs > options.deadline) throw error;
-			try {
-				await sleepWithAbort(waitMs, options.signal);
-			} catch {
-				throw new ExecutionCancelledError();
-			}
-		}
+		const outcome = await settle(call);
+		if (outcome.ok) return outcome.value;
+		const { error } = outcome;
+		if (options.signal?.aborted) throw new ExecutionCancelledError();
+		if (attempt >= attempts || !isRetryable(error, options)) throw error;
+		const waitMs = backoffMs(stage, attempt, (error as ProviderError).retryAfterMs);
+		if (options.deadline !== undefined && Date.now() + waitMs > options.deadline) throw error;
+		const slept = await settle(async () => await sleepWithAbort(waitMs, options.signal));
+		if (!slept.ok) throw new ExecutionCancelledError();
 	}
 }
 
