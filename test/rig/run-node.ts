@@ -1,26 +1,19 @@
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { WorkflowExecute, WorkflowHasIssuesError } from 'n8n-core';
 import {
-	Workflow,
 	createRunExecutionData,
-	type IConnections,
 	type IDataObject,
-	type INode,
 	type INodeExecutionData,
-	type INodeParameters,
 	type IRun,
 	type ITaskData,
-	type IWorkflowBase,
-	type IWorkflowExecuteAdditionalData,
+	type Workflow,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { randomUUID } from 'node:crypto';
 
 import { holdBinaryMode, readBinary, storeBinary, useBinaryMode, type BinaryMode, type RigBinaryInput } from './binary-data';
-import { RigCredentialsHelper, type RigCredential } from './credentials-helper';
 import { prepareEngine } from './engine-setup';
 import { toRigError, type RigExecutionError } from './errors';
-import { RigNodeTypes, type NodeDefinition } from './node-types';
-import { START_NODE_TYPE, StartNode } from './start-node';
+import { buildAdditionalData, buildWorkflow, type WorkflowSpec } from './workflow';
 
 export interface RigInputItem {
 	json?: IDataObject;
@@ -28,28 +21,21 @@ export interface RigInputItem {
 	binary?: Record<string, RigBinaryInput>;
 }
 
-export interface RunNodeOptions {
-	/** The node under test: a node class (preferred: a fresh instance per run) or an instance. */
-	node: NodeDefinition;
-	/** Package name the node is registered under; the node's type is `<packageName>.<description.name>`. */
-	packageName?: string;
-	typeVersion?: number;
-	parameters?: INodeParameters;
-	credentials?: RigCredential[];
+/**
+ * node: the node under test, a class (preferred: fresh instance per run) or an instance; registered as
+ *   `<packageName>.<description.name>` (packageName default 'n8n-nodes-rig'), typeVersion default latest.
+ * continueOnFail / onError: the node settings (`onError` wins when both are set, as in n8n).
+ * start: 'workflow' (default) runs Start -> node; 'stack' puts the node alone on the nodeExecutionStack.
+ */
+export interface RunNodeOptions extends WorkflowSpec {
 	/** Input items; default one empty item, like a Manual Trigger. */
 	items?: RigInputItem[];
 	binaryMode?: BinaryMode;
-	/** Legacy node setting; `onError` wins when both are set, as in n8n. */
-	continueOnFail?: boolean;
-	onError?: INode['onError'];
-	/** 'workflow' (default): Start -> node under test. 'stack': the node alone on the nodeExecutionStack. */
-	start?: 'workflow' | 'stack';
 	/** Cancels the execution (like the editor's stop button) when aborted. */
 	signal?: AbortSignal;
 	/** Cancels the execution this many ms after it starts. */
 	cancelAfterMs?: number;
 	mode?: WorkflowExecuteMode;
-	nodeName?: string;
 }
 
 export interface RunNodeResult {
@@ -77,8 +63,6 @@ export interface RunningNode {
 	cancel(): void;
 }
 
-const START_NAME = 'Start';
-
 /** Runs one node through n8n-core's real WorkflowExecute. See startNode for cancelling mid-run. */
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	return await startNode(options).result;
@@ -105,96 +89,42 @@ async function execute(options: RunNodeOptions, onStarted: (cancel: () => void) 
 	await useBinaryMode(options.binaryMode ?? 'default');
 	const release = holdBinaryMode();
 	try {
-		const nodeTypes = new RigNodeTypes();
-		const { typeName, latestVersion } = nodeTypes.register(options.node, options.packageName ?? 'n8n-nodes-rig');
-		nodeTypes.register(StartNode, START_NODE_TYPE.split('.')[0]);
-
-		const credentialsHelper = new RigCredentialsHelper();
-		const nodeCredentials = Object.fromEntries(
-			(options.credentials ?? []).map((credential) => [credential.type.name, credentialsHelper.add(credential)]),
-		);
-
-		const nodeName = options.nodeName ?? 'Node Under Test';
-		const node: INode = {
-			id: randomUUID(),
-			name: nodeName,
-			type: typeName,
-			typeVersion: options.typeVersion ?? latestVersion,
-			position: [200, 0],
-			parameters: options.parameters ?? {},
-			credentials: nodeCredentials,
-			...(options.continueOnFail !== undefined && { continueOnFail: options.continueOnFail }),
-			...(options.onError !== undefined && { onError: options.onError }),
-		};
-		const viaWorkflow = (options.start ?? 'workflow') === 'workflow';
-		const start: INode = { id: randomUUID(), name: START_NAME, type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
-		const nodes = viaWorkflow ? [start, node] : [node];
-		const connections: IConnections = viaWorkflow ? { [START_NAME]: { main: [[{ node: nodeName, type: 'main' as const, index: 0 }]] } } : {};
-		const workflow = new Workflow({
-			id: workflowId,
-			name: 'Rig workflow',
-			nodes,
-			connections,
-			active: false,
-			nodeTypes,
-			settings: { executionOrder: 'v1' },
-		});
-
+		const built = buildWorkflow(options, workflowId);
 		const inputItems = await Promise.all(
 			(options.items ?? [{ json: {} }]).map(async (item) => await toExecutionItem(item, workflowId, executionId)),
 		);
-		const workflowData: IWorkflowBase = {
-			id: workflowId,
-			name: 'Rig workflow',
-			active: false,
-			isArchived: false,
-			activeVersionId: null,
-			createdAt: new Date(),
-			updatedAt: new Date(),
-			nodes,
-			connections,
-			settings: { executionOrder: 'v1' },
-		};
-		const additionalData = {
-			credentialsHelper,
-			hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
-			executionId,
-			currentNodeExecutionIndex: 0,
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-			variables: {},
-			executeWorkflow: async () => {
-				throw new Error('The rig does not run sub-workflows');
-			},
-			logAiEvent: () => {},
-			setExecutionStatus: () => {},
-		} as unknown as IWorkflowExecuteAdditionalData;
-
 		const runExecutionData = createRunExecutionData({
-			executionData: {
-				nodeExecutionStack: [{ node: viaWorkflow ? start : node, data: { main: [inputItems] }, source: null }],
-			},
+			executionData: { nodeExecutionStack: [{ node: built.firstNode, data: { main: [inputItems] }, source: null }] },
 		});
-		const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+		const workflowExecute = new WorkflowExecute(buildAdditionalData(built, executionId, mode), mode, runExecutionData);
+		const execution = startExecution(workflowExecute, built.workflow, built.firstNode.name);
+
 		const cancel = () => execution.cancel();
 		onStarted(cancel);
 		const timer = options.cancelAfterMs !== undefined ? setTimeout(cancel, options.cancelAfterMs) : undefined;
 		options.signal?.addEventListener('abort', cancel, { once: true });
 		if (options.signal?.aborted) cancel();
-		let run: IRun;
 		try {
-			run = await execution;
+			return summarise(await execution, built.nodeName, inputItems);
 		} finally {
 			clearTimeout(timer);
 			options.signal?.removeEventListener('abort', cancel);
 		}
-		return summarise(run, nodeName, inputItems);
 	} finally {
 		release();
+	}
+}
+
+/** Like n8n, refuses a workflow with issues (e.g. a required parameter left empty), naming the issues. */
+function startExecution(workflowExecute: WorkflowExecute, workflow: Workflow, startNode: string) {
+	try {
+		return workflowExecute.processRunExecutionData(workflow);
+	} catch (error) {
+		if (error instanceof WorkflowHasIssuesError) {
+			const issues = workflowExecute.checkReadyForExecution(workflow, { startNode });
+			error.message += ` Issues: ${JSON.stringify(issues)}`;
+		}
+		throw error;
 	}
 }
 
