@@ -38,12 +38,12 @@ export interface FinishedExecution {
 
 const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 
-export async function startN8n(home: N8nHome, extraEnv: Record<string, string> = {}): Promise<N8nServer> {
-	const port = await freePort();
+export async function startN8n(home: N8nHome, opts: { port?: number; env?: Record<string, string> } = {}): Promise<N8nServer> {
+	const port = opts.port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
 	const proc: Background = startBackground(home.line.nodeBin, [home.line.n8nBin, 'start'], {
 		cwd: home.userFolder,
-		env: await home.env({ N8N_PORT: String(port), WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/`, ...extraEnv }),
+		env: await home.env({ N8N_PORT: String(port), WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/`, ...opts.env }),
 	});
 	try {
 		await waitReady(url, proc);

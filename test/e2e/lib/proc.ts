@@ -76,9 +76,21 @@ export interface Background {
 	stop: () => Promise<void>;
 }
 
+/** Process groups still running; killed when this process exits, whatever the reason. */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+	for (const pid of liveGroups) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {}
+	}
+});
+
 export function startBackground(cmd: string, args: string[], opts: SpawnOptions): Background {
 	// detached: the child leads its own process group, so stop() ends its children too.
 	const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	if (child.pid) liveGroups.add(child.pid);
+	child.once('exit', () => liveGroups.delete(child.pid!));
 	let out = '';
 	const listeners = new Set<() => void>();
 	const onData = (d: Buffer) => {

@@ -1,0 +1,68 @@
+/**
+ * `npm start`: a real n8n with this package installed the way users get it, credentials and the examples
+ * imported, an owner account set up; prints the editor URL and runs until Ctrl-C.
+ *   default            credentials point at the provider emulator (started here), examples use local images
+ *   FAL_KEY / RUNFLOW_API_KEY (RUNFLOW_ORGANIZATION_ID)   credentials for the real providers, public images
+ *   SAM3_START_LINE=2  n8n 2.41.1 / Node 24 instead of n8n 1.123.50 / Node 20
+ *   N8N_PORT=5678      the editor's port (default: a free one)
+ */
+import { emulatorCredentials, providerCredentials, startEmulator, type EmulatorProcess } from './lib/emulator';
+import { allExampleFiles, loadExample, localizeWorkflow } from './lib/examples';
+import { startImageServer, type ImageServer } from './lib/image-server';
+import { activateWorkflow, OWNER, startN8n } from './lib/n8n-server';
+import { lineFromEnv, log, preparedHome } from './lib/setup';
+import { TEST_IMAGES } from './lib/test-images';
+
+async function main(): Promise<void> {
+	const line = lineFromEnv('SAM3_START_LINE');
+	const home = await preparedHome(line, { prefix: 'sam3-start' });
+	const real = Boolean(process.env.FAL_KEY || process.env.RUNFLOW_API_KEY);
+	let emulator: EmulatorProcess | undefined;
+	let images: ImageServer | undefined;
+	if (real) {
+		await home.importCredentials(
+			providerCredentials({
+				falKey: process.env.FAL_KEY ?? '',
+				falRunUrl: 'https://fal.run',
+				falQueueUrl: 'https://queue.fal.run',
+				falRestUrl: 'https://rest.fal.ai',
+				runflowKey: process.env.RUNFLOW_API_KEY ?? '',
+				runflowUrl: 'https://api.runflow.io',
+				runflowOrganizationId: process.env.RUNFLOW_ORGANIZATION_ID,
+			}),
+		);
+	} else {
+		emulator = await startEmulator();
+		images = await startImageServer(TEST_IMAGES);
+		await home.importCredentials(emulatorCredentials(emulator));
+	}
+	const workflows = allExampleFiles()
+		.map(loadExample)
+		.map((w) => (images ? localizeWorkflow(w, { imageUrl: images.url, outputDir: home.filesDir }) : w));
+	await home.importWorkflows(workflows);
+	const asyncExample = workflows.find((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.webhook'));
+	if (asyncExample) await activateWorkflow(home, asyncExample.id);
+
+	const server = await startN8n(home, { port: process.env.N8N_PORT ? Number(process.env.N8N_PORT) : undefined });
+	await server.rest('POST', 'owner/setup', OWNER);
+	log(`${line.label} is running with n8n-nodes-sam3 (user folder ${home.userFolder})`);
+	log(`editor:   ${server.url}   (log in as ${OWNER.email} / ${OWNER.password})`);
+	log(`examples: ${workflows.map((w) => w.name).join('; ')}`);
+	if (emulator) log(`providers: the emulator at ${emulator.origin} (a test double; images from ${images!.baseUrl})`);
+	if (asyncExample) log(`example 4 webhook: POST ${server.url}/webhook/sam3-async {"imageUrl": "...", "prompt": "..."}`);
+	log('Ctrl-C stops everything');
+
+	const stop = async () => {
+		await server.stop();
+		await emulator?.stop();
+		await images?.close();
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stop());
+	process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});
