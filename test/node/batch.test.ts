@@ -26,9 +26,17 @@ const ROWS: Row[] = Array.from({ length: 6 }, (_, id) => {
 });
 const latencyOf = (row: Row) => 60 + (ROWS.length - row.id) * 50;
 
+const pointX = (row: Row) => row.id * 10 + 40;
+
+/** Whether a job's input is this row's: by its text prompt or by its point. */
+function isRow(input: unknown, row: Row): boolean {
+	const { prompt, point_prompts: points } = input as { prompt?: string; point_prompts?: Array<{ x: number }> };
+	return prompt === row.prompt || points?.[0]?.x === pointX(row);
+}
+
 function scriptLatencies(): void {
 	for (const row of ROWS) {
-		emulator().jobs.script({ match: { prompt: row.prompt }, latencyMs: latencyOf(row) });
+		emulator().jobs.script({ match: { predicate: ({ input }) => isRow(input, row) }, latencyMs: latencyOf(row) });
 	}
 }
 
@@ -92,7 +100,7 @@ describe.each(PROVIDERS)('a batch of items (%s)', (provider: Provider) => {
 		scriptLatencies();
 		const items = await Promise.all(
 			ROWS.map(async (row) => ({
-				json: { id: row.id, prompt: row.prompt },
+				json: { id: row.id },
 				binary: { data: { data: await testImage(row.width, row.height, 'png'), mimeType: 'image/png', fileName: `item-${row.id}.png` } },
 			})),
 		);
@@ -102,7 +110,6 @@ describe.each(PROVIDERS)('a batch of items (%s)', (provider: Provider) => {
 			binaryMode: 'filesystem',
 			parameters: {
 				imageSource: 'binary',
-				prompt: '={{ $json.prompt }}',
 				pointPrompts: { points: [{ x: '={{ Math.round($json.id * 10 + 40) }}', y: 50, label: 'foreground' }] },
 				modelOptions: { applyMask: false },
 				options: { keepInputData: false },
@@ -112,13 +119,13 @@ describe.each(PROVIDERS)('a batch of items (%s)', (provider: Provider) => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual(ROWS.map((row) => ({ item: row.id })));
 		const sent = submitEntries(emulator()).map((entry) => sentInput(entry, provider));
 		for (const row of ROWS) {
-			expect(sent.filter((input) => input.prompt === row.prompt).map((input) => input.point_prompts)).toEqual([[{ x: row.id * 10 + 40, y: 50, label: 1 }]]);
+			expect(sent.filter((input) => isRow(input, row)).map((input) => input.point_prompts)).toEqual([[{ x: pointX(row), y: 50, label: 1 }]]);
 		}
 		for (const [index, item] of result.items.entries()) {
 			const geometry = await maskGeometry(await result.readBinary(item, 'mask_0'));
 			expect([geometry.width, geometry.height]).toEqual([ROWS[index].width, ROWS[index].height]);
 			// The object is drawn around this item's own point.
-			const x = index * 10 + 40;
+			const x = pointX(ROWS[index]);
 			expect(geometry.white!.x0 < x && x < geometry.white!.x1 && geometry.white!.y0 < 50 && 50 < geometry.white!.y1).toBe(true);
 			expect(Object.keys(item.binary ?? {})).toEqual(['mask_0']);
 		}
