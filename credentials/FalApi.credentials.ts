@@ -69,5 +69,6 @@ export class FalApi implements ICredentialType {
 			body: { content_type: 'text/plain', file_name: 'n8n-credential-test.txt' },
 			json: true,
 		},
+		rules: [{ type: 'responseCode', properties: { value: 401, message: 'fal.ai rejected the API key: check it at fal.ai/dashboard/keys (format key_id:key_secret)' } }],
 	};
 }

@@ -67,5 +67,6 @@ export class RunflowApi implements ICredentialType {
 			body: { filename: 'n8n-credential-test.txt', mime_type: 'text/plain', size_bytes: 1 },
 			json: true,
 		},
+		rules: [{ type: 'responseCode', properties: { value: 401, message: 'Runflow rejected the API key: check it in your Runflow dashboard (keys start with rf_live_)' } }],
 	};
 }
