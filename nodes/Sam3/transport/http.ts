@@ -33,6 +33,11 @@ export class ProviderHttp {
 		return this.ctx.getExecutionCancelSignal();
 	}
 
+	/** The per-request timeout from n8n's request options (the node's Timeout setting; 300 s when unset). */
+	get timeoutMs(): number | undefined {
+		return this.defaults.timeout;
+	}
+
 	async api(stage: JobStage, options: IHttpRequestOptions): Promise<FullResponse> {
 		return await this.send(stage, { ...options, disableFollowRedirect: true }, true);
 	}
@@ -52,9 +57,20 @@ export class ProviderHttp {
 	}
 
 	/** Checks an answer like every other call: 2xx passes, anything else becomes the provider's error. */
-	check(stage: JobStage, response: FullResponse): FullResponse {
-		if (response.statusCode >= 200 && response.statusCode < 300) return response;
-		throw this.readError(response, stage);
+	check(stage: JobStage, response: FullResponse, expectJson = true): FullResponse {
+		if (response.statusCode < 200 || response.statusCode >= 300) throw this.readError(response, stage);
+		// n8n hands over a JSON body that did not parse as a string: never read it as a job's answer.
+		if (expectJson && typeof response.body === 'string' && response.statusCode !== 204) {
+			throw new ProviderError(`${this.provider}: the ${stage} answer was not valid JSON (HTTP ${response.statusCode}): ${response.body.slice(0, 80)}`, {
+				provider: this.provider,
+				stage,
+				httpCode: response.statusCode,
+				errorType: 'malformed_response',
+				// Reading again is safe; a submit is not repeated, the job may exist already.
+				retryableHint: stage === 'submit' ? undefined : true,
+			});
+		}
+		return response;
 	}
 
 	private async send(stage: JobStage, options: IHttpRequestOptions, authenticated: boolean): Promise<FullResponse> {
@@ -78,14 +94,17 @@ export class ProviderHttp {
 		} catch (error) {
 			throw this.networkError(stage, error);
 		}
-		return this.check(stage, response);
+		// An error answer fetched as a stream (downloads) is not read: free its connection.
+		if (response.statusCode < 200 || response.statusCode >= 300) (response.body as { destroy?: () => void } | undefined)?.destroy?.();
+		return this.check(stage, response, request.json !== false);
 	}
 
 	networkError(stage: JobStage, error: unknown): Error {
 		if (this.signal?.aborted) return new ExecutionCancelledError();
 		if (error instanceof ProviderError) return error;
 		const code = networkCodeOf(error);
-		const reason = code ?? (error as Error)?.message ?? 'no answer';
+		const message = (error as Error)?.message;
+		const reason = [code, message && !message.includes(code ?? '\0') ? message : undefined].filter(Boolean).join(': ') || 'no answer';
 		return new ProviderError(`${this.provider}: the ${stage} request failed (${reason})`, {
 			provider: this.provider,
 			stage,
@@ -94,12 +113,16 @@ export class ProviderHttp {
 	}
 }
 
-/** n8n wraps transport errors (NodeApiError around an axios error): find the socket error code underneath. */
+/**
+ * n8n wraps transport errors (NodeApiError around an axios error): find the socket error code underneath.
+ * NodeApiError keeps it as `httpCode` (e.g. "ECONNREFUSED") when the axios error itself is not kept as its cause.
+ */
 export function networkCodeOf(error: unknown): string | undefined {
 	for (let current = error as IDataObject | undefined, depth = 0; current && depth < 5; depth++) {
-		const code = current.code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-		current = (current.cause ?? current.context) as IDataObject | undefined;
+		for (const code of [current.code, current.httpCode]) {
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		}
+		current = (current.cause ?? current.errorResponse ?? current.context) as IDataObject | undefined;
 	}
 	const message = String((error as Error)?.message ?? '');
 	return /timeout|timed out/i.test(message) ? 'ETIMEDOUT' : /socket hang up/i.test(message) ? 'ECONNRESET' : undefined;
