@@ -36,7 +36,9 @@ export function isRetryable(error: unknown, options: { idempotentSubmit?: boolea
 	if (error.retryableHint === false) return false;
 	const { stage, httpCode, networkCode } = error;
 	if (stage === 'submit' && !options.idempotentSubmit) {
-		if (httpCode !== undefined) return SUBMIT_REJECTED_STATUS.has(httpCode) || error.retryableHint === true;
+		// Not on X-Fal-Retryable: true alone: fal marks most 5xx retryable, but a 500/502/504 may come after the job
+		// was queued, and a second submit would run (and bill) it twice.
+		if (httpCode !== undefined) return SUBMIT_REJECTED_STATUS.has(httpCode);
 		return networkCode !== undefined && NOT_SENT_CODES.has(networkCode);
 	}
 	if (httpCode !== undefined) return REPEATABLE_STATUS.has(httpCode) || error.retryableHint === true;
