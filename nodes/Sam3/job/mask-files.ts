@@ -32,16 +32,40 @@ export async function storeImageFile(
 		if (!mimeType) throw notAnImage(http, baseName, 'a data URI');
 		return await ctx.helpers.prepareBinaryData(data, fileNameFor(file, baseName, mimeType), mimeType);
 	}
-	return await withRetry('download', async () => await download(ctx, http, file, baseName), { signal: http.signal });
+	// Only the web is fetched: a provider answer can never make the node read file:, ftp: or other schemes.
+	if (!/^https?:\/\//i.test(file.url)) {
+		throw new ProviderError(`${http.provider}: ${baseName} has a URL that is not http(s): ${file.url.slice(0, 40)}`, {
+			provider: http.provider,
+			stage: 'download',
+			errorType: 'unsupported_url',
+			retryableHint: false,
+		});
+	}
+	// The node's Timeout setting (n8n request options) can only shorten the download deadline.
+	const deadlineMs = Math.min(DOWNLOAD_TIMEOUT_MS, http.timeoutMs || DOWNLOAD_TIMEOUT_MS);
+	return await withRetry('download', async () => await download(ctx, http, file, baseName, deadlineMs), { signal: http.signal });
 }
 
-async function download(ctx: IExecuteSingleFunctions, http: ProviderHttp, file: ImageFile, baseName: string): Promise<IBinaryData> {
+async function download(
+	ctx: IExecuteSingleFunctions,
+	http: ProviderHttp,
+	file: ImageFile,
+	baseName: string,
+	deadlineMs: number,
+): Promise<IBinaryData> {
+	const begun = Date.now();
+	const tooSlow = () =>
+		new ProviderError(`${http.provider}: downloading ${baseName} took longer than ${deadlineMs / 1000} s`, {
+			provider: http.provider,
+			stage: 'download',
+			networkCode: 'ETIMEDOUT',
+		});
 	const response = await http.public('download', {
 		method: 'GET',
 		url: file.url,
 		encoding: 'stream',
 		json: false,
-		timeout: DOWNLOAD_TIMEOUT_MS,
+		timeout: deadlineMs,
 	});
 	const body = response.body as AsyncIterable<Buffer> & { destroy(error?: Error): void; constructor: unknown };
 	const claimed = String(response.headers['content-type'] ?? file.content_type ?? '').split(';')[0];
@@ -71,13 +95,9 @@ async function download(ctx: IExecuteSingleFunctions, http: ProviderHttp, file: 
 
 	let failure: Error | undefined;
 	const deadline = new AbortController();
-	const stalled = sleepWithAbort(DOWNLOAD_TIMEOUT_MS, deadline.signal).then(
+	const stalled = sleepWithAbort(deadlineMs, deadline.signal).then(
 		() => {
-			failure = new ProviderError(`${http.provider}: downloading ${baseName} took longer than ${DOWNLOAD_TIMEOUT_MS / 1000} s`, {
-				provider: http.provider,
-				stage: 'download',
-				networkCode: 'ETIMEDOUT',
-			});
+			failure = tooSlow();
 			body.destroy(failure);
 			throw failure;
 		},
@@ -92,7 +112,8 @@ async function download(ctx: IExecuteSingleFunctions, http: ProviderHttp, file: 
 		return binary;
 	} catch (error) {
 		if (error instanceof ProviderError) throw error;
-		throw failure ?? http.networkError('download', error);
+		// The client's own timeout may cut the stalled stream a moment before the deadline does: same cause.
+		throw failure ?? (Date.now() - begun >= deadlineMs ? tooSlow() : http.networkError('download', error));
 	} finally {
 		deadline.abort();
 		body.destroy();
