@@ -2,8 +2,10 @@ import type { IDataObject, IExecutePaginationFunctions, IHttpRequestOptions, INo
 import type { DeclarativeRestApiSettings } from 'n8n-workflow';
 
 import { adapterFor } from '../providers';
+import { ProviderError } from '../transport/errors';
 import { type FullResponse, ProviderHttp, transportDefaults } from '../transport/http';
 import { withRetry } from '../transport/retry';
+import { settle } from '../transport/settle';
 import { resolveImageUrl } from './image-input';
 import { failItem } from './item-errors';
 import { inJobSlot } from './job-slots';
@@ -51,16 +53,23 @@ export async function runSegmentationJob(
 			const submission = adapter.readSubmission(credentials, submitted);
 			if (!settings.waitForResult) return [submissionItem(this, settings, adapter, submission)];
 
-			const waited = submission.output === undefined
-				? await waitForJob(adapter, http, credentials, submission, settings.maxWaitMs)
-				: undefined;
-			const done = waited?.done ?? { phase: 'done' as const, status: 'COMPLETED', raw: submission.raw };
-			const output = await withRetry('result', async () => await adapter.fetchOutput(http, credentials, submission, done), {
-				signal: http.signal,
+			const finished = await settle(async () => {
+				const waited = submission.output === undefined
+					? await waitForJob(adapter, http, credentials, submission, settings.maxWaitMs)
+					: undefined;
+				const done = waited?.done ?? { phase: 'done' as const, status: 'COMPLETED', raw: submission.raw };
+				const output = await withRetry('result', async () => await adapter.fetchOutput(http, credentials, submission, done), {
+					signal: http.signal,
+				});
+				const normalized = adapter.normalize(output, done);
+				const timing = { totalMs: Date.now() - started, queueMs: waited?.queueMs, polls: waited?.polls };
+				return await resultItems(this, http, settings, adapter, submission, normalized, timing);
 			});
-			const normalized = adapter.normalize(output, done);
-			const timing = { totalMs: Date.now() - started, queueMs: waited?.queueMs, polls: waited?.polls };
-			return await resultItems(this, http, settings, adapter, submission, normalized, timing);
+			if (finished.ok) return finished.value;
+			// Whichever call failed after the submit (a poll, the result, a mask download), the job is known:
+			// its id is what the user looks up in the provider's dashboard.
+			if (finished.error instanceof ProviderError && submission.requestId) finished.error.requestId = submission.requestId;
+			throw finished.error;
 		});
 	} catch (error) {
 		return failItem(this, error as Error);
