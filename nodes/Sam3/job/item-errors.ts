@@ -34,12 +34,20 @@ export function failItem(ctx: IExecuteSingleFunctions, error: Error): INodeExecu
 	const node = ctx.getNode();
 	if (error instanceof ProviderError) {
 		const details = errorDetails(error, itemIndex);
+		// What the error item would carry, in words: the editor shows message and description, not the details.
+		const facts = [
+			`Item ${itemIndex}`,
+			error.httpCode === undefined ? undefined : `HTTP ${error.httpCode}`,
+			details.errorType === undefined ? undefined : `error type ${String(details.errorType)}`,
+			error.requestId ? `request ID ${error.requestId}` : undefined,
+		];
 		throw new NodeApiError(node, details as never, {
 			itemIndex,
 			message: error.message,
-			description: [error.description, error.requestId ? `Request ID: ${error.requestId}` : undefined].filter(Boolean).join(' ') || undefined,
+			description: [`${facts.filter(Boolean).join(', ')}.`, error.description].filter(Boolean).join(' '),
 			httpCode: error.httpCode === undefined ? undefined : String(error.httpCode),
 		});
 	}
-	throw new NodeOperationError(node, error, { itemIndex, description: (error as ItemInputError).description });
+	const description = error instanceof ItemInputError ? error.description : `Item ${itemIndex}.`;
+	throw new NodeOperationError(node, error, { itemIndex, description });
 }
