@@ -42,7 +42,7 @@ function scriptLatencies(): void {
 
 function near(pixelBox: IDataObject | undefined, box: Row['box']): boolean {
 	if (!pixelBox) return false;
-	const pairs = [[pixelBox.xMin, box.x_min], [pixelBox.yMin, box.y_min], [pixelBox.xMax, box.x_max], [pixelBox.yMax, box.y_max]];
+	const pairs: Array<[unknown, number]> = [[pixelBox.xMin, box.x_min], [pixelBox.yMin, box.y_min], [pixelBox.xMax, box.x_max], [pixelBox.yMax, box.y_max]];
 	return pairs.every(([got, want]) => Math.abs(Number(got) - want) <= 2);
 }
 

@@ -2,6 +2,7 @@
  * A binary image from a previous node reaches the provider in both of n8n's binary modes: small files inline as a
  * data: URI, larger ones (or on request) through the provider's upload flow, whose presigned PUT never sees the key.
  */
+import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import type { BinaryMode } from '../rig';
@@ -15,7 +16,7 @@ const UPLOAD_ROUTES = ['fal.upload.initiate', 'files.put', 'runflow.asset.create
 const cases = PROVIDERS.flatMap((provider) => (['default', 'filesystem'] as const).map((mode) => [provider, mode] as [Provider, BinaryMode]));
 
 describe.each(cases)('binary image input (%s, %s binary mode)', (provider, binaryMode) => {
-	async function run(data: Buffer, options: Record<string, unknown> = {}, mimeType = 'image/png', property = 'data') {
+	async function run(data: Buffer, options: INodeParameters = {}, mimeType = 'image/png', property = 'data') {
 		const result = await runSam3(emulator(), {
 			provider,
 			binaryMode,

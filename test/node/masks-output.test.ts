@@ -2,7 +2,7 @@
  * What arrives in n8n: masks as real image files (right format, size and contents) under predictable binary
  * names, the preview only when asked for, and the output switches (download, split, keep input) doing what they say.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import type { BinaryMode } from '../rig';
@@ -31,7 +31,7 @@ describe.each(PROVIDERS)('masks as n8n files (%s)', (provider: Provider) => {
 		imageUrl = hostImage(emulator(), await testImage(WIDTH, HEIGHT, 'png'), 'png', 'input.png');
 	});
 
-	async function run(parameters: INodeParameters, binaryMode: BinaryMode = 'default', json: Record<string, unknown> = {}) {
+	async function run(parameters: INodeParameters, binaryMode: BinaryMode = 'default', json: IDataObject = {}) {
 		const result = await runSam3(emulator(), { provider, binaryMode, parameters: { imageUrl, ...parameters }, items: [{ json }] });
 		expect(result.error).toBeUndefined();
 		expect(result.errorItems).toEqual([]);

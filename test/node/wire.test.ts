@@ -2,7 +2,7 @@
  * Every parameter reaches the provider exactly as it documents it (fal input at the top of the body, Runflow's
  * under `input`), and nothing the user left unset is sent: the provider's own defaults apply.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { PROVIDERS, type Provider, runSam3, testImage } from './fixture';
 import { hostImage, onlySubmit, sentInput, useEmulator } from './harness';
@@ -15,7 +15,7 @@ describe.each(PROVIDERS)('request body on the wire (%s)', (provider) => {
 		imageUrl = hostImage(emulator(), await testImage(200, 160, 'png'));
 	});
 
-	async function sentFor(parameters: INodeParameters, items?: Array<{ json: Record<string, unknown> }>) {
+	async function sentFor(parameters: INodeParameters, items?: Array<{ json: IDataObject }>) {
 		const result = await runSam3(emulator(), { provider, parameters: { imageUrl, ...parameters }, items });
 		expect(result.error).toBeUndefined();
 		expect(result.errorItems).toEqual([]);
