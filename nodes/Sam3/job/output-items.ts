@@ -21,7 +21,8 @@ function compact(json: IDataObject): IDataObject {
 function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
 	return compact({
 		binaryProperty: binary ? binaryProperty : undefined,
-		url: file.url.startsWith('data:') ? undefined : file.url,
+		// A data: URI (Sync Mode) is the file itself: left out once it is stored as binary, the only copy otherwise.
+		url: file.url.startsWith('data:') && binary ? undefined : file.url,
 		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
 		fileName: binary?.fileName ?? file.file_name ?? undefined,
 		width: file.width ?? undefined,
