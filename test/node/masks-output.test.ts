@@ -118,6 +118,17 @@ describe.each(PROVIDERS)('masks as n8n files (%s)', (provider: Provider) => {
 		expect(String((item.json.image as { url: string }).url).startsWith(`${emulator().filesUrl}/`)).toBe(true);
 	});
 
+	it('with Download Masks off and Sync Mode on outputs the data: URIs as the URLs (the masks are not lost)', async () => {
+		const result = await run({ boxPrompts: { boxes: [BOXES[2]] }, modelOptions: { syncMode: true }, options: { downloadMasks: false } });
+		const [item] = result.items;
+		expect(item.binary).toBeUndefined();
+		const [mask] = item.json.masks as Array<{ url: string }>;
+		expect(mask.url).toMatch(/^data:image\/png;base64,/);
+		const geometry = await maskGeometry(Buffer.from(mask.url.split(',')[1], 'base64'));
+		expect([geometry.width, geometry.height, insideBox(geometry.white, BOXES[2])]).toEqual([WIDTH, HEIGHT, true]);
+		expect(String((item.json.image as { url: string }).url)).toMatch(/^data:image\/png;base64,/);
+	});
+
 	it('splits into one item per mask, each paired with its input item and holding its own mask', async () => {
 		const result = await run(
 			{ boxPrompts: { boxes: BOXES }, modelOptions: { returnMultipleMasks: true, includeBoxes: true }, options: { splitMasks: true } },
