@@ -27,12 +27,13 @@ describe.each(PROVIDERS)('request body on the wire (%s)', (provider) => {
 		expect(input).toEqual({ image_url: imageUrl, prompt: 'red shoe' });
 	});
 
-	it('sends point rows as {x, y, label 1|0, object_id} with the object ID only where given', async () => {
+	it('sends point rows as {x, y, label 1|0, object_id} with the object ID only where given (0 included)', async () => {
 		const pointPrompts = {
 			points: [
 				{ x: 50, y: 40, label: 'foreground', objectId: 2 },
 				{ x: 60, y: 45, label: 'foreground', objectId: 2 },
 				{ x: 10, y: 10, label: 'background', objectId: '' },
+				{ x: 150, y: 120, label: 'foreground', objectId: 0 },
 			],
 		};
 		const { input } = await sentFor({ pointPrompts });
@@ -42,6 +43,7 @@ describe.each(PROVIDERS)('request body on the wire (%s)', (provider) => {
 				{ x: 50, y: 40, label: 1, object_id: 2 },
 				{ x: 60, y: 45, label: 1, object_id: 2 },
 				{ x: 10, y: 10, label: 0 },
+				{ x: 150, y: 120, label: 1, object_id: 0 },
 			],
 		});
 	});
