@@ -180,7 +180,8 @@ describe('fal.ai request options', () => {
 	});
 
 	it('passes the callback URL as ?fal_webhook= and keeps it out of the body', async () => {
-		const callbackUrl = 'https://hooks.example.com/resume/abc?token=1&x=2';
+		// Port 9 (discard): nothing listens, so the emulator's later webhook attempt fails at once, offline.
+		const callbackUrl = 'http://127.0.0.1:9/resume/abc?token=1&x=2';
 		await runSam3(emulator(), { provider, parameters: { imageUrl, prompt: 'shoe', waitForResult: false, options: { callbackUrl } } });
 		const submit = onlySubmit(emulator());
 		const url = new URL(submit.url, 'http://emulator');
@@ -198,7 +199,7 @@ describe('Runflow request options', () => {
 	});
 
 	it('sends {input, callback_url, metadata} and nothing else', async () => {
-		const options = { callbackUrl: 'https://hooks.example.com/runflow', runMetadata: '={{ JSON.stringify({ sku: $json.sku, n: 2 }) }}' };
+		const options = { callbackUrl: 'http://127.0.0.1:9/runflow-done', runMetadata: '={{ JSON.stringify({ sku: $json.sku, n: 2 }) }}' };
 		const result = await runSam3(emulator(), {
 			provider,
 			parameters: { imageUrl, prompt: 'shoe', waitForResult: false, options },
@@ -207,7 +208,7 @@ describe('Runflow request options', () => {
 		expect(result.error).toBeUndefined();
 		expect(onlySubmit(emulator()).body).toEqual({
 			input: { image_url: imageUrl, prompt: 'shoe' },
-			callback_url: 'https://hooks.example.com/runflow',
+			callback_url: 'http://127.0.0.1:9/runflow-done',
 			metadata: { sku: 'A-17', n: 2 },
 		});
 		expect(onlySubmit(emulator()).url).toBe('/runflow/v1/models/meta/sam-3/image/runs');
