@@ -37,7 +37,9 @@ export async function resolveImageUrl(
 	}
 	const metadata = ctx.helpers.assertBinaryData(image.property);
 	const data = await ctx.helpers.getBinaryDataBuffer(image.property);
-	if (data.length === 0) throw inputError(itemIndex, field, 'the file is empty (0 bytes)');
+	if (data.length === 0) {
+		throw inputError(itemIndex, field, 'the file is empty (0 bytes); give an image file (PNG, JPEG, WebP, GIF, BMP or TIFF)');
+	}
 	if (data.length > UPLOAD_LIMIT_BYTES) {
 		throw inputError(itemIndex, field, `the file is ${(data.length / MiB).toFixed(1)} MiB; the limit is ${UPLOAD_LIMIT_BYTES / MiB} MiB`);
 	}
