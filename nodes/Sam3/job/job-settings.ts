@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
-import type { ZodError, ZodIssue } from 'zod';
+import { type ZodError, type ZodIssue, z } from 'zod';
 
 import { MODEL_OPTION_FIELDS, camelCase } from '../contract/fields';
-import { RunflowRunOptionsSchema, type Sam3Input, Sam3InputSchema } from '../contract/sam3.schema';
+import { BoxPromptSchema, PointPromptSchema, RunflowRunOptionsSchema, type Sam3Input, Sam3InputSchema } from '../contract/sam3.schema';
 import type { JobRequest, ProviderId } from '../providers/provider';
 import { ItemInputError } from '../transport/errors';
 import { parseJson, readBoxPrompts, readPointPrompts } from './prompt-parameters';
@@ -57,6 +57,18 @@ export function inputError(itemIndex: number, field: string, problem: string, go
 	return new ItemInputError(`${field} in item ${itemIndex} is not valid: ${problem}${shown}`, field);
 }
 
+function keysOf(schema: z.ZodTypeAny): string[] {
+	let inner = schema;
+	while (inner instanceof z.ZodEffects) inner = inner.innerType();
+	return inner instanceof z.ZodObject ? Object.keys(inner.shape as object) : [];
+}
+
+/** What a JSON prompt object may hold, for "unknown key" errors. */
+const ALLOWED_KEYS: Record<string, string[]> = {
+	point_prompts: keysOf(PointPromptSchema),
+	box_prompts: keysOf(BoxPromptSchema),
+};
+
 /** Turns the first zod issue into an error naming the panel field, the item and what would be valid. */
 function fromZod(itemIndex: number, error: ZodError, raw: IDataObject, labels: Record<string, string> = FIELD_LABELS): ItemInputError {
 	const issue: ZodIssue = error.issues[0];
@@ -65,7 +77,10 @@ function fromZod(itemIndex: number, error: ZodError, raw: IDataObject, labels: R
 	const where = rest.length ? `${label} [${rest.join('].[')}]` : label;
 	let value: unknown = raw;
 	for (const key of issue.path) value = (value as IDataObject | undefined)?.[key as string];
-	const problem = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+	const problem =
+		issue.code === 'unrecognized_keys'
+			? `unknown key(s) ${issue.keys.join(', ')}; allowed: ${(ALLOWED_KEYS[field] ?? []).join(', ')}`
+			: issue.message;
 	return inputError(itemIndex, `${where} (${issue.path.join('.')})`, problem, value);
 }
 
