@@ -5,6 +5,7 @@ import type { ImageFile } from '../contract/sam3.schema';
 import { ProviderError } from '../transport/errors';
 import type { ProviderHttp } from '../transport/http';
 import { withRetry } from '../transport/retry';
+import { settle } from '../transport/settle';
 import { EXTENSIONS, imageTypeOf } from './image-bytes';
 
 /** A mask is a few MB at most; anything far larger is not a mask. */
@@ -103,21 +104,21 @@ async function download(
 		},
 		() => undefined,
 	);
-	try {
-		const stored = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(file, baseName, mimeType), mimeType);
-		const binary = (await Promise.race([stored, stalled])) as IBinaryData;
-		if (received === 0) {
-			throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
-		}
-		return binary;
-	} catch (error) {
-		if (error instanceof ProviderError) throw error;
+	const stored = await settle(async () => {
+		const storing = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(file, baseName, mimeType), mimeType);
+		return (await Promise.race([storing, stalled])) as IBinaryData;
+	});
+	deadline.abort();
+	body.destroy();
+	if (!stored.ok) {
+		if (stored.error instanceof ProviderError) throw stored.error;
 		// The client's own timeout may cut the stalled stream a moment before the deadline does: same cause.
-		throw failure ?? (Date.now() - begun >= deadlineMs ? tooSlow() : http.networkError('download', error));
-	} finally {
-		deadline.abort();
-		body.destroy();
+		throw failure ?? (Date.now() - begun >= deadlineMs ? tooSlow() : http.networkError('download', stored.error));
 	}
+	if (received === 0) {
+		throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
+	}
+	return stored.value;
 }
 
 function notAnImage(http: ProviderHttp, baseName: string, source: string): ProviderError {
