@@ -52,7 +52,7 @@ describe('jobs that end in an error', () => {
 });
 
 describe.each(PROVIDERS)('the user stops the execution mid-poll (%s)', (provider) => {
-	it('polling stops at once; a fal job is cancelled too', async () => {
+	it('user stops the execution mid-poll: polling stops at once; a fal job is cancelled too', async () => {
 		emulator().jobs.script({ latencyMs: 20_000 });
 		const stop = new AbortController();
 		const running = segment(emulator(), provider, { signal: stop.signal });
@@ -78,7 +78,7 @@ describe.each(PROVIDERS)('the user stops the execution mid-poll (%s)', (provider
 });
 
 describe.each(PROVIDERS)('without continue-on-fail (%s)', (provider) => {
-	it('the execution error names the item, HTTP status, error type and request id', async () => {
+	it('without continue-on-fail: the execution error names the item, HTTP status, error type and request id', async () => {
 		const routes = ROUTES[provider];
 		const imageUrl = await dataImageUrl();
 		// One job at a time: item 0 fails first and ends the execution.
@@ -100,7 +100,7 @@ describe.each(PROVIDERS)('without continue-on-fail (%s)', (provider) => {
 		expect(error.description).toContain(jobId);
 	});
 
-	it('a bad second item fails the execution naming item 1 and the field', async () => {
+	it('without continue-on-fail: a bad second item fails the execution naming item 1 and the field', async () => {
 		const imageUrl = await dataImageUrl();
 		const result = await runSam3(emulator(), {
 			provider,

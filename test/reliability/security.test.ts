@@ -49,10 +49,10 @@ declare module 'expect' {
 	}
 }
 
-describe.each(PROVIDERS)('the API key (%s)', (provider) => {
+describe.each(PROVIDERS)('API key (%s)', (provider) => {
 	const routes = ROUTES[provider];
 
-	it('goes only to API hosts: never to presigned uploads, CDN downloads or the callback URL', async () => {
+	it('API key goes only to API hosts: never to presigned uploads, CDN downloads or the callback URL', async () => {
 		const callbackUrl = `${emulator().filesUrl}/callback-sink`;
 		const result = await runSam3(emulator(), {
 			provider,
@@ -72,7 +72,7 @@ describe.each(PROVIDERS)('the API key (%s)', (provider) => {
 		expectNoKeyIn(result.run);
 	});
 
-	it('does not follow a redirect from the API to the file host', async () => {
+	it('API key does not follow a redirect from the API to the file host', async () => {
 		emulator().faults.add({ route: routes.submit, fault: { kind: 'redirect', location: `${emulator().filesUrl}/stolen`, status: 307 } });
 		const result = await segment(emulator(), provider);
 		expectErrorItem(result.items[0], 0, { httpCode: 307, stage: 'submit' });
@@ -81,7 +81,7 @@ describe.each(PROVIDERS)('the API key (%s)', (provider) => {
 		expectNoKeyIn(result.run);
 	});
 
-	it('does not follow a status redirect to the same API path on another host', async () => {
+	it('API key does not follow a status redirect to the same API path on another host', async () => {
 		const port = emulator().port;
 		const prefix = provider === 'falApi' ? 'fal-queue/fal-ai/sam-3/requests/x/status' : 'runflow/v1/runs/x';
 		emulator().faults.add({ route: routes.status, fault: { kind: 'redirect', location: `http://localhost:${port}/${prefix}`, status: 302 }, times: 'always' });
@@ -91,7 +91,7 @@ describe.each(PROVIDERS)('the API key (%s)', (provider) => {
 		expectKeyOnlyOnApiHosts();
 	});
 
-	it('never appears in error items or execution errors (401, refused, failed job, no continue-on-fail)', async () => {
+	it('API key never appears in error items or execution errors (401, refused, failed job, no continue-on-fail)', async () => {
 		const wrongKey = credentialsFor(emulator(), { fal: `key-${SECRET}:wrong`, runflow: `rf_live_${SECRET}_wrong` });
 		const refused = credentialsFor(emulator(), { fal: FAL_KEY, runflow: RUNFLOW_KEY });
 		const closed = `http://127.0.0.1:${await closedPort()}`;
