@@ -54,7 +54,7 @@ describe('fal.ai queue', () => {
 
 describe('Runflow runs', () => {
 	it('polls the run through queued and running until it succeeded, and stops there', async () => {
-		emulator().jobs.script({ queueMs: 150, dispatchMs: 30, latencyMs: 250 });
+		emulator().jobs.script({ queueMs: 500, dispatchMs: 30, latencyMs: 600 });
 		const result = await runSam3(emulator(), { provider: 'runflowApi', parameters: { imageUrl: await imageUrl(), prompt: 'shoe' } });
 		expect(result.error).toBeUndefined();
 		const [job] = emulator().jobs.list();

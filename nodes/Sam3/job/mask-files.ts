@@ -12,8 +12,9 @@ import { EXTENSIONS, imageTypeOf } from './image-bytes';
 export const DOWNLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
 export const DOWNLOAD_TIMEOUT_MS = 120_000;
 
-function fileNameFor(file: ImageFile, baseName: string, mimeType: string): string {
-	return file.file_name || `${baseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
+/** `shoe-mask-0.png` for a mask of shoe.jpg: names that still say which photo they belong to once written to disk. */
+function fileNameFor(_file: ImageFile, baseName: string, mimeType: string): string {
+	return `${baseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
 }
 
 /**

@@ -52,6 +52,24 @@ function baseItem(ctx: IExecuteSingleFunctions, settings: JobSettings): { json: 
 	return settings.output.keepInput ? { json: { ...input.json }, binary: { ...(input.binary ?? {}) } } : { json: {}, binary: {} };
 }
 
+/** The input image's name without extension (from the binary file or the URL path), to name its masks after. */
+function inputStem(ctx: IExecuteSingleFunctions, settings: JobSettings): string {
+	const { image } = settings;
+	let name = '';
+	if (image.kind === 'binary') name = ctx.getInputData().binary?.[image.property]?.fileName ?? '';
+	else if (/^https?:/i.test(image.url)) name = lastPathSegment(image.url);
+	const stem = name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80);
+	return stem || 'image';
+}
+
+function lastPathSegment(url: string): string {
+	try {
+		return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+	} catch {
+		return '';
+	}
+}
+
 export function submissionItem(ctx: IExecuteSingleFunctions, settings: JobSettings, adapter: ProviderAdapter, submission: Submission): INodeExecutionData {
 	const { json, binary } = baseItem(ctx, settings);
 	return {
@@ -72,11 +90,12 @@ export async function resultItems(
 ): Promise<INodeExecutionData[]> {
 	const { output } = settings;
 	const itemIndex = ctx.getItemIndex();
+	const stem = inputStem(ctx, settings);
 	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));
 	const [maskFiles, preview] = output.download
 		? await Promise.all([
-				Promise.all(result.masks.map(async (mask, index) => await storeImageFile(ctx, http, mask, `mask_${index}`))),
-				result.image ? storeImageFile(ctx, http, result.image, 'image') : undefined,
+				Promise.all(result.masks.map(async (mask, index) => await storeImageFile(ctx, http, mask, `${stem}-mask-${index}`))),
+				result.image ? storeImageFile(ctx, http, result.image, `${stem}-preview`) : undefined,
 			])
 		: [[], undefined];
 	const masks = result.masks.map((mask, index) => maskJson(mask, index, maskNames[index], maskFiles[index]));
