@@ -1,0 +1,82 @@
+/**
+ * 1. Overhead: the node in the real engine vs a bare undici client doing the same fal queue work, against an
+ * emulator that answers at once (latency 0, queue 0). Rounds alternate node/raw so drift hits both alike.
+ */
+import type { ChildEmulator } from './emulator-client';
+import { smallImage } from './images';
+import { runRawClient } from './raw-client';
+import { type TimedRun, runSam3, timed } from './sam3-runner';
+
+export interface OverheadRow {
+	concurrency: number;
+	items: number;
+	rounds: number;
+	node: { perItemMs: number; cpuPerItemMs: number; pollsPerItem: number; perItemMsByRound: number[] };
+	raw: { perItemMs: number; cpuPerItemMs: number; pollsPerItem: number; perItemMsByRound: number[] };
+	ratio: number;
+	cpuRatio: number;
+}
+
+const PROMPT = 'cat';
+
+async function statusPolls(emulator: ChildEmulator): Promise<number> {
+	return (await emulator.stats()).routes['fal.status'] ?? 0;
+}
+
+async function nodeRound(emulator: ChildEmulator, imageUrl: string, items: number, concurrency: number): Promise<TimedRun<number>> {
+	await emulator.reset();
+	const run = await timed(
+		async () =>
+			await runSam3(emulator, {
+				items,
+				parameters: { imageUrl, prompt: PROMPT, modelOptions: { applyMask: false }, options: { maxConcurrency: concurrency } },
+			}),
+	);
+	return { ...run, result: await statusPolls(emulator) };
+}
+
+async function rawRound(emulator: ChildEmulator, imageUrl: string, items: number, concurrency: number): Promise<TimedRun<number>> {
+	await emulator.reset();
+	const inputs = Array.from({ length: items }, () => ({ image_url: imageUrl, prompt: PROMPT, apply_mask: false }));
+	const run = await timed(async () => await runRawClient(emulator.info, inputs, concurrency));
+	return { ...run, result: await statusPolls(emulator) };
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+export async function benchOverhead(emulator: ChildEmulator, settings: Array<{ concurrency: number; items: number }>, rounds = 3): Promise<OverheadRow[]> {
+	await emulator.setTiming({ latencyMs: 0, queueMs: 0, dispatchMs: 0 });
+	const imageUrl = await emulator.hostImage(await smallImage(), 'image/jpeg', 'overhead.jpg');
+	// Warm-up: JIT, sockets, n8n's lazy modules.
+	await nodeRound(emulator, imageUrl, 20, 4);
+	await rawRound(emulator, imageUrl, 20, 4);
+
+	const rows: OverheadRow[] = [];
+	for (const { concurrency, items } of settings) {
+		const node: Array<TimedRun<number>> = [];
+		const raw: Array<TimedRun<number>> = [];
+		for (let round = 0; round < rounds; round++) {
+			node.push(await nodeRound(emulator, imageUrl, items, concurrency));
+			raw.push(await rawRound(emulator, imageUrl, items, concurrency));
+		}
+		const summary = (runs: Array<TimedRun<number>>) => ({
+			perItemMs: round2(mean(runs.map((r) => r.wallMs)) / items),
+			cpuPerItemMs: round2(mean(runs.map((r) => r.cpuMs)) / items),
+			pollsPerItem: round2(mean(runs.map((r) => r.result)) / items),
+			perItemMsByRound: runs.map((r) => round2(r.wallMs / items)),
+		});
+		const nodeSummary = summary(node);
+		const rawSummary = summary(raw);
+		rows.push({
+			concurrency,
+			items,
+			rounds,
+			node: nodeSummary,
+			raw: rawSummary,
+			ratio: round2(nodeSummary.perItemMs / rawSummary.perItemMs),
+			cpuRatio: round2(nodeSummary.cpuPerItemMs / rawSummary.cpuPerItemMs),
+		});
+	}
+	return rows;
+}

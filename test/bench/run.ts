@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: every benchmark in one run against the emulator (a child process), then BENCHMARKS.md.
+ * Benchmarks are not tests: nothing here passes or fails on speed; the report says which goals were met.
+ * Takes ~5 minutes on 2 cores. `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
+ */
+import './env';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { ChildEmulator } from './emulator-client';
+import { inFreshProcess } from './fresh-process';
+import { describeMachine } from './machine';
+import type { MemoryResult } from './memory-peak';
+import { benchOverhead } from './overhead';
+import { type BenchResults, goalsOf, renderReport } from './report';
+import { benchScaling } from './scaling';
+import { benchThroughput } from './throughput';
+import { benchTimeToResult } from './time-to-result';
+
+const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+function outputPath(): string {
+	const flag = process.argv.indexOf('--out');
+	return flag > 0 && process.argv[flag + 1] ? resolve(process.argv[flag + 1]) : join(__dirname, '..', '..', 'BENCHMARKS.md');
+}
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const machine = describeMachine();
+	log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}; starting the emulator (child process)`);
+	const emulator = await ChildEmulator.start({ concurrency: { fal: 8 } });
+	let results: BenchResults;
+	try {
+		log('1/5 overhead: node vs bare undici client');
+		const overhead = await benchOverhead(emulator, [
+			{ concurrency: 1, items: 100 },
+			{ concurrency: 4, items: 200 },
+			{ concurrency: 8, items: 200 },
+		]);
+		log('2/5 throughput at the cap (200 items, 300 ms jobs, cap 8) + HTTP Request node');
+		const throughput = await benchThroughput(emulator);
+		log('3/5 time to result (0.2 s, 1 s, 5 s jobs; fal and Runflow)');
+		const timeToResult = await benchTimeToResult(emulator);
+		log('4/5 memory: 100 items x 4 masks at 2048x2048, filesystem mode (fresh process)');
+		const memory = await inFreshProcess<MemoryResult>({ task: 'memory', emulatorUrl: emulator.info.urls.base, items: 100 });
+		log('5/5 scaling: 10, 100, 1000 items, both binary modes (fresh process each)');
+		const scaling = await benchScaling(emulator);
+		results = { machine, durationS: Math.round((Date.now() - started) / 1000), overhead, throughput, timeToResult, memory, scaling };
+	} finally {
+		await emulator.close();
+	}
+	const out = outputPath();
+	writeFileSync(out, renderReport(results));
+	log(`wrote ${out} (${results.durationS} s)`);
+	const goals = goalsOf(results);
+	log(`goals: ${Object.entries(goals).map(([name, met]) => `${name} ${met ? 'met' : 'MISSED'}`).join(', ')}`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});

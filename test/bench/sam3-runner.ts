@@ -1,0 +1,66 @@
+/** Runs the SAM 3 node through the real engine (test/rig) against the child-process emulator, timed. */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { FalApi } from '../../credentials/FalApi.credentials';
+import { RunflowApi } from '../../credentials/RunflowApi.credentials';
+import { type BinaryMode, type RigCredential, type RigInputItem, type RunNodeResult, runNode } from '../rig';
+import type { ChildEmulator } from './emulator-client';
+
+// tsx resolves `Sam3.node` to the codex file Sam3.node.json next to it, so the source is named in full.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Sam3 } = require('../../nodes/Sam3/Sam3.node.ts') as typeof import('../../nodes/Sam3/Sam3.node');
+
+export type Provider = 'falApi' | 'runflowApi';
+
+export function credentialsFor(emulator: ChildEmulator): RigCredential[] {
+	const { urls, keys } = emulator.info;
+	return [
+		{ type: new FalApi(), data: { apiKey: keys.fal, runUrl: urls.falRun, queueUrl: urls.falQueue, restUrl: urls.falRest } },
+		{ type: new RunflowApi(), data: { apiKey: keys.runflow, baseUrl: urls.runflow, organizationId: '' } },
+	];
+}
+
+export interface TimedRun<T> {
+	result: T;
+	wallMs: number;
+	/** CPU time of this process (user + system) during the run. */
+	cpuMs: number;
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<TimedRun<T>> {
+	const cpu = process.cpuUsage();
+	const started = performance.now();
+	const result = await work();
+	const wallMs = performance.now() - started;
+	const used = process.cpuUsage(cpu);
+	return { result, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+export interface Sam3BenchRun {
+	provider?: Provider;
+	parameters: INodeParameters;
+	items: number | RigInputItem[];
+	binaryMode?: BinaryMode;
+}
+
+/** One execution of the node; throws when the node failed or any item carries an error. */
+export async function runSam3(emulator: ChildEmulator, run: Sam3BenchRun): Promise<RunNodeResult> {
+	const items = typeof run.items === 'number' ? Array.from({ length: run.items }, (_, i) => ({ json: { row: i } })) : run.items;
+	const result = await runNode({
+		node: Sam3,
+		packageName: 'n8n-nodes-sam3',
+		credentials: credentialsFor(emulator),
+		items,
+		binaryMode: run.binaryMode ?? 'default',
+		parameters: { authentication: run.provider ?? 'falApi', operation: 'segment', ...run.parameters },
+	});
+	if (result.error) throw new Error(`SAM 3 node failed: ${result.error.message}`);
+	if (result.errorItems.length) throw new Error(`SAM 3 node: ${result.errorItems.length} item(s) failed: ${JSON.stringify(result.errorItems[0].json.error)}`);
+	if (result.items.length !== items.length) throw new Error(`SAM 3 node: ${result.items.length} items out for ${items.length} in`);
+	return result;
+}
+
+/** The node's own run time as n8n records it (task data), in ms. */
+export function nodeExecutionMs(result: RunNodeResult): number | undefined {
+	return result.taskData?.executionTime;
+}

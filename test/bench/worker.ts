@@ -1,0 +1,28 @@
+/**
+ * A fresh node process for the memory measurements: RSS is only meaningful in a process that has not already
+ * grown (and kept) memory for earlier benchmarks. Runs one task against the parent's emulator and prints
+ * `RESULT <json>` as its last line. See fresh-process.ts.
+ */
+import './env';
+import { ChildEmulator } from './emulator-client';
+import { benchMemory } from './memory-peak';
+import { benchScalingPoint } from './scaling';
+
+export type WorkerTask =
+	| { task: 'memory'; emulatorUrl: string; items: number }
+	| { task: 'scaling'; emulatorUrl: string; items: number; binaryMode: 'default' | 'filesystem' };
+
+async function main(): Promise<void> {
+	const spec = JSON.parse(process.argv[2]) as WorkerTask;
+	const emulator = await ChildEmulator.attach(spec.emulatorUrl);
+	const result = spec.task === 'memory' ? await benchMemory(emulator, spec.items) : await benchScalingPoint(emulator, spec.items, spec.binaryMode);
+	process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
