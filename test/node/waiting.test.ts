@@ -32,7 +32,7 @@ function statesSeen(polls: LogEntry[]): string[] {
 
 describe('fal.ai queue', () => {
 	it('polls the status (202 while queued or running) until 200, then fetches the result once', async () => {
-		emulator().jobs.script({ queueMs: 150, latencyMs: 250 });
+		emulator().jobs.script({ queueMs: 400, latencyMs: 500 });
 		const result = await runSam3(emulator(), { provider: 'falApi', parameters: { imageUrl: await imageUrl(), prompt: 'shoe' } });
 		expect(result.error).toBeUndefined();
 		const [job] = emulator().jobs.list();
