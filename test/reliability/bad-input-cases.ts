@@ -3,12 +3,10 @@
  * node parameters reading the row by expression, as a user maps a sheet. `name` is the row title in
  * RELIABILITY.md; `field` and `valid` are what the error must say besides "item 1".
  */
+import type { RigInputItem } from '../rig';
 import type { Provider } from './harness';
 
-export interface RigRow {
-	json?: Record<string, unknown>;
-	binary?: Record<string, { data: Buffer; mimeType: string; fileName?: string }>;
-}
+export type RigRow = RigInputItem;
 
 export interface BadInputCase {
 	name: string;
@@ -60,7 +58,7 @@ const pointJsonCase = (name: string, points: unknown, valid: RegExp): BadInputCa
 	name,
 	parameters: { imageUrl: IMAGE as never, prompt: '', pointPromptsInput: 'json', pointPromptsJson: '={{ $json.points }}' },
 	good: { json: { points: [{ x: 10, y: 12, label: 1 }] } },
-	bad: { json: { points } },
+	bad: { json: { points: points as never } },
 	field: /Point Prompts \(JSON\)/,
 	valid,
 });
@@ -89,7 +87,7 @@ const metadataCase = (name: string, meta: unknown): BadInputCase => ({
 	providers: ['runflowApi'],
 	parameters: { imageUrl: IMAGE as never, prompt: 'shoe', options: { runMetadata: '={{ $json.meta }}' } },
 	good: { json: { meta: { sku: 'A-1' } } },
-	bad: { json: { meta } },
+	bad: { json: { meta: meta as never } },
 	field: /Run Metadata/,
 	valid: /JSON object/,
 });
