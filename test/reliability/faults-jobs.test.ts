@@ -2,7 +2,7 @@
  * Jobs that the provider ran and ended badly, user timeouts, the user pressing stop, and how an error reads when
  * the node is not set to continue on fail.
  */
-import { PROVIDERS, ROUTES, expectErrorItem, expectMasks, logOf, runSam3, segment, useEmulator, dataImageUrl } from './harness';
+import { PROVIDERS, ROUTES, dataImageUrl, eventually, expectErrorItem, expectMasks, logOf, runSam3, segment, useEmulator } from './harness';
 
 const emulator = useEmulator();
 
@@ -57,7 +57,7 @@ describe.each(PROVIDERS)('the user stops the execution mid-poll (%s)', (provider
 		const stop = new AbortController();
 		const running = segment(emulator(), provider, { signal: stop.signal });
 		const routes = ROUTES[provider];
-		await waitFor(() => logOf(emulator(), routes.status).length >= 3);
+		await eventually(() => logOf(emulator(), routes.status).length >= 3);
 		stop.abort();
 		const stoppedAt = Date.now();
 		const result = await running;
@@ -128,11 +128,3 @@ describe('continue-on-fail keeps the batch', () => {
 		expect(result.items.map((item) => item.json.prompt)).toEqual(['shoe', undefined, 'cat']);
 	});
 });
-
-async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-	const started = Date.now();
-	while (!predicate()) {
-		if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}

@@ -41,11 +41,6 @@ export async function smallImage(): Promise<Buffer> {
 	return smallJpeg;
 }
 
-/** An image on the emulator's file host (the model downloads it: a files.get request per job). */
-export async function hostedImageUrl(emulator: Emulator): Promise<string> {
-	return emulator.hostImage(await smallImage(), 'image/jpeg', 'photo.jpg');
-}
-
 /** The image inline, so the only file-host requests of a job are its mask downloads. */
 export async function dataImageUrl(): Promise<string> {
 	return `data:image/jpeg;base64,${(await smallImage()).toString('base64')}`;
