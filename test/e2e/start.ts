@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 	if (asyncExample) await activateWorkflow(home, asyncExample.id);
 
 	const server = await startN8n(home, { port: process.env.N8N_PORT ? Number(process.env.N8N_PORT) : undefined });
-	await server.rest('POST', 'owner/setup', OWNER);
+	await server.login();
 	log(`${line.label} is running with n8n-nodes-sam3 (user folder ${home.userFolder})`);
 	log(`editor:   ${server.url}   (log in as ${OWNER.email} / ${OWNER.password})`);
 	log(`examples: ${workflows.map((w) => w.name).join('; ')}`);

@@ -54,9 +54,11 @@ export async function openNodePanel(page: Page, server: N8nServer, workflowId: s
 /** Opens the node panel (node creator) with the line's shortcut and searches for a node. */
 export async function searchNodePanel(page: Page, shortcut: string, query: string): Promise<void> {
 	await page.keyboard.press('Escape');
+	await page.locator('[data-test-id="ndv"]').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 	await page.locator('[data-test-id="canvas-node"]').first().click();
 	await page.keyboard.press(shortcut);
-	const search = page.locator('[data-test-id="node-creator-search-bar"] input, [data-test-id="node-creator-search-bar"]').first();
+	// The search bar is the input itself on some versions, a wrapper around it on others.
+	const search = page.locator('[data-test-id="node-creator-search-bar"]').locator('xpath=self::input | .//input').first();
 	await search.waitFor({ timeout: 30_000 });
-	await page.keyboard.type(query);
+	await search.fill(query);
 }

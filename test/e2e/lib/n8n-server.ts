@@ -76,7 +76,10 @@ export async function startN8n(home: N8nHome, opts: { port?: number; env?: Recor
 			return parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
 		},
 		async login() {
-			await server.rest('POST', 'owner/setup', OWNER);
+			// The owner is set up once per user folder; a later server of the same home only logs in.
+			await server.rest('POST', 'owner/setup', OWNER).catch((error: Error) => {
+				if (!/already setup/i.test(error.message)) throw error;
+			});
 			await server.rest('POST', 'login', { email: OWNER.email, emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 			if (!server.cookie) throw new Error('n8n login set no n8n-auth cookie');
 			return server.cookie;

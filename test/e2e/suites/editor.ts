@@ -48,10 +48,14 @@ export function editorSuite(ctx: () => LineContext): void {
 		test('the node panel finds SAM 3 by name', async () => {
 			assert.ok(page, 'the editor did not open');
 			await page.keyboard.press('Escape');
-			await searchNodePanel(page, ctx().line.nodePanelKey, 'SAM 3');
+			await searchNodePanel(page, ctx().line.nodePanelKey, 'SAM 3').catch(async (error) => {
+				await shot('node-panel-search');
+				throw error;
+			});
 			const entry = page.locator('[data-test-id="node-creator-item-name"], [data-test-id="node-creator-node-item"]').filter({ hasText: 'SAM 3' });
-			await entry.first().waitFor({ timeout: 20_000 });
+			const found = await entry.first().waitFor({ timeout: 20_000 }).then(() => true, () => false);
 			await shot('node-panel-search');
+			assert.ok(found, 'SAM 3 is not among the node panel results (see the screenshot)');
 		});
 
 		test('stop', async () => {
