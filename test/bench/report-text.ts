@@ -21,7 +21,9 @@ export function method(r: BenchResults): string {
 		'  the throughput benchmark goes past 8 (the HTTP Request node sends every item at once).',
 		'- Memory runs (4 and 5) each run in a fresh node process, so RSS retained by earlier runs cannot hide growth.',
 		'- Everything is from this one run; each benchmark warms up first (JIT, lazy modules, sockets) and the warm-up is',
-		'  not counted.',
+		'  not counted. The by-round columns show the spread within the run. Between whole runs on this 2-core machine the',
+		'  numbers moved by a few percent during development (e.g. queue-mode throughput 76-85 % of ideal, cap-8 overhead',
+		'  1.2-1.45×), so a verdict close to its goal could go either way on another run.',
 	].join('\n');
 }
 

@@ -137,8 +137,8 @@ export function renderReport(r: BenchResults): string {
 		'on or after the job end.',
 		'',
 		table(
-			['provider', 'job', 'node time (mean of repeats)', 'ratio', 'worst', 'status polls per job', 'fixed 5 s polling'],
-			r.timeToResult.map((row) => [row.provider, `${row.jobMs / 1000} s`, `${row.nodeMs} ms`, `**${row.ratio}×**`, `${row.worstNodeMs} ms (${row.worstRatio}×)`, row.pollsPerJob, `≥ ${row.fixed5sPollingMs / 1000} s`]),
+			['provider', 'job', 'runs', 'node time (mean)', 'ratio', 'worst', 'status polls per job', 'fixed 5 s polling'],
+			r.timeToResult.map((row) => [row.provider, `${row.jobMs / 1000} s`, row.repeats, `${row.nodeMs} ms`, `**${row.ratio}×**`, `${row.worstNodeMs} ms (${row.worstRatio}×)`, row.pollsPerJob, `≥ ${row.fixed5sPollingMs / 1000} s`]),
 		),
 		'',
 		'## 4. Memory',

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run against the emulator (a child process), then BENCHMARKS.md.
  * Benchmarks are not tests: nothing here passes or fails on speed; the report says which goals were met.
- * Takes ~5 minutes on 2 cores. `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
+ * Takes ~6-7 minutes on 2 cores. `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
  */
 import './env';
 import { writeFileSync } from 'node:fs';
@@ -34,11 +34,11 @@ async function main(): Promise<void> {
 		log('1/5 overhead: node vs bare undici client');
 		const overhead = await benchOverhead(emulator, [
 			{ concurrency: 1, items: 100 },
-			{ concurrency: 4, items: 200 },
-			{ concurrency: 8, items: 200 },
+			{ concurrency: 4, items: 400 },
+			{ concurrency: 8, items: 400 },
 		]);
 		log('2/5 throughput at the cap (200 items, 300 ms jobs, cap 8) + HTTP Request node');
-		const throughput = await benchThroughput(emulator);
+		const throughput = await benchThroughput(emulator, 200, 300, 8, 3);
 		log('3/5 time to result (0.2 s, 1 s, 5 s jobs; fal and Runflow)');
 		const timeToResult = await benchTimeToResult(emulator);
 		log('4/5 memory: 100 items x 4 masks at 2048x2048, filesystem mode (fresh process)');

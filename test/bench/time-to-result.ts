@@ -28,7 +28,8 @@ export async function benchTimeToResult(
 	emulator: ChildEmulator,
 	jobTimesMs = [200, 1000, 5000],
 	providers: Provider[] = ['falApi', 'runflowApi'],
-	repeats = 3,
+	/** Repeats per job time: short jobs are cheap to repeat and noisier. */
+	repeatsFor = (jobMs: number) => (jobMs <= 1000 ? 5 : 3),
 ): Promise<TimeToResultRow[]> {
 	const imageUrl = await emulator.hostImage(await smallImage(), 'image/jpeg', 'time-to-result.jpg');
 	const rows: TimeToResultRow[] = [];
@@ -38,6 +39,7 @@ export async function benchTimeToResult(
 	for (const provider of providers) {
 		for (const jobMs of jobTimesMs) {
 			await emulator.setTiming({ latencyMs: jobMs, queueMs: 0, dispatchMs: 0 });
+			const repeats = repeatsFor(jobMs);
 			const times: number[] = [];
 			let polls = 0;
 			for (let i = 0; i < repeats; i++) {
