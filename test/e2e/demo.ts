@@ -89,3 +89,6 @@ main().catch((error) => {
 	console.error(error instanceof Error ? error.message : error);
 	process.exitCode = 1;
 });
+
+// Ctrl-C: exit normally, so the background n8n/emulator process groups are ended (lib/proc.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));

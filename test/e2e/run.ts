@@ -79,3 +79,5 @@ for (const line of selectedLines()) {
 	});
 }
 
+// Ctrl-C: exit normally, so the background n8n/emulator process groups are ended (lib/proc.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));

@@ -31,7 +31,8 @@ export async function loggedInPage(browser: Browser, server: N8nServer): Promise
 	const [name, value] = cookie.split('=');
 	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 	await context.addCookies([{ name, value, url: server.url }]);
-	await context.addInitScript((id) => localStorage.setItem('n8n-browserId', id), BROWSER_ID);
+	// Runs in the page; the editor sends this id with every request and the cookie is bound to it.
+	await context.addInitScript(`localStorage.setItem('n8n-browserId', ${JSON.stringify(BROWSER_ID)})`);
 	return context.newPage();
 }
 

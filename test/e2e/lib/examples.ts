@@ -81,6 +81,7 @@ export function switchProvider(
 	credential: { id: string; name: string },
 ): Workflow {
 	const copy = JSON.parse(JSON.stringify(workflow)) as Workflow;
+	copy.name = copy.name.replace(/\((fal\.ai|Runflow)/, provider === 'falApi' ? '(fal.ai' : '(Runflow');
 	for (const node of copy.nodes.filter(isSam3Node)) {
 		node.parameters.authentication = provider;
 		node.credentials = { [provider]: credential };
