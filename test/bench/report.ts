@@ -1,5 +1,5 @@
 /** Writes BENCHMARKS.md from one run's results: the machine, the method, every number, goals met or not. */
-import type { Machine } from './machine';
+import type { CpuAccount, Machine } from './machine';
 import type { MemoryResult } from './memory-peak';
 import type { OverheadRow } from './overhead';
 import type { ScalingRow } from './scaling';
@@ -10,6 +10,7 @@ import { analysis, method } from './report-text';
 export interface BenchResults {
 	machine: Machine;
 	durationS: number;
+	cpu?: CpuAccount;
 	overhead: OverheadRow[];
 	throughput: ThroughputResult;
 	timeToResult: TimeToResultRow[];
@@ -71,7 +72,13 @@ export function renderReport(r: BenchResults): string {
 		'',
 		'## Machine',
 		'',
-		table(['cpu', 'cores', 'memory', 'node', 'n8n-core', 'n8n-workflow', 'date', 'run took'], [[m.cpu, m.cores, `${m.memoryGB} GB`, m.node, m.n8nCore, m.n8nWorkflow, m.date, `${r.durationS} s`]]),
+		table(
+			['cpu', 'cores', 'memory', 'node', 'n8n-core', 'n8n-workflow', 'date', 'run took', 'CPU: benchmark / other processes'],
+			[[m.cpu, m.cores, `${m.memoryGB} GB`, m.node, m.n8nCore, m.n8nWorkflow, m.date, `${r.durationS} s`, r.cpu ? `${r.cpu.benchCoreS} / ${r.cpu.othersCoreS} core-s (others: ${r.cpu.othersPercent} % of the machine)` : 'n/a']],
+		),
+		'',
+		'Other processes on the machine compete for the same cores; the last column says how much they used during this run',
+		'(from /proc/stat minus this process and its children). Read the numbers with that in mind.',
 		'',
 		'## Summary',
 		'',
