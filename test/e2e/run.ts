@@ -7,7 +7,10 @@
  *   SAM3_E2E_SKIP_BUILD=1     pack the existing dist/ without `npm run build`
  *   SAM3_E2E_SKIP_INSTALL=1   trust the cache as it is (do not run install.sh)
  *   SAM3_E2E_CACHE=<dir>      install cache (default ~/.cache/n8n-nodes-sam3-e2e)
+ *   SAM3_E2E_KEEP=1           keep the n8n user folders (~80 MB each) for a look after the run
  */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { emulatorCredentials, startEmulator, type EmulatorProcess } from './lib/emulator';
 import { startImageServer, type ImageServer } from './lib/image-server';
@@ -26,6 +29,7 @@ import { pipelineSuite } from './suites/pipeline';
 const suites = new Set((process.env.SAM3_E2E_SUITES ?? 'pipeline examples errors async editor').split(/[\s,]+/).filter(Boolean));
 const needsSam3 = ['examples', 'errors', 'async', 'editor'].some((s) => suites.has(s));
 const timings = new Map<string, number>();
+const homes: N8nHome[] = [];
 let tarball = '';
 let emulator: EmulatorProcess | undefined;
 let images: ImageServer;
@@ -53,6 +57,11 @@ before(async () => {
 after(async () => {
 	await emulator?.stop();
 	await images?.close();
+	for (const home of homes) {
+		if (process.env.SAM3_E2E_KEEP === '1') console.log(`# kept ${home.line.label} user folder: ${home.userFolder}`);
+		else rmSync(home.userFolder, { recursive: true, force: true });
+	}
+	if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
 	console.log('# timings');
 	for (const [label, ms] of timings) console.log(`#   ${label}: ${(ms / 1000).toFixed(1)} s`);
 });
@@ -63,6 +72,7 @@ for (const line of selectedLines()) {
 		before(async () => {
 			if (!isInstalled(line)) throw new Error(`${line.label} is not installed under ${line.dir}`);
 			const home = N8nHome.create(line);
+			homes.push(home);
 			// Before the SAM 3 node exists, the package would not load: the pipeline suite runs without it.
 			if (hasBuiltSam3Node()) {
 				const installed = await home.installPackage(tarball);

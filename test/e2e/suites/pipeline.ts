@@ -3,6 +3,7 @@
  * parsing, binary read-back (inline on 1.x, filesystem on 2.x), and a loud failure for a package that cannot load.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CommunityNodeLoadError } from '../lib/load-errors';
@@ -68,11 +69,15 @@ export function pipelineSuite(ctx: () => LineContext): void {
 				manualTrigger(),
 				node('Broken', 'n8n-nodes-e2e-broken.broken', 1),
 			]);
-			await assert.rejects(broken.importWorkflows([workflow]).then(() => broken.execute(workflow.id)), (error) => {
-				assert.ok(error instanceof CommunityNodeLoadError, String(error));
-				assert.match(error.message, /n8n-nodes-e2e-broken|missing-helper|Unrecognized node type/);
-				return true;
-			});
+			try {
+				await assert.rejects(broken.importWorkflows([workflow]).then(() => broken.execute(workflow.id)), (error) => {
+					assert.ok(error instanceof CommunityNodeLoadError, String(error));
+					assert.match(error.message, /n8n-nodes-e2e-broken|missing-helper|Unrecognized node type/);
+					return true;
+				});
+			} finally {
+				rmSync(broken.userFolder, { recursive: true, force: true });
+			}
 		});
 	});
 }
