@@ -93,7 +93,7 @@ export class N8nHome {
 	}
 
 	/**
-	 * Installs a package tarball the way n8n 1.123's community-package installer does: unpack it into
+	 * Installs a package tarball the way the community-package installer of n8n 1.123 and 2.41 does: unpack it into
 	 * `.n8n/nodes/node_modules/<name>`, drop dev/peer/optional dependencies, `npm install` its runtime
 	 * dependencies there with n8n's flags, and record it in `.n8n/nodes/package.json`.
 	 */
