@@ -1,5 +1,4 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import type { ImageFile } from '../contract/sam3.schema';
 import { ProviderError } from '../transport/errors';
@@ -95,21 +94,23 @@ async function download(
 	const streamClass = body.constructor as { from(iterable: AsyncIterable<Buffer>): NodeJS.ReadableStream };
 	const guarded = streamClass.from(checked());
 
+	// The deadline's timer is the platform's (AbortSignal.timeout): it neither lingers nor keeps n8n's process alive.
 	let failure: Error | undefined;
-	const deadline = new AbortController();
-	const stalled = sleepWithAbort(deadlineMs, deadline.signal).then(
-		() => {
+	const deadline = AbortSignal.timeout(Math.max(1, deadlineMs - (Date.now() - begun)));
+	let onStall = () => {};
+	const stalled = new Promise<never>((_, reject) => {
+		onStall = () => {
 			failure = tooSlow();
 			body.destroy(failure);
-			throw failure;
-		},
-		() => undefined,
-	);
+			reject(failure);
+		};
+		deadline.addEventListener('abort', onStall, { once: true });
+	});
 	const stored = await settle(async () => {
 		const storing = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(file, baseName, mimeType), mimeType);
 		return (await Promise.race([storing, stalled])) as IBinaryData;
 	});
-	deadline.abort();
+	deadline.removeEventListener('abort', onStall);
 	body.destroy();
 	if (!stored.ok) {
 		if (stored.error instanceof ProviderError) throw stored.error;

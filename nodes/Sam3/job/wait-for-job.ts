@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
 
 import type { JobState, ProviderAdapter, Submission } from '../providers/provider';
 import { ExecutionCancelledError, JobFailedError, ProviderError } from '../transport/errors';
 import type { ProviderHttp } from '../transport/http';
 import { withRetry } from '../transport/retry';
+import { pause } from '../transport/pause';
 import { settle } from '../transport/settle';
 
 export type DoneState = JobState & { phase: 'done' };
@@ -75,7 +75,7 @@ export async function waitForJob(
 				},
 			);
 		}
-		const slept = await settle(async () => await sleepWithAbort(delay, signal));
+		const slept = await settle(async () => await pause(delay, signal));
 		if (!slept.ok) {
 			await cancelQuietly(adapter, http, credentials, submission);
 			throw new ExecutionCancelledError(submission.requestId);

@@ -1,6 +1,5 @@
-import { sleepWithAbort } from 'n8n-workflow';
-
 import { ExecutionCancelledError, type JobStage, ProviderError } from './errors';
+import { pause } from './pause';
 import { settle } from './settle';
 
 /**
@@ -70,7 +69,7 @@ export async function withRetry<T>(stage: JobStage, call: () => Promise<T>, opti
 		if (attempt >= attempts || !isRetryable(error, options)) throw error;
 		const waitMs = backoffMs(stage, attempt, (error as ProviderError).retryAfterMs);
 		if (options.deadline !== undefined && Date.now() + waitMs > options.deadline) throw error;
-		const slept = await settle(async () => await sleepWithAbort(waitMs, options.signal));
+		const slept = await settle(async () => await pause(waitMs, options.signal));
 		if (!slept.ok) throw new ExecutionCancelledError();
 	}
 }
