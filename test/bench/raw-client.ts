@@ -1,7 +1,8 @@
 /**
  * The baseline for the overhead benchmark: a bare undici client doing one item's work the way the node does it
  * against fal's queue (submit, status until COMPLETED on the node's own poll schedule, result, download every
- * file into memory), with the same concurrency cap. No n8n, no validation, no retries: the floor.
+ * file into memory), with the same cap held the same way: a slot covers the provider job (submit until COMPLETED),
+ * the result and the downloads come after it. No n8n, no validation, no retries: the floor.
  */
 import pLimit from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,31 +48,38 @@ async function download(url: string): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
-/** One item: returns the files it downloaded and how many status polls it made. */
-async function runItem(info: EmulatorInfo, input: Record<string, unknown>): Promise<{ files: Buffer[]; polls: number }> {
+/** The provider part of one item, inside a slot: submit, then poll until COMPLETED. */
+async function runJob(info: EmulatorInfo, input: Record<string, unknown>): Promise<{ requestId: string; polls: number }> {
 	const key = info.keys.fal;
 	const submitted = await json('POST', `${info.urls.falQueue}/fal-ai/sam-3/image`, key, input);
-	const statusUrl = `${info.urls.falQueue}/fal-ai/sam-3/requests/${String(submitted.request_id)}/status?logs=1`;
+	const requestId = String(submitted.request_id);
+	const statusUrl = `${info.urls.falQueue}/fal-ai/sam-3/requests/${requestId}/status?logs=1`;
 	const started = Date.now();
-	let polls = 0;
-	for (;;) {
+	for (let polls = 1; ; polls++) {
 		const status = await json('GET', statusUrl, key);
-		polls++;
 		if (status.status === 'COMPLETED') {
 			if (status.error) throw new Error(`job failed: ${String(status.error)}`);
-			break;
+			return { requestId, polls };
 		}
 		await sleep(nextPollDelayMs(Date.now() - started));
 	}
-	const output = (await json('GET', `${info.urls.falQueue}/fal-ai/sam-3/requests/${String(submitted.request_id)}`, key)) as unknown as FalOutput;
-	const files = await Promise.all([...output.masks, ...(output.image ? [output.image] : [])].map(async (file) => await download(file.url)));
-	return { files, polls };
+}
+
+/** After the slot: the result, then every file. */
+async function fetchFiles(info: EmulatorInfo, requestId: string): Promise<Buffer[]> {
+	const output = (await json('GET', `${info.urls.falQueue}/fal-ai/sam-3/requests/${requestId}`, info.keys.fal)) as unknown as FalOutput;
+	return await Promise.all([...output.masks, ...(output.image ? [output.image] : [])].map(async (file) => await download(file.url)));
+}
+
+async function runItem(info: EmulatorInfo, input: Record<string, unknown>, limit: pLimit.Limit): Promise<{ files: Buffer[]; polls: number }> {
+	const { requestId, polls } = await limit(async () => await runJob(info, input));
+	return { files: await fetchFiles(info, requestId), polls };
 }
 
 /** Runs `items` jobs with at most `concurrency` at once, like the node's Max Concurrent Jobs. */
 export async function runRawClient(info: EmulatorInfo, inputs: Record<string, unknown>[], concurrency: number): Promise<RawRunStats> {
 	const limit = pLimit(concurrency);
-	const results = await Promise.all(inputs.map(async (input) => await limit(async () => await runItem(info, input))));
+	const results = await Promise.all(inputs.map(async (input) => await runItem(info, input, limit)));
 	return {
 		items: results.length,
 		polls: results.reduce((sum, r) => sum + r.polls, 0),

@@ -89,7 +89,8 @@ export function renderReport(r: BenchResults): string {
 		'## 1. Overhead: the node vs a bare undici client',
 		'',
 		'Emulator answering at once (latency 0, queue 0); 256×256 JPEG by URL, prompt "cat", Apply Mask off (one mask per',
-		'item). Both sides: submit, status until COMPLETED on the node\'s poll schedule, result, mask download; same cap.',
+		'item). Both sides: submit, status until COMPLETED on the node\'s poll schedule, result, mask download; same cap,',
+		'held the same way (a slot from the submit until COMPLETED; the result and the download after it).',
 		`Per-item time = run wall time / items, averaged over ${r.overhead[0]?.rounds} alternating rounds. CPU = this process's user+system time.`,
 		'',
 		table(
