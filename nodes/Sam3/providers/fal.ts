@@ -4,7 +4,7 @@ import { normalizeSam3Output } from '../contract/normalize';
 import { type JobStage, ProviderError } from '../transport/errors';
 import { type FullResponse, header } from '../transport/http';
 import { parseRetryAfter } from '../transport/retry';
-import { type JobState, type ProviderAdapter, type Submission, trimSlash } from './provider';
+import { type JobState, type ProviderAdapter, type Submission, putPresigned, trimSlash } from './provider';
 
 /** Submit uses the full endpoint id; status, result and cancel use only owner/app (fal's subpath rule). */
 const ENDPOINT = 'fal-ai/sam-3/image';
@@ -126,14 +126,7 @@ export const falAdapter: ProviderAdapter = {
 			body: { content_type: file.mimeType, file_name: file.fileName },
 		});
 		const { upload_url: uploadUrl, file_url: fileUrl } = initiated.body as IDataObject;
-		// The presigned URL authorises the PUT itself: it must never see the API key.
-		await http.public('upload', {
-			method: 'PUT',
-			url: String(uploadUrl),
-			body: file.data,
-			headers: { 'Content-Type': file.mimeType },
-			json: false,
-		});
+		await putPresigned(http, uploadUrl, file);
 		return String(fileUrl);
 	},
 

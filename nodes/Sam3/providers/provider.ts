@@ -68,3 +68,14 @@ export interface ProviderAdapter {
 export function trimSlash(url: unknown): string {
 	return String(url ?? '').replace(/\/+$/, '');
 }
+
+/** Presigned upload URLs authorise the PUT themselves: sent without the credential, so the key never goes there. */
+export async function putPresigned(http: ProviderHttp, uploadUrl: unknown, file: UploadFile): Promise<void> {
+	await http.public('upload', {
+		method: 'PUT',
+		url: String(uploadUrl),
+		body: file.data,
+		headers: { 'Content-Type': file.mimeType },
+		json: false,
+	});
+}

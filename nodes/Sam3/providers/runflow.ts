@@ -4,7 +4,7 @@ import { normalizeSam3Output } from '../contract/normalize';
 import { type JobStage, ProviderError } from '../transport/errors';
 import { type FullResponse, header } from '../transport/http';
 import { parseRetryAfter } from '../transport/retry';
-import { type JobState, type NormalizedResult, type ProviderAdapter, trimSlash } from './provider';
+import { type JobState, type NormalizedResult, type ProviderAdapter, putPresigned, trimSlash } from './provider';
 
 const MODEL = 'meta/sam-3/image';
 const LABEL = 'Runflow';
@@ -88,13 +88,7 @@ export const runflowAdapter: ProviderAdapter = {
 			body: { filename: file.fileName, mime_type: file.mimeType, size_bytes: file.data.length },
 		});
 		const { asset_id: assetId, upload_url: uploadUrl } = created.body as IDataObject;
-		await http.public('upload', {
-			method: 'PUT',
-			url: String(uploadUrl),
-			body: file.data,
-			headers: { 'Content-Type': file.mimeType },
-			json: false,
-		});
+		await putPresigned(http, uploadUrl, file);
 		const confirmed = await http.api('upload', {
 			method: 'POST',
 			url: `${base}/v1/asset-uploads/${encodeURIComponent(String(assetId))}/confirmations`,

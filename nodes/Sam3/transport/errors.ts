@@ -19,27 +19,9 @@ export interface ProviderErrorDetails {
 }
 
 /** A call to a provider, its storage or its CDN that failed. Never carries the API key. */
-export class ProviderError extends Error implements ProviderErrorDetails {
-	provider!: string;
-
-	stage!: JobStage;
-
-	httpCode?: number;
-
-	errorType?: string;
-
-	requestId?: string;
-
-	retryableHint?: boolean;
-
-	retryAfterMs?: number;
-
-	networkCode?: string;
-
-	userTimeout?: boolean;
-
-	description?: string;
-
+// The interface merges the details' fields into the class, so they are declared once.
+export interface ProviderError extends ProviderErrorDetails {}
+export class ProviderError extends Error {
 	constructor(message: string, details: ProviderErrorDetails) {
 		super(message);
 		this.name = 'ProviderError';
