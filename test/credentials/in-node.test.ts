@@ -2,7 +2,7 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { RunflowApi } from '../../credentials/RunflowApi.credentials';
-import { startEmulator, type Emulator } from '../emulator';
+import { useEmulator } from '../emulator/use-emulator';
 import { runNode } from '../rig';
 
 /** A declarative node that picks its credential through `authentication`, as the SAM 3 node does. */
@@ -58,28 +58,19 @@ class UploadSlotNode implements INodeType {
 	};
 }
 
-let emu: Emulator;
-beforeAll(async () => {
-	emu = await startEmulator({ port: 0 });
-});
-afterAll(async () => {
-	await emu.close();
-});
-beforeEach(() => {
-	emu.reset();
-});
+const emulator = useEmulator();
 
 describe('the credentials applied while a node runs', () => {
 	test('fal: the key goes as "Authorization: Key …"', async () => {
 		const result = await runNode({
 			node: UploadSlotNode,
 			parameters: { authentication: 'falApi' },
-			credentials: [{ type: new FalApi(), data: { apiKey: emu.keys.fal, restUrl: emu.falRestUrl } }],
+			credentials: [{ type: new FalApi(), data: { apiKey: emulator().keys.fal, restUrl: emulator().falRestUrl } }],
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(emu.requests[0]).toMatchObject({ route: 'fal.upload.initiate', status: 200 });
-		expect(emu.requests[0].headers.authorization).toBe(`Key ${emu.keys.fal}`);
+		expect(emulator().requests[0]).toMatchObject({ route: 'fal.upload.initiate', status: 200 });
+		expect(emulator().requests[0].headers.authorization).toBe(`Key ${emulator().keys.fal}`);
 	});
 
 	test.each([
@@ -89,20 +80,20 @@ describe('the credentials applied while a node runs', () => {
 		const result = await runNode({
 			node: UploadSlotNode,
 			parameters: { authentication: 'runflowApi' },
-			credentials: [{ type: new RunflowApi(), data: { apiKey: emu.keys.runflow, baseUrl: emu.runflowUrl, ...extra } }],
+			credentials: [{ type: new RunflowApi(), data: { apiKey: emulator().keys.runflow, baseUrl: emulator().runflowUrl, ...extra } }],
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(emu.requests[0]).toMatchObject({ route: 'runflow.asset.create', status: 201 });
-		expect(emu.requests[0].headers.authorization).toBe(`Bearer ${emu.keys.runflow}`);
-		expect(emu.requests[0].headers['x-organization-id']).toBe(expectedHeader);
+		expect(emulator().requests[0]).toMatchObject({ route: 'runflow.asset.create', status: 201 });
+		expect(emulator().requests[0].headers.authorization).toBe(`Bearer ${emulator().keys.runflow}`);
+		expect(emulator().requests[0].headers['x-organization-id']).toBe(expectedHeader);
 	});
 
 	test('a wrong key fails the node with the provider status', async () => {
 		const result = await runNode({
 			node: UploadSlotNode,
 			parameters: { authentication: 'runflowApi' },
-			credentials: [{ type: new RunflowApi(), data: { apiKey: 'rf_live_wrong', baseUrl: emu.runflowUrl } }],
+			credentials: [{ type: new RunflowApi(), data: { apiKey: 'rf_live_wrong', baseUrl: emulator().runflowUrl } }],
 		});
 
 		expect(result.status).toBe('error');

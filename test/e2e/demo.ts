@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
 	emulatorCredentials,
-	providerCredentials,
+	realProviderCredentials,
 	RUNFLOW_CREDENTIAL_ID,
 	startEmulator,
 	type EmulatorProcess,
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 		let workflow = loadExample(EXAMPLES.ecommerce);
 		if (real) {
 			log(`provider: the real ${real} (public image URLs)`);
-			await home.importCredentials(realCredentials());
+			await home.importCredentials(realProviderCredentials());
 		} else {
 			emulator = await startEmulator();
 			images = await startImageServer(TEST_IMAGES);
@@ -71,18 +71,6 @@ async function main(): Promise<void> {
 		await emulator?.stop();
 		await images?.close();
 	}
-}
-
-function realCredentials() {
-	return providerCredentials({
-		falKey: process.env.FAL_KEY ?? '',
-		falRunUrl: 'https://fal.run',
-		falQueueUrl: 'https://queue.fal.run',
-		falRestUrl: 'https://rest.fal.ai',
-		runflowKey: process.env.RUNFLOW_API_KEY ?? '',
-		runflowUrl: 'https://api.runflow.io',
-		runflowOrganizationId: process.env.RUNFLOW_ORGANIZATION_ID,
-	});
 }
 
 main().catch((error) => {

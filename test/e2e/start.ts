@@ -6,7 +6,7 @@
  *   SAM3_START_LINE=2  n8n 2.41.1 / Node 24 instead of n8n 1.123.50 / Node 20
  *   N8N_PORT=5678      the editor's port (default: a free one)
  */
-import { emulatorCredentials, providerCredentials, startEmulator, type EmulatorProcess } from './lib/emulator';
+import { emulatorCredentials, realProviderCredentials, startEmulator, type EmulatorProcess } from './lib/emulator';
 import { allExampleFiles, loadExample, localizeWorkflow } from './lib/examples';
 import { startImageServer, type ImageServer } from './lib/image-server';
 import { activateWorkflow, OWNER, startN8n } from './lib/n8n-server';
@@ -20,17 +20,7 @@ async function main(): Promise<void> {
 	let emulator: EmulatorProcess | undefined;
 	let images: ImageServer | undefined;
 	if (real) {
-		await home.importCredentials(
-			providerCredentials({
-				falKey: process.env.FAL_KEY ?? '',
-				falRunUrl: 'https://fal.run',
-				falQueueUrl: 'https://queue.fal.run',
-				falRestUrl: 'https://rest.fal.ai',
-				runflowKey: process.env.RUNFLOW_API_KEY ?? '',
-				runflowUrl: 'https://api.runflow.io',
-				runflowOrganizationId: process.env.RUNFLOW_ORGANIZATION_ID,
-			}),
-		);
+		await home.importCredentials(realProviderCredentials());
 	} else {
 		emulator = await startEmulator();
 		images = await startImageServer(TEST_IMAGES);

@@ -51,9 +51,4 @@ export async function runSam3(emulator: Emulator, run: Sam3Run = {}) {
 	});
 }
 
-export async function withEmulator(): Promise<{ emulator: () => Emulator; close: () => Promise<void> }> {
-	const emulator = await startEmulator({ defaults: { latencyMs: 30, queueMs: 20, dispatchMs: 10 } });
-	return { emulator: () => emulator, close: async () => await emulator.close() };
-}
-
 export { startEmulator, type Emulator };

@@ -2,26 +2,18 @@
  * What the SAM 3 node tests share: an emulator per test file, and readers of the emulator's request log
  * (what reached the wire is what a user's provider account sees).
  */
+import { useEmulator as useFileEmulator } from '../emulator/use-emulator';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 
 import type { EmulatorOptions, LogEntry, RouteName } from '../emulator';
 import { decodeMask, whiteBox } from '../emulator/test-helpers';
-import { type Emulator, type Provider, startEmulator } from './fixture';
+import { type Emulator, type Provider } from './fixture';
 
 /** Starts one emulator for the test file (short latencies), resets it after each test. */
 export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
-	let emulator: Emulator | undefined;
-	beforeAll(async () => {
-		emulator = await startEmulator({ ...options, defaults: { latencyMs: 30, queueMs: 20, dispatchMs: 10, ...options.defaults } });
-	});
-	afterAll(async () => await emulator?.close());
-	afterEach(() => emulator?.reset());
-	return () => {
-		if (!emulator) throw new Error('The emulator is not running (use it inside a test)');
-		return emulator;
-	};
+	return useFileEmulator({ ...options, defaults: { latencyMs: 30, queueMs: 20, dispatchMs: 10, ...options.defaults } });
 }
 
 export const LABEL: Record<Provider, string> = { falApi: 'fal.ai', runflowApi: 'Runflow' };

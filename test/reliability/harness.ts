@@ -2,6 +2,7 @@
  * Shared pieces of the reliability suite: one emulator per test file, small test images, per-provider route
  * names, and readers over the emulator's request log (what left the node, when, with which headers).
  */
+import { useEmulator as useFileEmulator } from '../emulator/use-emulator';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { createServer } from 'node:net';
 
@@ -26,13 +27,7 @@ export const ROUTES: Record<Provider, ProviderRoutes> = {
 
 /** Starts one emulator for the file and resets it after every test. */
 export function useEmulator(options: Parameters<typeof startEmulator>[0] = {}): () => Emulator {
-	let emulator: Emulator;
-	beforeAll(async () => {
-		emulator = await startEmulator({ defaults: FAST_JOBS, ...options });
-	});
-	afterAll(async () => await emulator.close());
-	afterEach(() => emulator.reset());
-	return () => emulator;
+	return useFileEmulator({ defaults: FAST_JOBS, ...options });
 }
 
 let smallJpeg: Buffer | undefined;

@@ -110,3 +110,16 @@ export function emulatorCredentials(emulator: EmulatorProcess, keys = emulator.k
 		runflowUrl: emulator.runflowUrl,
 	});
 }
+
+/** Credentials for the real providers, keys from FAL_KEY / RUNFLOW_API_KEY (RUNFLOW_ORGANIZATION_ID optional). */
+export function realProviderCredentials() {
+	return providerCredentials({
+		falKey: process.env.FAL_KEY ?? '',
+		falRunUrl: 'https://fal.run',
+		falQueueUrl: 'https://queue.fal.run',
+		falRestUrl: 'https://rest.fal.ai',
+		runflowKey: process.env.RUNFLOW_API_KEY ?? '',
+		runflowUrl: 'https://api.runflow.io',
+		runflowOrganizationId: process.env.RUNFLOW_ORGANIZATION_ID,
+	});
+}
