@@ -5,15 +5,9 @@ import { readFileSync } from 'node:fs';
 
 import { runNode } from './index';
 import { RigEcho, RigEchoApi } from './fixtures/echo-node';
-import { startEchoServer, type EchoServer } from './fixtures/echo-server';
+import { useEchoServer } from './fixtures/echo-server';
 
-let server: EchoServer;
-beforeAll(async () => {
-	server = await startEchoServer();
-});
-afterAll(async () => {
-	await server.close();
-});
+const echoServer = useEchoServer();
 
 describe.each([
 	['default', (id: string | undefined) => expect(id).toBeUndefined()],
@@ -24,14 +18,14 @@ describe.each([
 	test('input files reach the node, node output files read back byte for byte', async () => {
 		const result = await runNode({
 			node: RigEcho,
-			credentials: [{ type: new RigEchoApi(), data: { apiKey: 'k', baseUrl: server.url } }],
+			credentials: [{ type: new RigEchoApi(), data: { apiKey: 'k', baseUrl: echoServer().url } }],
 			parameters: { operation: 'upload' },
 			binaryMode,
 			items: [{ json: {}, binary: { data: { data: image, mimeType: 'image/png', fileName: 'in.png' } } }],
 		});
 
 		expect(result.error).toBeUndefined();
-		const upload = server.requests.at(-1)!;
+		const upload = echoServer().requests.at(-1)!;
 		expect(upload.headers['content-type']).toBe('image/png');
 		expect(upload.body.equals(image)).toBe(true);
 
@@ -52,7 +46,7 @@ test('in memory mode the bytes are inline base64; on the filesystem they are in 
 	const run = async (binaryMode: 'default' | 'filesystem') =>
 		await runNode({
 			node: RigEcho,
-			credentials: [{ type: new RigEchoApi(), data: { apiKey: 'k', baseUrl: server.url } }],
+			credentials: [{ type: new RigEchoApi(), data: { apiKey: 'k', baseUrl: echoServer().url } }],
 			parameters: { operation: 'upload' },
 			binaryMode,
 			items: [{ binary: { data: { data: bytes, mimeType: 'text/plain' } } }],
@@ -69,7 +63,7 @@ test('in memory mode the bytes are inline base64; on the filesystem they are in 
 test('reading a property the item does not have fails clearly', async () => {
 	const result = await runNode({
 		node: RigEcho,
-		credentials: [{ type: new RigEchoApi(), data: { apiKey: 'k', baseUrl: server.url } }],
+		credentials: [{ type: new RigEchoApi(), data: { apiKey: 'k', baseUrl: echoServer().url } }],
 	});
 
 	await expect(result.readBinary(result.items[0], 'nothing')).rejects.toThrow('Item has no binary property "nothing"');
@@ -78,7 +72,7 @@ test('reading a property the item does not have fails clearly', async () => {
 test('a missing input file fails the node with n8n own message', async () => {
 	const result = await runNode({
 		node: RigEcho,
-		credentials: [{ type: new RigEchoApi(), data: { apiKey: 'k', baseUrl: server.url } }],
+		credentials: [{ type: new RigEchoApi(), data: { apiKey: 'k', baseUrl: echoServer().url } }],
 		parameters: { operation: 'upload', binaryPropertyName: 'photo' },
 		items: [{ json: {} }],
 	});

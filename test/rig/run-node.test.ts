@@ -1,23 +1,14 @@
 import { runNode, type RunNodeOptions } from './index';
 import { RigEcho, RigEchoApi } from './fixtures/echo-node';
-import { startEchoServer, type EchoServer } from './fixtures/echo-server';
+import { useEchoServer } from './fixtures/echo-server';
 import { waitFor } from './fixtures/wait-for';
 
-let server: EchoServer;
-beforeAll(async () => {
-	server = await startEchoServer();
-});
-afterAll(async () => {
-	await server.close();
-});
-beforeEach(() => {
-	server.requests.length = 0;
-});
+const echoServer = useEchoServer();
 
 function echo(options: Partial<RunNodeOptions> = {}, credentialData: Record<string, string> = {}): RunNodeOptions {
 	return {
 		node: RigEcho,
-		credentials: [{ type: new RigEchoApi(), data: { apiKey: 'key-1', baseUrl: server.url, ...credentialData } }],
+		credentials: [{ type: new RigEchoApi(), data: { apiKey: 'key-1', baseUrl: echoServer().url, ...credentialData } }],
 		...options,
 	};
 }
@@ -30,7 +21,7 @@ describe.each(['workflow', 'stack'] as const)('items through the engine (start: 
 
 		expect(result.status).toBe('success');
 		expect(result.error).toBeUndefined();
-		expect(server.requests.map((request) => request.path).sort()).toEqual(['/echo/a', '/echo/b', '/echo/c']);
+		expect(echoServer().requests.map((request) => request.path).sort()).toEqual(['/echo/a', '/echo/b', '/echo/c']);
 		expect(result.items.map((item) => [item.json.path, item.pairedItem])).toEqual([
 			['/echo/a', { item: 0 }],
 			['/echo/b', { item: 1 }],
@@ -43,7 +34,7 @@ test('parameters left out take their defaults, as in a saved workflow', async ()
 	const result = await runNode(echo());
 
 	expect(result.items).toHaveLength(1);
-	expect(server.requests[0]).toMatchObject({ method: 'GET', path: '/echo', query: { delay: '0', status: '200' } });
+	expect(echoServer().requests[0]).toMatchObject({ method: 'GET', path: '/echo', query: { delay: '0', status: '200' } });
 });
 
 test('like n8n, a required parameter left empty stops the run before any request, naming the issue', async () => {
@@ -56,7 +47,7 @@ test('like n8n, a required parameter left empty stops the run before any request
 	}
 
 	await expect(runNode(echo({ node: RigEchoWithRequired }))).rejects.toThrow(/workflow has issues.*"must"/);
-	expect(server.requests).toHaveLength(0);
+	expect(echoServer().requests).toHaveLength(0);
 });
 
 test('a failing item throws: the execution error carries message, description, HTTP code and item index', async () => {
@@ -109,16 +100,16 @@ describe('credentials: generic auth applied like n8n', () => {
 	test('Authorization, extra header and query parameter reach the server', async () => {
 		await runNode(echo({}, { apiKey: 'secret-123', organization: 'acme' }));
 
-		expect(server.requests[0].headers.authorization).toBe('Bearer secret-123');
-		expect(server.requests[0].headers['x-org']).toBe('acme');
-		expect(server.requests[0].query.client).toBe('rig');
+		expect(echoServer().requests[0].headers.authorization).toBe('Bearer secret-123');
+		expect(echoServer().requests[0].headers['x-org']).toBe('acme');
+		expect(echoServer().requests[0].query.client).toBe('rig');
 	});
 
 	// n8n's CredentialsHelper turns a falsy resolved value into '' and still sets it.
 	test('an expression resolving to undefined is still sent, as an empty header', async () => {
 		await runNode(echo({}, { organization: '' }));
 
-		expect(server.requests[0].headers['x-org']).toBe('');
+		expect(echoServer().requests[0].headers['x-org']).toBe('');
 	});
 
 	test('a node with no credential set fails with n8n own message', async () => {
@@ -126,7 +117,7 @@ describe('credentials: generic auth applied like n8n', () => {
 
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(/credentials/i);
-		expect(server.requests).toHaveLength(0);
+		expect(echoServer().requests).toHaveLength(0);
 	});
 });
 
@@ -139,7 +130,7 @@ describe('requestOptions added by the loader', () => {
 			message: 'The connection was aborted, perhaps the server is offline',
 			httpCode: 'ECONNABORTED',
 		});
-		await waitFor(() => server.requests[0]?.abortedByClient, 'the server to see the client give up');
+		await waitFor(() => echoServer().requests[0]?.abortedByClient, 'the server to see the client give up');
 	});
 
 	test('batching spaces the request starts by the batch interval', async () => {
@@ -152,8 +143,8 @@ describe('requestOptions added by the loader', () => {
 		);
 
 		// The third request cannot start before two intervals have passed (arrival times of the others vary).
-		const lastArrival = Math.max(...server.requests.map((request) => request.receivedAt));
-		expect(server.requests).toHaveLength(3);
+		const lastArrival = Math.max(...echoServer().requests.map((request) => request.receivedAt));
+		expect(echoServer().requests).toHaveLength(3);
 		expect(lastArrival - startedAt).toBeGreaterThanOrEqual(400);
 	});
 });
