@@ -6,7 +6,13 @@ import { modelOptionsFields } from './descriptions/model-options.description';
 import { promptFields } from './descriptions/prompts.description';
 import { providerFields } from './descriptions/provider.description';
 
-/** SAM 3 image segmentation on fal.ai or Runflow. Declarative: RoutingNode runs it, the hooks live with the fields. */
+/**
+ * SAM 3 image segmentation on fal.ai or Runflow. A declarative shell: n8n's RoutingNode runs it, and each item's
+ * whole job (upload, submit, polls, result, masks; job/run-segmentation-job.ts) runs in the operation's
+ * `routing.operations.pagination` hook. That is the only hook n8n runs around a whole item, so a concurrency slot
+ * covers upload to last poll and every error becomes that item's own item. Every request of the job goes through
+ * transport/http.ts with the item's credential and n8n's Request Options (proxy, Ignore SSL Issues, Timeout).
+ */
 export class Sam3 implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'SAM 3',
@@ -25,8 +31,9 @@ export class Sam3 implements INodeType {
 			{ name: 'falApi', required: true, displayOptions: { show: { authentication: ['falApi'] } } },
 			{ name: 'runflowApi', required: true, displayOptions: { show: { authentication: ['runflowApi'] } } },
 		],
-		// The job runner sets each URL from the credential's endpoints; RoutingNode still needs defaults to run.
-		requestDefaults: { headers: { Accept: 'application/json' }, json: true },
+		// Marks the node declarative for n8n (run by RoutingNode, given the Request Options collection); the job
+		// builds every request itself, from the credential's endpoints.
+		requestDefaults: {},
 		properties: [
 			...providerFields,
 			...imageFields,

@@ -1,9 +1,8 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
+import type { ModelField } from './model-options';
 import { Sam3InputSchema } from './sam3.schema';
-
-type ModelField = keyof typeof Sam3InputSchema.shape;
 
 /** Strips optional/default wrappers, keeping what the panel needs: the default and the description. */
 function unwrap(schema: z.ZodTypeAny): { inner: z.ZodTypeAny; defaultValue?: unknown; description?: string } {
@@ -57,18 +56,3 @@ export function modelField(
 export function camelCase(field: string): string {
 	return field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
-
-export function snakeCase(name: string): string {
-	return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-/** The model fields a user sets under "Model Options" (everything but the image and the prompts). */
-export const MODEL_OPTION_FIELDS = [
-	'apply_mask',
-	'output_format',
-	'return_multiple_masks',
-	'max_masks',
-	'include_scores',
-	'include_boxes',
-	'sync_mode',
-] as const satisfies readonly ModelField[];

@@ -1,5 +1,17 @@
-import type { NormalizedResult } from '../providers/provider';
-import { ImageFileSchema, type Sam3Output, Sam3OutputSchema } from './sam3.schema';
+import type { IDataObject } from 'n8n-workflow';
+
+import { type ImageFile, type Sam3Output, Sam3OutputSchema } from './sam3.schema';
+
+/** The provider's answer in the node's one shape, before any file is downloaded. */
+export interface NormalizedResult {
+	masks: Array<ImageFile & { score?: number; box?: number[] }>;
+	image?: ImageFile;
+	timing?: IDataObject;
+	cost?: number;
+	nsfwDetected?: boolean;
+	seed?: number;
+	raw: unknown;
+}
 
 /**
  * Reads a fal-shaped SAM 3 output ({image, masks, metadata, scores, boxes}) — fal's result and Runflow's
@@ -20,8 +32,4 @@ export function normalizeSam3Output(output: unknown): Pick<NormalizedResult, 'ma
 		return { ...mask, score: score ?? undefined, box: box ?? undefined };
 	});
 	return { masks, image: result.image ?? undefined };
-}
-
-export function isImageFile(value: unknown): boolean {
-	return ImageFileSchema.safeParse(value).success;
 }

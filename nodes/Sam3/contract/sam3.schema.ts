@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The SAM 3 contract, as fal.ai (`fal-ai/sam-3/image`) and Runflow (`meta/sam-3/image`) document it.
- * Node parameters, per-item validation and both provider adapters derive from these schemas:
- * a field added here shows up in the panel, is validated, and reaches the wire.
+ * Per-item validation and the panel's types, defaults and ranges derive from these schemas. A new model option
+ * also needs its row in model-options.ts (its display name); test/node/model-options.test.ts fails until it has one.
  */
 
 const pixel = (axis: string) =>
@@ -76,8 +76,8 @@ export type Sam3Input = z.input<typeof Sam3InputSchema>;
 export type PointPrompt = z.infer<typeof PointPromptSchema>;
 export type BoxPrompt = z.infer<typeof BoxPromptSchema>;
 
-/** Provider-side fields that are not part of the model input. */
-export const RunflowRunOptionsSchema = z
+/** A job's provider-side fields, not part of the model input: the callback (fal webhook / Runflow callback_url) and Runflow's run metadata. */
+export const JobOptionsSchema = z
 	.object({
 		callback_url: z
 			.string()

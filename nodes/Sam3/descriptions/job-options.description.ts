@@ -1,8 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS, INLINE_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from '../job/job-settings';
-
-const MiB = 1024 * 1024;
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS, INLINE_LIMIT_BYTES, MiB, UPLOAD_LIMIT_BYTES } from '../limits';
 
 export const waitingFields: INodeProperties[] = [
 	{

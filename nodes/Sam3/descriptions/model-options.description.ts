@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { modelField } from '../contract/fields';
+import { MODEL_OPTION_FIELDS, MODEL_OPTIONS, type ModelOption } from '../contract/model-options';
 
-/** Every optional SAM 3 model field. Unset options are not sent, so the provider's defaults apply. */
+/** Every optional SAM 3 model field, from contract/model-options.ts. Unset options are not sent: the provider's defaults apply. */
 export const modelOptionsFields: INodeProperties[] = [
 	{
 		displayName: 'Model Options',
@@ -10,16 +11,9 @@ export const modelOptionsFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Model Option',
 		default: {},
-		options: [
-			modelField('apply_mask', 'Apply Mask (Preview Image)'),
-			modelField('include_boxes', 'Include Boxes'),
-			modelField('include_scores', 'Include Scores'),
-			modelField('max_masks', 'Max Masks', {
-				displayOptions: { show: { returnMultipleMasks: [true] } },
-			}),
-			modelField('output_format', 'Output Format'),
-			modelField('return_multiple_masks', 'Return Multiple Masks'),
-			modelField('sync_mode', 'Sync Mode (Data URIs)'),
-		],
+		options: MODEL_OPTION_FIELDS.map((field) => {
+			const { displayName, overrides }: ModelOption = MODEL_OPTIONS[field];
+			return modelField(field, displayName, overrides);
+		}),
 	},
 ];

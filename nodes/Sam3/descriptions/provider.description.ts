@@ -1,11 +1,10 @@
-import type { IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { runSegmentationJob } from '../job/run-segmentation-job';
 
 /**
  * The provider parameter must be named `authentication`: RoutingNode picks the credential through it.
- * The single operation carries the job runner: n8n's per-item pagination hook is the one place that wraps a
- * whole item's request, so a concurrency slot taken there is always given back.
+ * The single operation carries the job runner as its pagination hook (see Sam3.node.ts for why).
  */
 export const providerFields: INodeProperties[] = [
 	{
@@ -30,24 +29,9 @@ export const providerFields: INodeProperties[] = [
 				value: 'segment',
 				action: 'Segment an image',
 				description: 'Find the objects matching your prompts and return their masks as files',
-				routing: {
-					request: { method: 'POST' },
-					send: { paginate: true },
-					operations: { pagination: runSegmentationJob },
-					// The job runner reads status and headers (x-fal-request-id, Retry-After) of the submit answer.
-					output: { postReceive: [keepFullResponse] },
-				},
+				routing: { send: { paginate: true }, operations: { pagination: runSegmentationJob } },
 			},
 		],
 		default: 'segment',
 	},
 ];
-
-async function keepFullResponse(
-	this: IExecuteSingleFunctions,
-	_items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	const { statusCode, headers, body } = response;
-	return [{ json: { statusCode, headers, body } as never }];
-}

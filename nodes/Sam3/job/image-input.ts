@@ -1,24 +1,14 @@
-import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
-
-import type { ProviderAdapter } from '../providers/provider';
-import type { ProviderHttp } from '../transport/http';
+import { INLINE_LIMIT_BYTES, MiB, UPLOAD_LIMIT_BYTES } from '../limits';
 import { withRetry } from '../transport/retry';
 import { imageTypeOf } from './image-bytes';
-import { INLINE_LIMIT_BYTES, type JobSettings, UPLOAD_LIMIT_BYTES, inputError } from './job-settings';
-
-const MiB = 1024 * 1024;
+import { inputError } from './input-errors';
+import type { ItemJob } from './item-job';
 
 /**
  * The image_url to send: a URL as given, or a binary file read through n8n's helpers (so files kept on disk by
  * n8n 2.x work) and sent inline as a data: URI or uploaded to the provider's storage first.
  */
-export async function resolveImageUrl(
-	ctx: IExecuteSingleFunctions,
-	settings: JobSettings,
-	adapter: ProviderAdapter,
-	http: ProviderHttp,
-	credentials: IDataObject,
-): Promise<string> {
+export async function resolveImageUrl({ ctx, settings, adapter, http }: ItemJob): Promise<string> {
 	const { image } = settings;
 	if (image.kind === 'url') return image.url;
 
@@ -55,7 +45,7 @@ export async function resolveImageUrl(
 	if (inline) return `data:${detected};base64,${data.toString('base64')}`;
 
 	const fileName = metadata.fileName ?? `image.${detected.split('/')[1]}`;
-	return await withRetry('upload', async () => await adapter.upload(http, credentials, { data, mimeType: detected, fileName }), {
+	return await withRetry('upload', async () => await adapter.upload(http, { data, mimeType: detected, fileName }), {
 		signal: http.signal,
 	});
 }

@@ -1,19 +1,13 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
-import { type ZodError, type ZodIssue, z } from 'zod';
 
-import { MODEL_OPTION_FIELDS, camelCase } from '../contract/fields';
-import { BoxPromptSchema, PointPromptSchema, RunflowRunOptionsSchema, type Sam3Input, Sam3InputSchema } from '../contract/sam3.schema';
+import { camelCase } from '../contract/fields';
+import { MODEL_OPTION_FIELDS } from '../contract/model-options';
+import { JobOptionsSchema, type Sam3Input, Sam3InputSchema } from '../contract/sam3.schema';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS } from '../limits';
 import type { JobRequest, ProviderId } from '../providers/provider';
 import { ItemInputError } from '../transport/errors';
+import { FIELD_LABELS, fromZod, inputError } from './input-errors';
 import { parseJson, readBoxPrompts, readPointPrompts } from './prompt-parameters';
-
-const MiB = 1024 * 1024;
-/** Auto upload: files up to this size travel inline as a data: URI (fal: large data URIs slow the request). */
-export const INLINE_LIMIT_BYTES = 1 * MiB;
-/** Runflow's SDK caps uploads at 50 MB and fal's simple upload at ~90 MB: one limit for both. */
-export const UPLOAD_LIMIT_BYTES = 50 * MiB;
-export const DEFAULT_MAX_CONCURRENCY = 4;
-export const DEFAULT_MAX_WAIT_SECONDS = 600;
 
 export type ImageSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
 
@@ -34,54 +28,6 @@ export interface JobSettings {
 		keepInput: boolean;
 		includeRaw: boolean;
 	};
-}
-
-const FIELD_LABELS: Record<string, string> = {
-	image_url: 'Image URL',
-	prompt: 'Text Prompt',
-	point_prompts: 'Point Prompts',
-	box_prompts: 'Box Prompts',
-	apply_mask: 'Model Options > Apply Mask',
-	sync_mode: 'Model Options > Sync Mode',
-	output_format: 'Model Options > Output Format',
-	return_multiple_masks: 'Model Options > Return Multiple Masks',
-	max_masks: 'Model Options > Max Masks',
-	include_scores: 'Model Options > Include Scores',
-	include_boxes: 'Model Options > Include Boxes',
-	callback_url: 'Options > Callback URL',
-	metadata: 'Options > Run Metadata',
-};
-
-export function inputError(itemIndex: number, field: string, problem: string, got?: unknown): ItemInputError {
-	const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)?.slice(0, 80)})`;
-	return new ItemInputError(`${field} in item ${itemIndex} is not valid: ${problem}${shown}`, field);
-}
-
-function keysOf(schema: z.ZodTypeAny): string[] {
-	let inner = schema;
-	while (inner instanceof z.ZodEffects) inner = inner.innerType();
-	return inner instanceof z.ZodObject ? Object.keys(inner.shape as object) : [];
-}
-
-/** What a JSON prompt object may hold, for "unknown key" errors. */
-const ALLOWED_KEYS: Record<string, string[]> = {
-	point_prompts: keysOf(PointPromptSchema),
-	box_prompts: keysOf(BoxPromptSchema),
-};
-
-/** Turns the first zod issue into an error naming the panel field, the item and what would be valid. */
-function fromZod(itemIndex: number, error: ZodError, raw: IDataObject, labels: Record<string, string> = FIELD_LABELS): ItemInputError {
-	const issue: ZodIssue = error.issues[0];
-	const [field, ...rest] = issue.path.map(String);
-	const label = labels[field] ?? field;
-	const where = rest.length ? `${label} [${rest.join('].[')}]` : label;
-	let value: unknown = raw;
-	for (const key of issue.path) value = (value as IDataObject | undefined)?.[key as string];
-	const problem =
-		issue.code === 'unrecognized_keys'
-			? `unknown key(s) ${issue.keys.join(', ')}; allowed: ${(ALLOWED_KEYS[field] ?? []).join(', ')}`
-			: issue.message;
-	return inputError(itemIndex, `${where} (${issue.path.join('.')})`, problem, value);
 }
 
 export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
@@ -118,7 +64,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
 	// Send only what the user set: parse() filled in defaults, the raw object did not.
 	const { image_url: _placeholder, ...input } = raw as Sam3Input;
 
-	const runOptions = readRunOptions(ctx, itemIndex, provider, options);
+	const runOptions = readJobOptions(ctx, itemIndex, provider, options);
 	const waitForResult = ctx.getNodeParameter('waitForResult', true) as boolean;
 	const falMode = waitForResult ? (ctx.getNodeParameter('falMode', 'queue') as 'queue' | 'sync') : 'queue';
 	return {
@@ -160,7 +106,7 @@ function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): Image
 	return { kind: 'url', url };
 }
 
-function readRunOptions(ctx: IExecuteSingleFunctions, itemIndex: number, provider: ProviderId, options: IDataObject) {
+function readJobOptions(ctx: IExecuteSingleFunctions, itemIndex: number, provider: ProviderId, options: IDataObject) {
 	const raw: IDataObject = {};
 	const callbackUrl = String(options.callbackUrl ?? '').trim();
 	if (callbackUrl) raw.callback_url = callbackUrl;
@@ -176,7 +122,7 @@ function readRunOptions(ctx: IExecuteSingleFunctions, itemIndex: number, provide
 		}
 		if (Object.keys(metadata).length) raw.metadata = metadata;
 	}
-	const parsed = RunflowRunOptionsSchema.safeParse(raw);
+	const parsed = JobOptionsSchema.safeParse(raw);
 	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw);
 	return parsed.data;
 }

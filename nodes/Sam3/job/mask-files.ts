@@ -1,18 +1,15 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import type { ImageFile } from '../contract/sam3.schema';
+import { DOWNLOAD_LIMIT_BYTES, DOWNLOAD_TIMEOUT_MS, MiB } from '../limits';
 import { ProviderError } from '../transport/errors';
 import type { ProviderHttp } from '../transport/http';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import { EXTENSIONS, imageTypeOf } from './image-bytes';
 
-/** A mask is a few MB at most; anything far larger is not a mask. */
-export const DOWNLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
-export const DOWNLOAD_TIMEOUT_MS = 120_000;
-
 /** `shoe-mask-0.png` for a mask of shoe.jpg: names that still say which photo they belong to once written to disk. */
-function fileNameFor(_file: ImageFile, baseName: string, mimeType: string): string {
+function fileNameFor(baseName: string, mimeType: string): string {
 	return `${baseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
 }
 
@@ -31,7 +28,7 @@ export async function storeImageFile(
 		const data = match ? Buffer.from(match[3], match[2] ? 'base64' : 'utf8') : Buffer.alloc(0);
 		const mimeType = imageTypeOf(data);
 		if (!mimeType) throw notAnImage(http, baseName, 'a data URI');
-		return await ctx.helpers.prepareBinaryData(data, fileNameFor(file, baseName, mimeType), mimeType);
+		return await ctx.helpers.prepareBinaryData(data, fileNameFor(baseName, mimeType), mimeType);
 	}
 	// Only the web is fetched: a provider answer can never make the node read file:, ftp: or other schemes.
 	if (!/^https?:\/\//i.test(file.url)) {
@@ -79,7 +76,7 @@ async function download(
 			if (received === 0 && !imageTypeOf(chunk)) throw notAnImage(http, baseName, file.url);
 			received += chunk.length;
 			if (received > DOWNLOAD_LIMIT_BYTES) {
-				throw new ProviderError(`${http.provider}: ${baseName} is larger than ${DOWNLOAD_LIMIT_BYTES / 1024 / 1024} MiB`, {
+				throw new ProviderError(`${http.provider}: ${baseName} is larger than ${DOWNLOAD_LIMIT_BYTES / MiB} MiB`, {
 					provider: http.provider,
 					stage: 'download',
 					errorType: 'file_too_large',
@@ -107,7 +104,7 @@ async function download(
 		deadline.addEventListener('abort', onStall, { once: true });
 	});
 	const stored = await settle(async () => {
-		const storing = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(file, baseName, mimeType), mimeType);
+		const storing = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(baseName, mimeType), mimeType);
 		return (await Promise.race([storing, stalled])) as IBinaryData;
 	});
 	deadline.removeEventListener('abort', onStall);

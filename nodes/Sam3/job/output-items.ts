@@ -1,8 +1,9 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { NormalizedResult } from '../contract/normalize';
 import type { ImageFile } from '../contract/sam3.schema';
-import type { NormalizedResult, ProviderAdapter, Submission } from '../providers/provider';
-import type { ProviderHttp } from '../transport/http';
+import type { Submission } from '../providers/provider';
+import type { ItemJob } from './item-job';
 import type { JobSettings } from './job-settings';
 import { storeImageFile } from './mask-files';
 
@@ -70,7 +71,7 @@ function lastPathSegment(url: string): string {
 	}
 }
 
-export function submissionItem(ctx: IExecuteSingleFunctions, settings: JobSettings, adapter: ProviderAdapter, submission: Submission): INodeExecutionData {
+export function submissionItem({ ctx, settings, adapter }: ItemJob, submission: Submission): INodeExecutionData {
 	const { json, binary } = baseItem(ctx, settings);
 	return {
 		json: { ...json, provider: adapter.label, requestId: submission.requestId, status: submission.status, ...submission.links },
@@ -80,10 +81,7 @@ export function submissionItem(ctx: IExecuteSingleFunctions, settings: JobSettin
 }
 
 export async function resultItems(
-	ctx: IExecuteSingleFunctions,
-	http: ProviderHttp,
-	settings: JobSettings,
-	adapter: ProviderAdapter,
+	{ ctx, http, settings, adapter }: ItemJob,
 	submission: Submission,
 	result: NormalizedResult,
 	timing: JobTiming,

@@ -1,11 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
-
-import type { JobState, ProviderAdapter, Submission } from '../providers/provider';
-import { ExecutionCancelledError, JobFailedError, ProviderError } from '../transport/errors';
-import type { ProviderHttp } from '../transport/http';
-import { withRetry } from '../transport/retry';
+import type { JobState, Submission } from '../providers/provider';
+import { ExecutionCancelledError, ProviderError } from '../transport/errors';
 import { pause } from '../transport/pause';
+import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
+import type { ItemJob } from './item-job';
 
 export type DoneState = JobState & { phase: 'done' };
 
@@ -24,13 +22,9 @@ export function nextPollDelayMs(elapsedMs: number): number {
 	return Math.min(2_000, Math.max(50, Math.round(elapsedMs * 0.1)));
 }
 
-export async function waitForJob(
-	adapter: ProviderAdapter,
-	http: ProviderHttp,
-	credentials: IDataObject,
-	submission: Submission,
-	maxWaitMs: number,
-): Promise<WaitOutcome> {
+export async function waitForJob(job: ItemJob, submission: Submission): Promise<WaitOutcome> {
+	const { adapter, http } = job;
+	const { maxWaitMs } = job.settings;
 	const signal = http.signal;
 	const started = Date.now();
 	const deadline = started + maxWaitMs;
@@ -40,10 +34,10 @@ export async function waitForJob(
 
 	for (;;) {
 		const polled = await settle(
-			async () => await withRetry('status', async () => await adapter.poll(http, credentials, submission), { signal, deadline }),
+			async () => await withRetry('status', async () => await adapter.poll(http, submission), { signal, deadline }),
 		);
 		if (!polled.ok) {
-			if (polled.error instanceof ExecutionCancelledError) await cancelQuietly(adapter, http, credentials, submission);
+			if (polled.error instanceof ExecutionCancelledError) await cancelQuietly(job, submission);
 			throw polled.error;
 		}
 		const state: JobState = polled.value;
@@ -52,7 +46,8 @@ export async function waitForJob(
 		if (queueMs === undefined && !/queue|dispatch/i.test(state.status)) queueMs = Date.now() - started;
 		if (state.phase === 'done') return { done: state, polls, queueMs };
 		if (state.phase === 'failed') {
-			throw new JobFailedError(`${adapter.label} job ${submission.requestId} failed: ${state.message}`, {
+			// The job itself was answered: a ProviderError with no HTTP code, never retried.
+			throw new ProviderError(`${adapter.label} job ${submission.requestId} failed: ${state.message}`, {
 				provider: adapter.label,
 				stage: 'status',
 				errorType: state.errorType,
@@ -62,7 +57,7 @@ export async function waitForJob(
 
 		const delay = nextPollDelayMs(Date.now() - started);
 		if (Date.now() + delay > deadline) {
-			const cancelled = await cancelQuietly(adapter, http, credentials, submission);
+			const cancelled = await cancelQuietly(job, submission);
 			const position = last.phase === 'waiting' && last.queuePosition !== undefined ? ` at queue position ${last.queuePosition}` : '';
 			throw new ProviderError(
 				`${adapter.label} job ${submission.requestId} did not finish within ${Math.round(maxWaitMs / 1000)} s (still ${state.status}${position})`,
@@ -77,19 +72,14 @@ export async function waitForJob(
 		}
 		const slept = await settle(async () => await pause(delay, signal));
 		if (!slept.ok) {
-			await cancelQuietly(adapter, http, credentials, submission);
+			await cancelQuietly(job, submission);
 			throw new ExecutionCancelledError(submission.requestId);
 		}
 	}
 }
 
 /** Cancelling is a courtesy to the user's bill: it must never hide the error that led to it. */
-async function cancelQuietly(
-	adapter: ProviderAdapter,
-	http: ProviderHttp,
-	credentials: IDataObject,
-	submission: Submission,
-): Promise<boolean> {
-	const cancelled = await settle(async () => await adapter.cancel(http, credentials, submission));
+async function cancelQuietly({ adapter, http }: ItemJob, submission: Submission): Promise<boolean> {
+	const cancelled = await settle(async () => await adapter.cancel(http, submission));
 	return cancelled.ok && cancelled.value;
 }

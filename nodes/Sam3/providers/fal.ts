@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { normalizeSam3Output } from '../contract/normalize';
 import { type JobStage, ProviderError } from '../transport/errors';
-import { type FullResponse, header } from '../transport/http';
+import { type FullResponse, type ProviderHttp, header } from '../transport/http';
 import { parseRetryAfter } from '../transport/retry';
 import { type JobState, type ProviderAdapter, type Submission, putPresigned, trimSlash } from './provider';
 
@@ -11,8 +11,8 @@ const ENDPOINT = 'fal-ai/sam-3/image';
 const APP = 'fal-ai/sam-3';
 const LABEL = 'fal.ai';
 
-const requestUrl = (credentials: IDataObject, requestId: string, suffix = '') =>
-	`${trimSlash(credentials.queueUrl)}/${APP}/requests/${encodeURIComponent(requestId)}${suffix}`;
+const requestUrl = (http: ProviderHttp, requestId: string, suffix = '') =>
+	`${trimSlash(http.credentials.queueUrl)}/${APP}/requests/${encodeURIComponent(requestId)}${suffix}`;
 
 function readFalError(response: FullResponse, stage: JobStage): ProviderError {
 	const body = (response.body ?? {}) as IDataObject;
@@ -54,22 +54,18 @@ export const falAdapter: ProviderAdapter = {
 	label: LABEL,
 	readError: readFalError,
 
-	submitRequest(credentials, job) {
+	async submit(http, job): Promise<Submission> {
 		const headers: IDataObject = {};
 		if (job.queuePriority && job.mode === 'queue') headers['x-fal-queue-priority'] = job.queuePriority;
 		if (job.startTimeoutSeconds) headers['x-fal-request-timeout'] = String(job.startTimeoutSeconds);
-		const base = job.mode === 'sync' ? credentials.runUrl : credentials.queueUrl;
-		return {
+		const base = job.mode === 'sync' ? http.credentials.runUrl : http.credentials.queueUrl;
+		const response = await http.api('submit', {
 			method: 'POST',
 			url: `${trimSlash(base)}/${ENDPOINT}`,
 			qs: job.mode === 'queue' && job.callbackUrl ? { fal_webhook: job.callbackUrl } : {},
 			headers,
 			body: job.input,
-			json: true,
-		};
-	},
-
-	readSubmission(credentials, response): Submission {
+		});
 		const body = (response.body ?? {}) as IDataObject;
 		if (body.request_id === undefined) {
 			// fal.run answers the output itself; the id is only in the header.
@@ -80,19 +76,19 @@ export const falAdapter: ProviderAdapter = {
 			requestId,
 			status: String(body.status ?? 'IN_QUEUE'),
 			links: {
-				statusUrl: requestUrl(credentials, requestId, '/status'),
-				resultUrl: requestUrl(credentials, requestId),
-				cancelUrl: requestUrl(credentials, requestId, '/cancel'),
+				statusUrl: requestUrl(http, requestId, '/status'),
+				resultUrl: requestUrl(http, requestId),
+				cancelUrl: requestUrl(http, requestId, '/cancel'),
 				queuePosition: body.queue_position as number,
 			},
 			raw: body,
 		};
 	},
 
-	async poll(http, credentials, submission): Promise<JobState> {
+	async poll(http, submission): Promise<JobState> {
 		const response = await http.api('status', {
 			method: 'GET',
-			url: requestUrl(credentials, submission.requestId, '/status'),
+			url: requestUrl(http, submission.requestId, '/status'),
 			qs: { logs: 1 },
 		});
 		const body = (response.body ?? {}) as IDataObject;
@@ -106,22 +102,22 @@ export const falAdapter: ProviderAdapter = {
 		return { phase: 'waiting', status, queuePosition: body.queue_position as number | undefined };
 	},
 
-	async fetchOutput(http, credentials, submission) {
+	async fetchOutput(http, submission) {
 		if (submission.output !== undefined) return submission.output;
-		const response = await http.api('result', { method: 'GET', url: requestUrl(credentials, submission.requestId) });
+		const response = await http.api('result', { method: 'GET', url: requestUrl(http, submission.requestId) });
 		return response.body;
 	},
 
-	async cancel(http, credentials, submission) {
+	async cancel(http, submission) {
 		if (!submission.links.cancelUrl) return false;
-		await http.apiDetached('cancel', { method: 'PUT', url: requestUrl(credentials, submission.requestId, '/cancel') });
+		await http.apiDetached('cancel', { method: 'PUT', url: requestUrl(http, submission.requestId, '/cancel') });
 		return true;
 	},
 
-	async upload(http, credentials, file) {
+	async upload(http, file) {
 		const initiated = await http.api('upload', {
 			method: 'POST',
-			url: `${trimSlash(credentials.restUrl)}/storage/upload/initiate`,
+			url: `${trimSlash(http.credentials.restUrl)}/storage/upload/initiate`,
 			qs: { storage_type: 'fal-cdn-v3' },
 			body: { content_type: file.mimeType, file_name: file.fileName },
 		});

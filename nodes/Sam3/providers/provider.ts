@@ -1,7 +1,8 @@
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { ImageFile, Sam3Input } from '../contract/sam3.schema';
-import type { ErrorReader, FullResponse, ProviderHttp } from '../transport/http';
+import type { NormalizedResult } from '../contract/normalize';
+import type { Sam3Input } from '../contract/sam3.schema';
+import type { ErrorReader, ProviderHttp } from '../transport/http';
 
 export type ProviderId = 'falApi' | 'runflowApi';
 
@@ -31,37 +32,28 @@ export type JobState =
 	| { phase: 'done'; status: string; output?: unknown; run?: IDataObject; raw: unknown }
 	| { phase: 'failed'; status: string; message: string; errorType?: string; raw: unknown };
 
-/** The provider's answer in the node's one shape, before any file is downloaded. */
-export interface NormalizedResult {
-	masks: Array<ImageFile & { score?: number; box?: number[] }>;
-	image?: ImageFile;
-	timing?: IDataObject;
-	cost?: number;
-	nsfwDetected?: boolean;
-	seed?: number;
-	raw: unknown;
-}
-
 export interface UploadFile {
 	data: Buffer;
 	mimeType: string;
 	fileName: string;
 }
 
-/** Everything that differs between fal.ai and Runflow. The job runner knows nothing else about them. */
+/**
+ * Everything that differs between fal.ai and Runflow. The job runner knows nothing else about them.
+ * Each call gets the item's ProviderHttp, which knows the credential (endpoints) and n8n's request options;
+ * retrying is the caller's (transport/retry.ts), so a method sends each request once.
+ */
 export interface ProviderAdapter {
 	readonly id: ProviderId;
 	readonly label: string;
 	readonly readError: ErrorReader;
-	/** The submit request (URL, body, headers); RoutingNode sends it with the credential. */
-	submitRequest(credentials: IDataObject, job: JobRequest): IHttpRequestOptions;
-	readSubmission(credentials: IDataObject, response: FullResponse): Submission;
-	poll(http: ProviderHttp, credentials: IDataObject, submission: Submission): Promise<JobState>;
+	submit(http: ProviderHttp, job: JobRequest): Promise<Submission>;
+	poll(http: ProviderHttp, submission: Submission): Promise<JobState>;
 	/** Fetches the output of a finished job (no request when the last poll already carried it). */
-	fetchOutput(http: ProviderHttp, credentials: IDataObject, submission: Submission, done: JobState & { phase: 'done' }): Promise<unknown>;
+	fetchOutput(http: ProviderHttp, submission: Submission, done: JobState & { phase: 'done' }): Promise<unknown>;
 	/** Best effort; false when the provider has no way to cancel. */
-	cancel(http: ProviderHttp, credentials: IDataObject, submission: Submission): Promise<boolean>;
-	upload(http: ProviderHttp, credentials: IDataObject, file: UploadFile): Promise<string>;
+	cancel(http: ProviderHttp, submission: Submission): Promise<boolean>;
+	upload(http: ProviderHttp, file: UploadFile): Promise<string>;
 	normalize(output: unknown, done: JobState & { phase: 'done' }): NormalizedResult;
 }
 

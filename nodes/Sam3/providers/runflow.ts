@@ -1,18 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeSam3Output } from '../contract/normalize';
+import { type NormalizedResult, normalizeSam3Output } from '../contract/normalize';
 import { type JobStage, ProviderError } from '../transport/errors';
-import { type FullResponse, header } from '../transport/http';
+import { type FullResponse, type ProviderHttp, header } from '../transport/http';
 import { parseRetryAfter } from '../transport/retry';
-import { type JobState, type NormalizedResult, type ProviderAdapter, putPresigned, trimSlash } from './provider';
+import { type JobState, type ProviderAdapter, type Submission, putPresigned, trimSlash } from './provider';
 
 const MODEL = 'meta/sam-3/image';
 const LABEL = 'Runflow';
 const WAITING = new Set(['queued', 'dispatching', 'running']);
 const SUCCEEDED = new Set(['succeeded', 'partial_succeeded']);
 
-const runUrl = (credentials: IDataObject, runId: string) =>
-	`${trimSlash(credentials.baseUrl)}/v1/runs/${encodeURIComponent(runId)}`;
+const runUrl = (http: ProviderHttp, runId: string) => `${trimSlash(http.credentials.baseUrl)}/v1/runs/${encodeURIComponent(runId)}`;
 
 function readRunflowError(response: FullResponse, stage: JobStage): ProviderError {
 	const body = (response.body ?? {}) as IDataObject;
@@ -44,21 +43,22 @@ export const runflowAdapter: ProviderAdapter = {
 	label: LABEL,
 	readError: readRunflowError,
 
-	submitRequest(credentials, job) {
+	async submit(http, job): Promise<Submission> {
 		const body: IDataObject = { input: job.input };
 		if (job.callbackUrl) body.callback_url = job.callbackUrl;
 		if (job.runMetadata) body.metadata = job.runMetadata;
-		return { method: 'POST', url: `${trimSlash(credentials.baseUrl)}/v1/models/${MODEL}/runs`, body, json: true };
-	},
-
-	readSubmission(credentials, response) {
+		const response = await http.api('submit', {
+			method: 'POST',
+			url: `${trimSlash(http.credentials.baseUrl)}/v1/models/${MODEL}/runs`,
+			body,
+		});
 		const run = (response.body ?? {}) as IDataObject;
 		const requestId = String(run.id);
-		return { requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: runUrl(credentials, requestId) }, raw: run };
+		return { requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: runUrl(http, requestId) }, raw: run };
 	},
 
-	async poll(http, credentials, submission): Promise<JobState> {
-		const response = await http.api('status', { method: 'GET', url: runUrl(credentials, submission.requestId) });
+	async poll(http, submission): Promise<JobState> {
+		const response = await http.api('status', { method: 'GET', url: runUrl(http, submission.requestId) });
 		const run = (response.body ?? {}) as IDataObject;
 		const status = String(run.status_code);
 		if (WAITING.has(status)) return { phase: 'waiting', status };
@@ -72,7 +72,7 @@ export const runflowAdapter: ProviderAdapter = {
 		};
 	},
 
-	async fetchOutput(_http, _credentials, _submission, done) {
+	async fetchOutput(_http, _submission, done) {
 		return done.output;
 	},
 
@@ -80,8 +80,8 @@ export const runflowAdapter: ProviderAdapter = {
 		return false; // Runflow has no public cancel: the run finishes on its own.
 	},
 
-	async upload(http, credentials, file) {
-		const base = trimSlash(credentials.baseUrl);
+	async upload(http, file) {
+		const base = trimSlash(http.credentials.baseUrl);
 		const created = await http.api('upload', {
 			method: 'POST',
 			url: `${base}/v1/asset-uploads`,

@@ -29,9 +29,6 @@ export class ProviderError extends Error {
 	}
 }
 
-/** The job ran and the model (or the provider) says it failed. Not retried: the job itself was answered. */
-export class JobFailedError extends ProviderError {}
-
 /** A parameter of one item is not valid; found before any request for that item leaves. */
 export class ItemInputError extends Error {
 	constructor(

@@ -15,19 +15,36 @@ export function transportDefaults(options: IHttpRequestOptions): TransportDefaul
 	return { proxy, skipSslCertificateValidation, timeout };
 }
 
+/** Who a ProviderHttp talks to, fixed for one item's job. */
+export interface ProviderLine {
+	/** The provider's name in messages ("fal.ai", "Runflow"). */
+	provider: string;
+	/** n8n's credential type: n8n adds the key to `api` calls, the node never sets it by hand. */
+	credentialType: string;
+	/** The credential's fields; adapters read the endpoint URLs from them. */
+	credentials: IDataObject;
+	defaults: TransportDefaults;
+	readError: ErrorReader;
+}
+
 /**
- * One item's line to a provider. `api` calls carry the credential (through n8n, never set by hand) and never
- * follow redirects, so the key cannot travel to another host; `public` calls (CDN downloads, presigned uploads)
- * carry no credential at all. Both always resolve to the full response or throw a ProviderError.
+ * One item's line to a provider, for every call of its job (submit included). `api` calls carry the credential
+ * (through n8n's httpRequestWithAuthentication) and never follow redirects, so the key cannot travel to another
+ * host; `public` calls (CDN downloads, presigned uploads) carry no credential at all. All carry n8n's request
+ * options (proxy, Ignore SSL Issues, Timeout) and resolve to the full response or throw a ProviderError.
  */
 export class ProviderHttp {
+	readonly provider: string;
+
+	readonly credentials: IDataObject;
+
 	constructor(
 		private readonly ctx: IExecuteSingleFunctions,
-		readonly provider: string,
-		private readonly credentialType: string,
-		private readonly defaults: TransportDefaults,
-		private readonly readError: ErrorReader,
-	) {}
+		private readonly line: ProviderLine,
+	) {
+		this.provider = line.provider;
+		this.credentials = line.credentials;
+	}
 
 	get signal(): AbortSignal | undefined {
 		return this.ctx.getExecutionCancelSignal();
@@ -35,7 +52,7 @@ export class ProviderHttp {
 
 	/** The per-request timeout from n8n's request options (the node's Timeout setting; 300 s when unset). */
 	get timeoutMs(): number | undefined {
-		return this.defaults.timeout;
+		return this.line.defaults.timeout;
 	}
 
 	async api(stage: JobStage, options: IHttpRequestOptions): Promise<FullResponse> {
@@ -52,13 +69,13 @@ export class ProviderHttp {
 	 */
 	async apiDetached(stage: JobStage, options: IHttpRequestOptions): Promise<FullResponse> {
 		const detached = Object.create(this.ctx, { getExecutionCancelSignal: { value: () => undefined } });
-		const http = new ProviderHttp(detached, this.provider, this.credentialType, { ...this.defaults, timeout: 10_000 }, this.readError);
+		const http = new ProviderHttp(detached, { ...this.line, defaults: { ...this.line.defaults, timeout: 10_000 } });
 		return await http.api(stage, options);
 	}
 
-	/** Checks an answer like every other call: 2xx passes, anything else becomes the provider's error. */
-	check(stage: JobStage, response: FullResponse, expectJson = true): FullResponse {
-		if (response.statusCode < 200 || response.statusCode >= 300) throw this.readError(response, stage);
+	/** 2xx passes, anything else becomes the provider's error. */
+	private check(stage: JobStage, response: FullResponse, expectJson = true): FullResponse {
+		if (response.statusCode < 200 || response.statusCode >= 300) throw this.line.readError(response, stage);
 		// n8n hands over a JSON body that did not parse as a string: never read it as a job's answer.
 		if (expectJson && typeof response.body === 'string' && response.statusCode !== 204) {
 			throw new ProviderError(`${this.provider}: the ${stage} answer was not valid JSON (HTTP ${response.statusCode}): ${response.body.slice(0, 80)}`, {
@@ -76,7 +93,7 @@ export class ProviderHttp {
 	private async send(stage: JobStage, options: IHttpRequestOptions, authenticated: boolean): Promise<FullResponse> {
 		const request: IHttpRequestOptions = {
 			json: true,
-			...this.defaults,
+			...this.line.defaults,
 			...options,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -87,7 +104,7 @@ export class ProviderHttp {
 			response = authenticated
 				? ((await this.ctx.helpers.httpRequestWithAuthentication.call(
 						this.ctx,
-						this.credentialType,
+						this.line.credentialType,
 						request,
 					)) as FullResponse)
 				: ((await this.ctx.helpers.httpRequest(request)) as FullResponse);

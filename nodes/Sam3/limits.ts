@@ -1,0 +1,15 @@
+/** The node's bounds and defaults, in one place: the panel shows them, the job enforces them. */
+
+export const MiB = 1024 * 1024;
+
+/** Auto upload: files up to this size travel inline as a data: URI (fal: large data URIs slow the request). */
+export const INLINE_LIMIT_BYTES = 1 * MiB;
+/** Runflow's SDK caps uploads at 50 MB and fal's simple upload at ~90 MB: one limit for both. */
+export const UPLOAD_LIMIT_BYTES = 50 * MiB;
+
+export const DEFAULT_MAX_CONCURRENCY = 4;
+export const DEFAULT_MAX_WAIT_SECONDS = 600;
+
+/** A mask is a few MB at most; anything far larger is not a mask. */
+export const DOWNLOAD_LIMIT_BYTES = 100 * MiB;
+export const DOWNLOAD_TIMEOUT_MS = 120_000;
