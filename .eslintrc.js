@@ -1,4 +1,4 @@
-/** n8n's node lint rules, as n8n-nodes-starter sets them up. */
+/** n8n's node lint rules, as n8n-nodes-starter sets them up. The scanner's own rules (@n8n/eslint-plugin-community-nodes, flat-config only) run in npm run lint's second step, test/verify/community-lint.ts. */
 module.exports = {
 	root: true,
 	env: { browser: true, es6: true, node: true },

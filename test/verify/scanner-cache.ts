@@ -11,6 +11,8 @@ import { join } from 'node:path';
 
 export const SCANNER_PACKAGE = '@n8n/scan-community-package';
 export const SCANNER_VERSION = '0.32.0';
+/** The rules plugin that scanner version pins exactly (its package.json). */
+export const COMMUNITY_PLUGIN_VERSION = '0.29.0';
 
 export function scannerCacheDir(): string {
 	return process.env.N8N_SCAN_CACHE ?? join(homedir(), '.cache', 'n8n-nodes-sam3-scan');
