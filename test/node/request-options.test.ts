@@ -16,7 +16,7 @@ function startProxy(): Promise<{ server: Server; url: string; seen: string[] }> 
 	const seen: string[] = [];
 	const server = createServer((incoming, answer) => {
 		seen.push(`${incoming.method} ${incoming.url}`);
-		const forwarded = request(incoming.url ?? '', { method: incoming.method, headers: incoming.headers }, (upstream) => {
+		const forwarded = request(incoming.url ?? '', { method: incoming.method, headers: incoming.headers, agent: false }, (upstream) => {
 			answer.writeHead(upstream.statusCode ?? 502, upstream.headers);
 			upstream.pipe(answer);
 		});
