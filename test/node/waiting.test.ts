@@ -6,8 +6,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { LogEntry } from '../emulator';
-import { call } from '../emulator/test-helpers';
-import { runSam3, testImage } from './fixture';
+import { call } from '../support/http';
+import { runSam3, solidImage } from './fixture';
 import { entries, hostImage, useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -16,7 +16,7 @@ const emulator = useEmulator();
 const apiRequests = (): LogEntry[] => emulator().requests.filter((entry) => entry.vhost !== 'files');
 
 async function imageUrl(): Promise<string> {
-	return hostImage(emulator(), await testImage(160, 120, 'png'));
+	return hostImage(emulator(), await solidImage(160, 120, 'png'));
 }
 
 /** The run state the emulator was in when each request arrived (by the job's own transition times). */

@@ -3,7 +3,7 @@
  * millisecond of rounding (or more when the wall clock is adjusted), so a job's "ready" timer can fire a little
  * before Date.now() reaches its readyAt. The job must start anyway, not wait in the queue forever.
  */
-import { JobManager } from './jobs';
+import { JobManager } from '../jobs';
 
 const succeed = async () => ({ ok: true as const, output: { masks: [], metadata: [] }, inferenceMs: 0 });
 
