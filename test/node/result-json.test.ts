@@ -119,7 +119,8 @@ describe('result JSON across providers', () => {
 		const fal = await segment('falApi', {});
 		expect((fal.json.timing as IDataObject).polls).toBe(entries(emulator(), 'fal.status').length);
 		emulator().reset();
-		emulator().jobs.script({ latencyMs: 250 });
+		// Long enough for a second poll even when a round trip is slow (busy machine).
+		emulator().jobs.script({ latencyMs: 1_500 });
 		const runflow = await segment('runflowApi', {});
 		expect((runflow.json.timing as IDataObject).polls).toBe(entries(emulator(), 'runflow.get').length);
 		expect((runflow.json.timing as IDataObject).polls).toBeGreaterThan(1);

@@ -107,7 +107,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Waits until the predicate holds (polling), failing after timeoutMs. */
-export async function eventually(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function eventually(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
 	const started = Date.now();
 	while (!predicate()) {
 		if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
