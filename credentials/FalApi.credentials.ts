@@ -68,6 +68,10 @@ export class FalApi implements ICredentialType {
 			qs: { storage_type: 'fal-cdn-v3' },
 			body: { content_type: 'text/plain', file_name: 'n8n-credential-test.txt' },
 			json: true,
+			// A redirect answer is a failed test, never followed: n8n would re-send Authorization to the new
+			// origin (sendCredentialsOnCrossOriginRedirect defaults to true) and report its 200 as success.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 		rules: [{ type: 'responseCode', properties: { value: 401, message: 'fal.ai rejected the API key: check it at fal.ai/dashboard/keys (format key_id:key_secret)' } }],
 	};

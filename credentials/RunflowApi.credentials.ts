@@ -66,6 +66,10 @@ export class RunflowApi implements ICredentialType {
 			method: 'POST',
 			body: { filename: 'n8n-credential-test.txt', mime_type: 'text/plain', size_bytes: 1 },
 			json: true,
+			// A redirect answer is a failed test, never followed: n8n would re-send Authorization to the new
+			// origin (sendCredentialsOnCrossOriginRedirect defaults to true) and report its 200 as success.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 		rules: [{ type: 'responseCode', properties: { value: 401, message: 'Runflow rejected the API key: check it in your Runflow dashboard (keys start with rf_live_)' } }],
 	};

@@ -9,7 +9,7 @@ import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { ChildEmulator } from './emulator-client';
+import type { EmulatorProcess } from '../e2e/lib/emulator';
 import { noiseImage } from './images';
 import { type MemoryReport, measureMemory } from './memory';
 import { runSam3, timed } from './sam3-runner';
@@ -54,7 +54,7 @@ async function storedBytes(items: INodeExecutionData[]): Promise<{ maskFiles: nu
 	return sizes;
 }
 
-export async function benchMemory(emulator: ChildEmulator, items = 100): Promise<MemoryResult> {
+export async function benchMemory(emulator: EmulatorProcess, items = 100): Promise<MemoryResult> {
 	await emulator.reset();
 	await emulator.setTiming({ latencyMs: 0, queueMs: 0, dispatchMs: 0 });
 	const imageUrl = await emulator.hostImage(await noiseImage(SIZE), 'image/png', 'noise-2048.png');

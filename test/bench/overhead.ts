@@ -2,7 +2,7 @@
  * 1. Overhead: the node in the real engine vs a bare undici client doing the same fal queue work, against an
  * emulator that answers at once (latency 0, queue 0). Rounds alternate node/raw so drift hits both alike.
  */
-import type { ChildEmulator } from './emulator-client';
+import type { EmulatorProcess } from '../e2e/lib/emulator';
 import { smallImage } from './images';
 import { runRawClient } from './raw-client';
 import { type TimedRun, runSam3, timed } from './sam3-runner';
@@ -19,11 +19,11 @@ export interface OverheadRow {
 
 const PROMPT = 'cat';
 
-async function statusPolls(emulator: ChildEmulator): Promise<number> {
+async function statusPolls(emulator: EmulatorProcess): Promise<number> {
 	return (await emulator.stats()).routes['fal.status'] ?? 0;
 }
 
-async function nodeRound(emulator: ChildEmulator, imageUrl: string, items: number, concurrency: number): Promise<TimedRun<number>> {
+async function nodeRound(emulator: EmulatorProcess, imageUrl: string, items: number, concurrency: number): Promise<TimedRun<number>> {
 	await emulator.reset();
 	const run = await timed(
 		async () =>
@@ -35,7 +35,7 @@ async function nodeRound(emulator: ChildEmulator, imageUrl: string, items: numbe
 	return { ...run, result: await statusPolls(emulator) };
 }
 
-async function rawRound(emulator: ChildEmulator, imageUrl: string, items: number, concurrency: number): Promise<TimedRun<number>> {
+async function rawRound(emulator: EmulatorProcess, imageUrl: string, items: number, concurrency: number): Promise<TimedRun<number>> {
 	await emulator.reset();
 	const inputs = Array.from({ length: items }, () => ({ image_url: imageUrl, prompt: PROMPT, apply_mask: false }));
 	const run = await timed(async () => await runRawClient(emulator.info, inputs, concurrency));
@@ -45,7 +45,7 @@ async function rawRound(emulator: ChildEmulator, imageUrl: string, items: number
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-export async function benchOverhead(emulator: ChildEmulator, settings: Array<{ concurrency: number; items: number }>, rounds = 3): Promise<OverheadRow[]> {
+export async function benchOverhead(emulator: EmulatorProcess, settings: Array<{ concurrency: number; items: number }>, rounds = 3): Promise<OverheadRow[]> {
 	await emulator.setTiming({ latencyMs: 0, queueMs: 0, dispatchMs: 0 });
 	const imageUrl = await emulator.hostImage(await smallImage(), 'image/jpeg', 'overhead.jpg');
 	// Warm-up: JIT, sockets, n8n's lazy modules.

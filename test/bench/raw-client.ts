@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 
 import { nextPollDelayMs } from '../../nodes/Sam3/job/wait-for-job';
-import type { EmulatorInfo } from './emulator-client';
+import type { EmulatorInfo } from '../e2e/lib/emulator';
 
 interface FalFile {
 	url: string;

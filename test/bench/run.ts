@@ -8,7 +8,7 @@ import './env';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { ChildEmulator } from './emulator-client';
+import { startEmulator } from '../e2e/lib/emulator';
 import { inFreshProcess } from './fresh-process';
 import { describeMachine, startCpuAccount } from './machine';
 import type { MemoryResult } from './memory-peak';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 	const machine = describeMachine();
 	const finishCpuAccount = startCpuAccount();
 	log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}; starting the emulator (child process)`);
-	const emulator = await ChildEmulator.start({ concurrency: { fal: 8 } });
+	const emulator = await startEmulator({}, { concurrency: { fal: 8 } });
 	let results: BenchResults;
 	try {
 		log('1/5 overhead: node vs bare undici client');
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 		const scaling = await benchScaling(emulator);
 		results = { machine, durationS: 0, overhead, throughput, timeToResult, memory, scaling };
 	} finally {
-		await emulator.close();
+		await emulator.stop();
 	}
 	results.durationS = Math.round((Date.now() - started) / 1000);
 	results.cpu = finishCpuAccount();

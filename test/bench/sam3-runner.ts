@@ -4,15 +4,16 @@ import type { INodeParameters } from 'n8n-workflow';
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { RunflowApi } from '../../credentials/RunflowApi.credentials';
 import { type BinaryMode, type RigCredential, type RigInputItem, type RunNodeResult, runNode } from '../rig';
-import type { ChildEmulator } from './emulator-client';
+import type { EmulatorProcess } from '../e2e/lib/emulator';
+import type { Provider } from '../support/providers';
 
 // tsx resolves `Sam3.node` to the codex file Sam3.node.json next to it, so the source is named in full.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Sam3 } = require('../../nodes/Sam3/Sam3.node.ts') as typeof import('../../nodes/Sam3/Sam3.node');
 
-export type Provider = 'falApi' | 'runflowApi';
+export type { Provider } from '../support/providers';
 
-export function credentialsFor(emulator: ChildEmulator): RigCredential[] {
+export function credentialsFor(emulator: EmulatorProcess): RigCredential[] {
 	const { urls, keys } = emulator.info;
 	return [
 		{ type: new FalApi(), data: { apiKey: keys.fal, runUrl: urls.falRun, queueUrl: urls.falQueue, restUrl: urls.falRest } },
@@ -44,7 +45,7 @@ export interface Sam3BenchRun {
 }
 
 /** One execution of the node; throws when the node failed or any item carries an error. */
-export async function runSam3(emulator: ChildEmulator, run: Sam3BenchRun): Promise<RunNodeResult> {
+export async function runSam3(emulator: EmulatorProcess, run: Sam3BenchRun): Promise<RunNodeResult> {
 	const items = typeof run.items === 'number' ? Array.from({ length: run.items }, (_, i) => ({ json: { row: i } })) : run.items;
 	const result = await runNode({
 		node: Sam3,

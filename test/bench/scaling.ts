@@ -4,7 +4,7 @@
  * Each point runs in a fresh process (fresh-process.ts), so one point's retained memory cannot hide the next's.
  */
 import type { BinaryMode } from '../rig';
-import type { ChildEmulator } from './emulator-client';
+import type { EmulatorProcess } from '../e2e/lib/emulator';
 import { inFreshProcess } from './fresh-process';
 import { smallImage } from './images';
 import { measureMemory } from './memory';
@@ -25,7 +25,7 @@ export interface ScalingRow {
 }
 
 /** One point, in the calling process (a worker): warm up with 10 items, then measure. */
-export async function benchScalingPoint(emulator: ChildEmulator, items: number, binaryMode: BinaryMode): Promise<ScalingRow> {
+export async function benchScalingPoint(emulator: EmulatorProcess, items: number, binaryMode: BinaryMode): Promise<ScalingRow> {
 	await emulator.setTiming({ latencyMs: 0, queueMs: 0, dispatchMs: 0 });
 	const imageUrl = await emulator.hostImage(await smallImage(), 'image/jpeg', 'scaling.jpg');
 	const parameters = { imageUrl, prompt: 'cat' };
@@ -47,7 +47,7 @@ export async function benchScalingPoint(emulator: ChildEmulator, items: number, 
 	};
 }
 
-export async function benchScaling(emulator: ChildEmulator, sizes = [10, 100, 1000], modes: BinaryMode[] = ['default', 'filesystem']): Promise<ScalingRow[]> {
+export async function benchScaling(emulator: EmulatorProcess, sizes = [10, 100, 1000], modes: BinaryMode[] = ['default', 'filesystem']): Promise<ScalingRow[]> {
 	const rows: ScalingRow[] = [];
 	for (const binaryMode of modes) {
 		for (const items of sizes) {

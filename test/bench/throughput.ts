@@ -4,7 +4,7 @@
  * same cap and with n8n's HTTP Request node as users wire SAM 3 today (sync call per item, then a download).
  */
 import { runNode } from '../rig';
-import type { ChildEmulator } from './emulator-client';
+import type { EmulatorProcess } from '../e2e/lib/emulator';
 import { type HttpRequestNode, downloadParameters, loadHttpRequestNode, syncCallParameters } from './http-request-node';
 import { smallImage } from './images';
 import { runRawClient } from './raw-client';
@@ -34,7 +34,7 @@ export interface ThroughputResult {
 
 const PROMPT = 'cat';
 
-async function viaHttpRequestNode(emulator: ChildEmulator, http: HttpRequestNode, imageUrl: string, items: number): Promise<void> {
+async function viaHttpRequestNode(emulator: EmulatorProcess, http: HttpRequestNode, imageUrl: string, items: number): Promise<void> {
 	const body = { image_url: imageUrl, prompt: PROMPT, apply_mask: false };
 	const sync = await runNode({
 		node: http.node,
@@ -54,7 +54,7 @@ async function viaHttpRequestNode(emulator: ChildEmulator, http: HttpRequestNode
 	if (download.error || !download.items.every((item) => item.binary?.data)) throw new Error(`HTTP Request (download) failed: ${download.error?.message}`);
 }
 
-export async function benchThroughput(emulator: ChildEmulator, items = 200, jobMs = 300, cap = 8, rounds = 2): Promise<ThroughputResult> {
+export async function benchThroughput(emulator: EmulatorProcess, items = 200, jobMs = 300, cap = 8, rounds = 2): Promise<ThroughputResult> {
 	await emulator.setTiming({ latencyMs: jobMs, queueMs: 0, dispatchMs: 0 });
 	const imageUrl = await emulator.hostImage(await smallImage(), 'image/jpeg', 'throughput.jpg');
 	const ideal = cap / (jobMs / 1000);

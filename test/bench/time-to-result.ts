@@ -3,7 +3,7 @@
  * how long the node runs (n8n's own executionTime for the node) against the job time, and how many status
  * polls it spent (counted by the emulator).
  */
-import type { ChildEmulator } from './emulator-client';
+import type { EmulatorProcess } from '../e2e/lib/emulator';
 import { smallImage } from './images';
 import { type Provider, nodeExecutionMs, runSam3, timed } from './sam3-runner';
 
@@ -25,7 +25,7 @@ const STATUS_ROUTE = { falApi: 'fal.status', runflowApi: 'runflow.get' } as cons
 const LABEL = { falApi: 'fal.ai (queue)', runflowApi: 'Runflow' } as const;
 
 export async function benchTimeToResult(
-	emulator: ChildEmulator,
+	emulator: EmulatorProcess,
 	jobTimesMs = [200, 1000, 5000],
 	providers: Provider[] = ['falApi', 'runflowApi'],
 	/** Repeats per job time: short jobs are cheap to repeat and noisier. */

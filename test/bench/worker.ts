@@ -4,7 +4,7 @@
  * `RESULT <json>` as its last line. See fresh-process.ts.
  */
 import './env';
-import { ChildEmulator } from './emulator-client';
+import { attachEmulator } from '../e2e/lib/emulator';
 import { benchMemory } from './memory-peak';
 import { benchScalingPoint } from './scaling';
 
@@ -14,7 +14,7 @@ export type WorkerTask =
 
 async function main(): Promise<void> {
 	const spec = JSON.parse(process.argv[2]) as WorkerTask;
-	const emulator = await ChildEmulator.attach(spec.emulatorUrl);
+	const emulator = await attachEmulator(spec.emulatorUrl);
 	const result = spec.task === 'memory' ? await benchMemory(emulator, spec.items) : await benchScalingPoint(emulator, spec.items, spec.binaryMode);
 	process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }

@@ -5,7 +5,7 @@
  */
 import { headerValue, type EmulatorContext } from './context';
 import { FAL_APP, FAL_ENDPOINT, checkFalKey, failureReply, falHost, falWork, jsonErrorReply, promptOf, startTimeoutMs } from './fal-shared';
-import { isTerminal, type Job } from './jobs';
+import { isTerminal, resultBodyOf, type Job } from './jobs';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply } from './types';
 
@@ -20,7 +20,7 @@ function sendWebhook(ctx: EmulatorContext, job: Job): void {
 	const common = { request_id: job.id, gateway_request_id: job.id };
 	const body =
 		job.state === 'succeeded'
-			? { ...common, status: 'OK', payload: job.output }
+			? { ...common, status: 'OK', payload: resultBodyOf(job, job.output) }
 			: { ...common, status: 'ERROR', error: `Invalid status code: ${job.failure?.status}`, payload: failureReply(job.failure!, job.id).body };
 	// No Authorization: a webhook receiver must never see the key.
 	ctx.deliveries.send('fal.webhook', url, job.id, {}, JSON.stringify(body));
@@ -78,7 +78,7 @@ async function result(ctx: EmulatorContext, call: IncomingCall, id: string): Pro
 	if (!isTerminal(job)) return { status: 400, headers: { 'x-fal-request-id': id }, body: { detail: 'Request is still in progress' } };
 	if (job.state !== 'succeeded') return failureReply(job.failure!, job.id);
 	if (job.outcome.type === 'expired') return { status: 404, headers: { 'x-fal-request-id': id }, body: { detail: 'Request result has expired' } };
-	return { status: 200, headers: { 'x-fal-request-id': job.id }, body: job.output };
+	return { status: 200, headers: { 'x-fal-request-id': job.id }, body: resultBodyOf(job, job.output) };
 }
 
 async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {

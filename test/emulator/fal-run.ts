@@ -1,6 +1,7 @@
 /** fal's synchronous host: `POST /fal-run/fal-ai/sam-3/image` answers with the output itself. */
 import type { EmulatorContext } from './context';
 import { FAL_ENDPOINT, checkFalKey, failureReply, falHost, falWork, jsonErrorReply, promptOf, startTimeoutMs, validationReply } from './fal-shared';
+import { resultBodyOf } from './jobs';
 import { validateSam3Input } from './schema';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply } from './types';
@@ -20,7 +21,7 @@ async function runSync(ctx: EmulatorContext, call: IncomingCall): Promise<Reply>
 		work: () => falWork(ctx, call.json),
 	});
 	await job.finished;
-	if (job.state === 'succeeded' && job.output) return { status: 200, headers: { 'x-fal-request-id': job.id }, body: job.output };
+	if (job.state === 'succeeded' && job.output) return { status: 200, headers: { 'x-fal-request-id': job.id }, body: resultBodyOf(job, job.output) };
 	return failureReply(job.failure!, job.id);
 }
 

@@ -56,7 +56,7 @@ export class FaultRegistry {
 	}
 }
 
-const FAULT_KINDS = ['status', 'reset', 'slowResponse', 'slowBody', 'hang', 'malformedJson', 'redirect'];
+const FAULT_KINDS = ['status', 'reset', 'slowResponse', 'slowBody', 'hang', 'malformedJson', 'redirect', 'rewrite'];
 
 function validateFault(fault: Fault): void {
 	if (!fault || !FAULT_KINDS.includes(fault.kind)) {
@@ -66,6 +66,21 @@ function validateFault(fault: Fault): void {
 		throw new Error('A status fault needs a status between 100 and 599');
 	}
 	if (fault.kind === 'redirect' && !fault.location) throw new Error('A redirect fault needs a location');
+	if (fault.kind === 'rewrite' && !('body' in fault) && !fault.omit?.length && !fault.set && !fault.omitHeaders?.length) {
+		throw new Error('A rewrite fault needs a body, omit, set or omitHeaders');
+	}
+}
+
+/** A handler's answer as a `rewrite` fault changes it (top-level JSON fields and headers). */
+export function rewriteReply(reply: Reply, fault: Extract<Fault, { kind: 'rewrite' }>): Reply {
+	const dropped = new Set((fault.omitHeaders ?? []).map((name) => name.toLowerCase()));
+	const headers = Object.fromEntries(Object.entries(reply.headers ?? {}).filter(([name]) => !dropped.has(name.toLowerCase())));
+	if ('body' in fault) return { ...reply, headers, body: fault.body };
+	const original = reply.body;
+	if (typeof original !== 'object' || original === null || Buffer.isBuffer(original) || Array.isArray(original)) return { ...reply, headers };
+	const body: Record<string, unknown> = { ...(original as Record<string, unknown>), ...fault.set };
+	for (const field of fault.omit ?? []) delete body[field];
+	return { ...reply, headers, body };
 }
 
 /** fal's infrastructure error types by status (providers.md, Errors). */

@@ -19,6 +19,10 @@
  *   const emu = await startEmulator({ falKeys, runflowKeys, runflowSigningSecret, defaults: { latencyMs, queueMs } });
  *   emu.faults.add({ route: 'fal.status', times: 2, fault: { kind: 'status', status: 503 } });
  *   emu.jobs.script({ match: { prompt: 'cat' }, latencyMs: 2000, outcome: { type: 'fail' } });
+ *   emu.faults.add({ route: 'fal.sync', fault: { kind: 'status', status: 502, afterHandling: true } }); // ran, billed, lost
+ *   emu.faults.add({ route: 'fal.submit', fault: { kind: 'rewrite', omit: ['request_id'] } });
+ *   emu.jobs.script({ resultBody: (body) => ({ ...body, scores: ['0.9'] }) });     // odd result bodies
+ *   emu.stats().jobs.fal  // { created, started, succeeded, failed, cancelled }
  *   emu.requests / emu.deliveries / emu.stats() / emu.reset() / await emu.close();
  * Standalone: `npm run emulator [PORT]` (cli.ts).
  */

@@ -40,6 +40,8 @@ export interface Job {
 	startedAt?: number;
 	completedAt?: number;
 	output?: Sam3Output;
+	/** Scripted answer body of a succeeded job (ScriptRule.resultBody); see resultBodyOf. */
+	resultBody?: unknown;
 	inferenceMs?: number;
 	failure?: JobFailure;
 	logs: JobLogLine[];
@@ -61,6 +63,12 @@ export interface CreateJob {
 	/** The model's work, run while the job is `running`. */
 	work: (job: Job) => Promise<WorkResult>;
 	onTerminal?: (job: Job) => void;
+}
+
+/** What a succeeded job answers with: its scripted body (a function gets the provider's default), else the default. */
+export function resultBodyOf(job: Job, providerDefault: unknown): unknown {
+	if (!('resultBody' in job)) return providerDefault;
+	return typeof job.resultBody === 'function' ? (job.resultBody as (body: unknown) => unknown)(providerDefault) : job.resultBody;
 }
 
 const TERMINAL: JobState[] = ['succeeded', 'failed', 'cancelled'];

@@ -16,7 +16,8 @@ interface Internals {
 	spec: CreateJob;
 }
 
-const emptyCounts = () => ({ created: 0, succeeded: 0, failed: 0, cancelled: 0 });
+/** Per provider: jobs accepted (created), started running (what a provider bills), and how they ended. */
+const emptyCounts = () => ({ created: 0, started: 0, succeeded: 0, failed: 0, cancelled: 0 });
 
 export class JobManager {
 	readonly scripts = new ScriptBook();
@@ -53,6 +54,7 @@ export class JobManager {
 			logs: [],
 			extra: spec.extra ?? {},
 			finished,
+			...(plan.result ? { resultBody: plan.result.body } : {}),
 		};
 		const internals: Internals = { timers: [], resolve, spec };
 		this.jobs.set(job.id, job);
@@ -178,6 +180,7 @@ export class JobManager {
 		if (isTerminal(job)) return;
 		job.state = 'running';
 		job.startedAt = Date.now();
+		this.counts[job.provider].started++;
 		this.log(job, 'Running SAM 3 segmentation');
 		const spec = this.internals.get(job.id)?.spec;
 		if (!spec) return;

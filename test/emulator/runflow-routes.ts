@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { headerValue, type EmulatorContext } from './context';
 import { promptOf } from './fal-shared';
 import { runSam3, type Sam3Output } from './inference';
-import { isTerminal, type Job, type WorkResult } from './jobs';
+import { isTerminal, resultBodyOf, type Job, type WorkResult } from './jobs';
 import { isFetchableImageUrl, validateSam3Input, type Sam3Input } from './schema';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply } from './types';
@@ -50,7 +50,7 @@ function runObject(job: Job) {
 		status_code: job.state === 'cancelled' ? 'canceled' : job.state,
 		model_id: RUNFLOW_MODEL,
 		input: job.input,
-		output: succeeded ? runflowOutput(job.output!, job.inferenceMs ?? 0) : null,
+		output: succeeded ? resultBodyOf(job, runflowOutput(job.output!, job.inferenceMs ?? 0)) : null,
 		duration_ms: terminal && job.completedAt ? job.completedAt - job.createdAt : null,
 		cost: succeeded ? PRICE_PER_IMAGE : null,
 		client_ref: job.extra.client_ref ?? null,

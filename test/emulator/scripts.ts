@@ -10,6 +10,8 @@ interface ActiveRule extends ScriptRule {
 export interface JobPlan {
 	timing: Timing;
 	outcome: JobOutcome;
+	/** Present only when the rule scripts one (undefined and null are bodies too). */
+	result?: { body: unknown };
 	ruleId?: string;
 }
 
@@ -52,6 +54,7 @@ export class ScriptBook {
 				dispatchMs: rule?.dispatchMs ?? defaults.dispatchMs,
 			},
 			outcome: rule?.outcome ?? { type: 'success' },
+			...(rule && 'resultBody' in rule ? { result: { body: rule.resultBody } } : {}),
 			ruleId: rule?.id,
 		};
 	}

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { statusFaultReply, type FaultRegistry } from './faults';
+import { rewriteReply, statusFaultReply, type FaultRegistry } from './faults';
 import type { RequestLog } from './log';
 import type { Fault, IncomingCall, Reply, Route, VirtualHost } from './types';
 
@@ -148,16 +148,20 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
 	}
 	const fault = parts.faults.take(route.name);
 	if (fault) entry.fault = fault.kind;
-	if (fault?.kind === 'hang') return; // the request is never answered; close() ends it
+	if (fault?.kind === 'hang' && !fault.afterHandling) return; // the request is never answered; close() ends it
 	if (fault?.kind === 'reset' && !fault.afterHandling) {
 		req.socket.destroy();
 		return;
 	}
 	let reply: Reply;
-	if (fault?.kind === 'status') reply = statusFaultReply(call.vhost, fault);
+	if (fault?.kind === 'status' && !fault.afterHandling) reply = statusFaultReply(call.vhost, fault);
 	else if (fault?.kind === 'redirect') reply = { status: fault.status ?? 302, headers: { location: fault.location } };
 	else reply = await route.handle(call);
+	// After handling: the provider did the work (a job accepted, run, billed); what comes back is lost or wrong.
+	if (fault?.kind === 'hang') return;
+	if (fault?.kind === 'status') reply = statusFaultReply(call.vhost, fault);
 	reply = decorate(reply);
+	if (fault?.kind === 'rewrite') reply = rewriteReply(reply, fault);
 	entry.status = reply.status;
 	return writeReply(res, call, reply, fault);
 }

@@ -47,8 +47,9 @@ export interface Route {
 
 /**
  * One injected misbehaviour. Status faults replace the answer (the handler does not run) with the
- * provider's own error shape; `slowResponse`, `slowBody`, `malformedJson` and `reset` with
- * `afterHandling` let the handler run (side effects happen) and distort what goes back.
+ * provider's own error shape; `slowResponse`, `slowBody`, `malformedJson`, `rewrite`, and `reset` / `status` /
+ * `hang` with `afterHandling` let the handler run (side effects happen: a submit or sync call accepts, runs and
+ * bills its job) and distort what goes back.
  */
 export type Fault =
 	| {
@@ -57,8 +58,8 @@ export type Fault =
 			/** Replaces the default provider-shaped body. */
 			body?: unknown;
 			headers?: Record<string, string>;
-			/** Seconds for a `Retry-After` header. */
-			retryAfter?: number;
+			/** A `Retry-After` header: seconds, or any raw value a provider might send ('garbage', -5). */
+			retryAfter?: number | string;
 			/** fal: `error_type` / `X-Fal-Error-Type` (default picked from the status). */
 			errorType?: string;
 			/** fal: `X-Fal-Retryable` (default true for 429/5xx). */
@@ -68,11 +69,20 @@ export type Fault =
 			/** Runflow: envelope `code` (default picked from the status). */
 			code?: string;
 			message?: string;
+			/** Run the handler first (the job is accepted and billed), then answer with this status instead. */
+			afterHandling?: boolean;
 	  }
 	| { kind: 'reset'; afterHandling?: boolean }
 	| { kind: 'slowResponse'; delayMs: number }
 	| { kind: 'slowBody'; stallMs?: number; dribbleMs?: number }
-	| { kind: 'hang' }
+	/** Never answered; with `afterHandling` the handler runs first (a sync job runs and is billed, the answer is lost). */
+	| { kind: 'hang'; afterHandling?: boolean }
+	/**
+	 * The handler's answer, changed: `body` replaces it wholesale; otherwise top-level fields are dropped (`omit`)
+	 * or set (`set`, null included). `omitHeaders` drops response headers (after fal's x-fal-request-id is added).
+	 * E.g. a fal submit without `request_id`, a Runflow create without `id`, a poll with `status_code: ''`.
+	 */
+	| { kind: 'rewrite'; body?: unknown; omit?: string[]; set?: Record<string, unknown>; omitHeaders?: string[] }
 	| { kind: 'malformedJson' }
 	| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 };
 
@@ -120,6 +130,12 @@ export interface ScriptRule {
 	outcome?: JobOutcome;
 	/** How many jobs this rule applies to (default: all). */
 	times?: number;
+	/**
+	 * The body a succeeded job answers with, instead of the provider's own: fal's result / sync answer, Runflow's
+	 * run `output` (`null` included). A function gets the default (masks are real files) and returns the body —
+	 * for odd optional fields (`scores: ["0.9"]`), a missing `masks`, an oversized `data:` mask. Over HTTP: JSON only.
+	 */
+	resultBody?: unknown;
 }
 
 export interface Timing {

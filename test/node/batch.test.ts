@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { PROVIDERS, type Provider, runSam3, testImage } from './fixture';
+import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
 import { hostImage, maskGeometry, submitEntries, sentInput, useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -50,7 +50,7 @@ describe.each(PROVIDERS)('a batch of items (%s)', (provider: Provider) => {
 	it('sends each item its own prompt and boxes, and outputs results in input order with pairedItem', async () => {
 		scriptLatencies();
 		const items = await Promise.all(
-			ROWS.map(async (row) => ({ json: { id: row.id, url: hostImage(emulator(), await testImage(row.width, row.height, 'png')), prompt: row.prompt, boxes: [row.box] } })),
+			ROWS.map(async (row) => ({ json: { id: row.id, url: hostImage(emulator(), await solidImage(row.width, row.height, 'png')), prompt: row.prompt, boxes: [row.box] } })),
 		);
 		const result = await runSam3(emulator(), {
 			provider,
@@ -101,7 +101,7 @@ describe.each(PROVIDERS)('a batch of items (%s)', (provider: Provider) => {
 		const items = await Promise.all(
 			ROWS.map(async (row) => ({
 				json: { id: row.id },
-				binary: { data: { data: await testImage(row.width, row.height, 'png'), mimeType: 'image/png', fileName: `item-${row.id}.png` } },
+				binary: { data: { data: await solidImage(row.width, row.height, 'png'), mimeType: 'image/png', fileName: `item-${row.id}.png` } },
 			})),
 		);
 		const result = await runSam3(emulator(), {

@@ -6,7 +6,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import type { BinaryMode } from '../rig';
-import { PROVIDERS, type Provider, runSam3, testImage } from './fixture';
+import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
 import { entries, jobInputs, onlySubmit, pngOfSize, routeSequence, sentInput, useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -33,7 +33,7 @@ describe.each(cases)('binary image input (%s, %s binary mode)', (provider, binar
 	const uploadCalls = () => routeSequence(emulator()).filter((route) => route !== null && UPLOAD_ROUTES.includes(route));
 
 	it('sends a small file inline as a data: URI of its exact bytes (no upload)', async () => {
-		const image = await testImage(173, 91, 'png');
+		const image = await solidImage(173, 91, 'png');
 		const result = await run(image);
 		expect(sentInput(onlySubmit(emulator()), provider).image_url).toBe(`data:image/png;base64,${image.toString('base64')}`);
 		expect(uploadCalls()).toEqual([]);
@@ -41,13 +41,13 @@ describe.each(cases)('binary image input (%s, %s binary mode)', (provider, binar
 	});
 
 	it('names the type it detected from the bytes, not the type the file claims', async () => {
-		const image = await testImage(64, 64, 'jpeg');
+		const image = await solidImage(64, 64, 'jpeg');
 		await run(image, {}, 'application/octet-stream', 'photo');
 		expect(String(sentInput(onlySubmit(emulator()), provider).image_url)).toMatch(/^data:image\/jpeg;base64,\/9j\//);
 	});
 
 	it('uploads through the provider storage when Upload is chosen, then sends the stored file URL', async () => {
-		const image = await testImage(173, 91, 'png');
+		const image = await solidImage(173, 91, 'png');
 		const result = await run(image, { uploadMode: 'upload' });
 
 		const [put] = entries(emulator(), 'files.put');

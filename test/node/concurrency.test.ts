@@ -5,7 +5,8 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { type Provider, runSam3, testImage } from './fixture';
+import { EMULATOR_PROVIDER } from '../support/providers';
+import { type Provider, runSam3, solidImage } from './fixture';
 import { hostImage, useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -16,10 +17,9 @@ const VARIANTS: Array<[string, Provider, INodeParameters]> = [
 	['Runflow', 'runflowApi', {}],
 ];
 
-const emulatorProvider = (provider: Provider) => (provider === 'falApi' ? 'fal' : 'runflow');
 
 async function runBatch(provider: Provider, parameters: INodeParameters, count: number, prompts: (index: number) => string = () => 'shoe') {
-	const imageUrl = hostImage(emulator(), await testImage(96, 64, 'png'));
+	const imageUrl = hostImage(emulator(), await solidImage(96, 64, 'png'));
 	const items = Array.from({ length: count }, (_, index) => ({ json: { index, prompt: prompts(index) } }));
 	return await runSam3(emulator(), {
 		provider,
@@ -31,7 +31,7 @@ async function runBatch(provider: Provider, parameters: INodeParameters, count: 
 
 describe.each(VARIANTS)('Max Concurrent Jobs (%s)', (_name, provider, parameters) => {
 	const stats = () => emulator().stats();
-	const peak = () => stats().peakInFlight[emulatorProvider(provider)];
+	const peak = () => stats().peakInFlight[EMULATOR_PROVIDER[provider]];
 
 	it('runs 20 items with at most 3 jobs at the provider at once, several in parallel', async () => {
 		emulator().jobs.script({ latencyMs: 200, queueMs: 0, dispatchMs: 0 });
@@ -39,7 +39,7 @@ describe.each(VARIANTS)('Max Concurrent Jobs (%s)', (_name, provider, parameters
 		expect(result.error).toBeUndefined();
 		expect(result.errorItems).toEqual([]);
 		expect(result.items.map((item) => item.json.maskCount)).toEqual(Array(20).fill(1));
-		expect(stats().jobs[emulatorProvider(provider)].created).toBe(20);
+		expect(stats().jobs[EMULATOR_PROVIDER[provider]].created).toBe(20);
 		expect(peak()).toBeLessThanOrEqual(3);
 		expect(peak()).toBeGreaterThan(1);
 	});
@@ -65,7 +65,7 @@ describe.each(VARIANTS)('Max Concurrent Jobs (%s)', (_name, provider, parameters
 		expect(result.items.slice(1).map((item) => item.json.maskCount)).toEqual([1, 1, 1, 1]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(peak()).toBe(1);
-		expect(stats().jobs[emulatorProvider(provider)]).toMatchObject({ created: 5, failed: 1, succeeded: 4 });
+		expect(stats().jobs[EMULATOR_PROVIDER[provider]]).toMatchObject({ created: 5, failed: 1, succeeded: 4 });
 	});
 });
 
@@ -81,6 +81,6 @@ describe.each([
 		expect(result.errorItems).toHaveLength(1);
 		expect(result.errorItems[0].json.error).toMatchObject({ stage: 'submit', httpCode: 400 });
 		expect(result.items.filter((item) => item.json.maskCount === 1)).toHaveLength(3);
-		expect(emulator().stats().peakInFlight[emulatorProvider(provider)]).toBe(1);
+		expect(emulator().stats().peakInFlight[EMULATOR_PROVIDER[provider]]).toBe(1);
 	});
 });

@@ -1,5 +1,4 @@
 import type { INodeParameters } from 'n8n-workflow';
-import sharp from 'sharp';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { RunflowApi } from '../../credentials/RunflowApi.credentials';
@@ -7,8 +6,9 @@ import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { type Emulator, startEmulator } from '../emulator';
 import { type RigCredential, type RunNodeOptions, runNode } from '../rig';
 
-export type Provider = 'falApi' | 'runflowApi';
-export const PROVIDERS: Provider[] = ['falApi', 'runflowApi'];
+import type { Provider } from '../support/providers';
+
+export { PROVIDERS, type Provider } from '../support/providers';
 
 /** Credentials pointed at the emulator, as a user would fill them in for a gateway. */
 export function credentialsFor(emulator: Emulator, keys: { fal?: string; runflow?: string } = {}): RigCredential[] {
@@ -29,10 +29,6 @@ export function credentialsFor(emulator: Emulator, keys: { fal?: string; runflow
 	];
 }
 
-export async function testImage(width = 320, height = 240, format: 'png' | 'jpeg' = 'jpeg'): Promise<Buffer> {
-	const image = sharp({ create: { width, height, channels: 3, background: { r: 40, g: 120, b: 200 } } });
-	return format === 'png' ? await image.png().toBuffer() : await image.jpeg().toBuffer();
-}
 
 export interface Sam3Run extends Partial<RunNodeOptions> {
 	provider?: Provider;
@@ -52,3 +48,4 @@ export async function runSam3(emulator: Emulator, run: Sam3Run = {}) {
 }
 
 export { startEmulator, type Emulator };
+export { solidImage } from '../support/images';

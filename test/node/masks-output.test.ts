@@ -6,7 +6,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import sharp from 'sharp';
 
 import type { BinaryMode } from '../rig';
-import { PROVIDERS, type Provider, runSam3, testImage } from './fixture';
+import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
 import { binaryNames, hostImage, maskGeometry, useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -28,7 +28,7 @@ function insideBox(white: { x0: number; y0: number; x1: number; y1: number } | u
 describe.each(PROVIDERS)('masks as n8n files (%s)', (provider: Provider) => {
 	let imageUrl: string;
 	beforeEach(async () => {
-		imageUrl = hostImage(emulator(), await testImage(WIDTH, HEIGHT, 'png'), 'png', 'input.png');
+		imageUrl = hostImage(emulator(), await solidImage(WIDTH, HEIGHT, 'png'), 'png', 'input.png');
 	});
 
 	async function run(parameters: INodeParameters, binaryMode: BinaryMode = 'default', json: IDataObject = {}) {
@@ -149,7 +149,7 @@ describe.each(PROVIDERS)('masks as n8n files (%s)', (provider: Provider) => {
 	});
 
 	it('keeps the input JSON and files by default, drops them with Keep Input Data off', async () => {
-		const input = await testImage(WIDTH, HEIGHT, 'png');
+		const input = await solidImage(WIDTH, HEIGHT, 'png');
 		const items = [{ json: { sku: 'A-1', shelf: 3 }, binary: { photo: { data: input, mimeType: 'image/png', fileName: 'photo.png' } } }];
 		const parameters = { imageSource: 'binary', binaryPropertyName: 'photo', prompt: 'shoe', modelOptions: { applyMask: false } };
 

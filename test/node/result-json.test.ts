@@ -4,8 +4,9 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { type Provider, runSam3, testImage } from './fixture';
-import { LABEL, entries, hostImage, maskGeometry, useEmulator } from './harness';
+import { PROVIDER_LABEL } from '../support/providers';
+import { type Provider, runSam3, solidImage } from './fixture';
+import { entries, hostImage, maskGeometry, useEmulator } from './harness';
 
 const emulator = useEmulator();
 
@@ -29,7 +30,7 @@ function shapeOf(value: unknown): unknown {
 }
 
 async function segment(provider: Provider, parameters: INodeParameters) {
-	const imageUrl = hostImage(emulator(), await testImage(WIDTH, HEIGHT, 'png'));
+	const imageUrl = hostImage(emulator(), await solidImage(WIDTH, HEIGHT, 'png'));
 	const result = await runSam3(emulator(), {
 		provider,
 		parameters: { imageUrl, boxPrompts: { boxes: [BOX] }, modelOptions: { includeScores: true, includeBoxes: true }, ...parameters },
@@ -43,7 +44,7 @@ describe.each(VARIANTS)('result JSON (%s)', (_name, provider, parameters) => {
 	it('describes each mask with score, normalized box, pixel box, file and size', async () => {
 		const { result, item, json } = await segment(provider, parameters);
 		const [job] = emulator().jobs.list();
-		expect(json).toMatchObject({ provider: LABEL[provider], requestId: job.id, status: 'COMPLETED', maskCount: 1 });
+		expect(json).toMatchObject({ provider: PROVIDER_LABEL[provider], requestId: job.id, status: 'COMPLETED', maskCount: 1 });
 		const [mask] = json.masks as IDataObject[];
 		expect(mask).toEqual({
 			index: 0,
@@ -118,7 +119,8 @@ describe('result JSON across providers', () => {
 		const fal = await segment('falApi', {});
 		expect((fal.json.timing as IDataObject).polls).toBe(entries(emulator(), 'fal.status').length);
 		emulator().reset();
-		emulator().jobs.script({ latencyMs: 250 });
+		// Long enough for a second poll even when a round trip is slow (busy machine).
+		emulator().jobs.script({ latencyMs: 1_500 });
 		const runflow = await segment('runflowApi', {});
 		expect((runflow.json.timing as IDataObject).polls).toBe(entries(emulator(), 'runflow.get').length);
 		expect((runflow.json.timing as IDataObject).polls).toBeGreaterThan(1);

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 
-import { PROVIDERS, runSam3, testImage } from './fixture';
+import { PROVIDERS, runSam3, solidImage } from './fixture';
 import { useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -10,7 +10,7 @@ describe.each(PROVIDERS.flatMap((provider) => BINARY_MODES.map((mode) => [provid
 	'smoke (%s, %s binary mode)',
 	(provider, binaryMode) => {
 		it('segments an image URL and outputs the mask as an n8n binary file', async () => {
-			const url = emulator().hostImage(await testImage(320, 240), 'image/jpeg', 'shoe.jpg');
+			const url = emulator().hostImage(await solidImage(320, 240), 'image/jpeg', 'shoe.jpg');
 			const result = await runSam3(emulator(), { provider, parameters: { imageUrl: url, prompt: 'shoe' }, binaryMode });
 			expect(result.error).toBeUndefined();
 			expect(result.items).toHaveLength(1);

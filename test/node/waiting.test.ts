@@ -6,8 +6,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { LogEntry } from '../emulator';
-import { call } from '../emulator/test-helpers';
-import { runSam3, testImage } from './fixture';
+import { call } from '../support/http';
+import { runSam3, solidImage } from './fixture';
 import { entries, hostImage, useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -16,7 +16,7 @@ const emulator = useEmulator();
 const apiRequests = (): LogEntry[] => emulator().requests.filter((entry) => entry.vhost !== 'files');
 
 async function imageUrl(): Promise<string> {
-	return hostImage(emulator(), await testImage(160, 120, 'png'));
+	return hostImage(emulator(), await solidImage(160, 120, 'png'));
 }
 
 /** The run state the emulator was in when each request arrived (by the job's own transition times). */
@@ -32,7 +32,7 @@ function statesSeen(polls: LogEntry[]): string[] {
 
 describe('fal.ai queue', () => {
 	it('polls the status (202 while queued or running) until 200, then fetches the result once', async () => {
-		emulator().jobs.script({ queueMs: 400, latencyMs: 500 });
+		emulator().jobs.script({ queueMs: 1_500, latencyMs: 1_500 });
 		const result = await runSam3(emulator(), { provider: 'falApi', parameters: { imageUrl: await imageUrl(), prompt: 'shoe' } });
 		expect(result.error).toBeUndefined();
 		const [job] = emulator().jobs.list();
@@ -54,7 +54,7 @@ describe('fal.ai queue', () => {
 
 describe('Runflow runs', () => {
 	it('polls the run through queued and running until it succeeded, and stops there', async () => {
-		emulator().jobs.script({ queueMs: 500, dispatchMs: 30, latencyMs: 600 });
+		emulator().jobs.script({ queueMs: 1_500, dispatchMs: 30, latencyMs: 1_500 });
 		const result = await runSam3(emulator(), { provider: 'runflowApi', parameters: { imageUrl: await imageUrl(), prompt: 'shoe' } });
 		expect(result.error).toBeUndefined();
 		const [job] = emulator().jobs.list();

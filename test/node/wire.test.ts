@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { PROVIDERS, type Provider, runSam3, testImage } from './fixture';
+import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
 import { hostImage, onlySubmit, sentInput, useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -12,7 +12,7 @@ const emulator = useEmulator();
 describe.each(PROVIDERS)('request body on the wire (%s)', (provider) => {
 	let imageUrl: string;
 	beforeEach(async () => {
-		imageUrl = hostImage(emulator(), await testImage(200, 160, 'png'));
+		imageUrl = hostImage(emulator(), await solidImage(200, 160, 'png'));
 	});
 
 	async function sentFor(parameters: INodeParameters, items?: Array<{ json: IDataObject }>) {
@@ -148,7 +148,7 @@ describe('fal.ai request options', () => {
 	const provider: Provider = 'falApi';
 	let imageUrl: string;
 	beforeEach(async () => {
-		imageUrl = hostImage(emulator(), await testImage(120, 90, 'png'));
+		imageUrl = hostImage(emulator(), await solidImage(120, 90, 'png'));
 	});
 
 	it('sends queue priority and start timeout as headers, not in the body', async () => {
@@ -195,7 +195,7 @@ describe('Runflow request options', () => {
 	const provider: Provider = 'runflowApi';
 	let imageUrl: string;
 	beforeEach(async () => {
-		imageUrl = hostImage(emulator(), await testImage(120, 90, 'png'));
+		imageUrl = hostImage(emulator(), await solidImage(120, 90, 'png'));
 	});
 
 	it('sends {input, callback_url, metadata} and nothing else', async () => {

@@ -60,14 +60,15 @@ describe.each(PROVIDERS)('the user stops the execution mid-poll (%s)', (provider
 		await eventually(() => logOf(emulator(), routes.status).length >= 3);
 		stop.abort();
 		const stoppedAt = Date.now();
+		const pollsAtStop = logOf(emulator(), routes.status).length;
 		const result = await running;
 		await new Promise((resolve) => setTimeout(resolve, 1_000));
 
 		expect(result.status).toBe('canceled');
 		expect(result.items.filter((item) => item.json.maskCount !== undefined)).toHaveLength(0);
-		// A poll already on the wire may land a moment later; none is sent after the stop.
-		const late = logOf(emulator(), routes.status).filter((entry) => entry.time > stoppedAt + 50);
-		expect(late).toHaveLength(0);
+		// A poll already on the wire may land after the stop (later still on a busy machine); none is sent after it.
+		// Polling every ~50-100 ms by now, a poller left running would have made several more in that second.
+		expect(logOf(emulator(), routes.status).length).toBeLessThanOrEqual(pollsAtStop + 1);
 		if (provider === 'falApi') {
 			const [cancel] = logOf(emulator(), 'fal.cancel');
 			expect(cancel?.method).toBe('PUT');

@@ -34,7 +34,7 @@ describe.each(PROVIDERS)('terminal faults (%s)', (provider) => {
 	});
 
 	it('submit answer slower than the Timeout setting: not submitted again, error item', async () => {
-		emulator().faults.add({ route: routes.submit, fault: { kind: 'slowResponse', delayMs: 3_000 } });
+		emulator().faults.add({ route: routes.submit, fault: { kind: 'slowResponse', delayMs: 30_000 } });
 		const result = await segment(emulator(), provider, { parameters: { requestOptions: { timeout: 300 } } });
 		expectErrorItem(result.items[0], 0, { stage: 'submit', errorType: /^E[A-Z_]+$/, message: /submit request failed/ });
 		expect(logOf(emulator(), routes.submit)).toHaveLength(1);

@@ -2,17 +2,15 @@
  * Shared pieces of the reliability suite: one emulator per test file, small test images, per-provider route
  * names, and readers over the emulator's request log (what left the node, when, with which headers).
  */
-import { useEmulator as useFileEmulator } from '../emulator/use-emulator';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { createServer } from 'node:net';
 
-import { type Emulator, type Provider, runSam3, startEmulator, testImage } from '../node/fixture';
+import { type Emulator, type Provider, runSam3, solidImage } from '../node/fixture';
 import type { LogEntry, RouteName } from '../emulator';
+import { PROVIDER_LABEL } from '../support/providers';
 
-export { PROVIDERS, runSam3, testImage, credentialsFor, type Emulator, type Provider } from '../node/fixture';
-
-/** Short jobs: the suite is about what goes wrong, not about waiting. */
-export const FAST_JOBS = { latencyMs: 30, queueMs: 20, dispatchMs: 10 };
+export { PROVIDERS, runSam3, solidImage, credentialsFor, type Emulator, type Provider } from '../node/fixture';
+export { useEmulator } from '../emulator/use-emulator';
 
 export interface ProviderRoutes {
 	submit: RouteName;
@@ -21,18 +19,13 @@ export interface ProviderRoutes {
 }
 
 export const ROUTES: Record<Provider, ProviderRoutes> = {
-	falApi: { submit: 'fal.submit', status: 'fal.status', label: 'fal.ai' },
-	runflowApi: { submit: 'runflow.create', status: 'runflow.get', label: 'Runflow' },
+	falApi: { submit: 'fal.submit', status: 'fal.status', label: PROVIDER_LABEL.falApi },
+	runflowApi: { submit: 'runflow.create', status: 'runflow.get', label: PROVIDER_LABEL.runflowApi },
 };
-
-/** Starts one emulator for the file and resets it after every test. */
-export function useEmulator(options: Parameters<typeof startEmulator>[0] = {}): () => Emulator {
-	return useFileEmulator({ defaults: FAST_JOBS, ...options });
-}
 
 let smallJpeg: Buffer | undefined;
 export async function smallImage(): Promise<Buffer> {
-	smallJpeg ??= await testImage(64, 48, 'jpeg');
+	smallJpeg ??= await solidImage(64, 48, 'jpeg');
 	return smallJpeg;
 }
 
@@ -114,7 +107,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Waits until the predicate holds (polling), failing after timeoutMs. */
-export async function eventually(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function eventually(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
 	const started = Date.now();
 	while (!predicate()) {
 		if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');

@@ -5,6 +5,8 @@
  * Row-keyed troubles (known per row): a job the model fails, a result that expired, a row without a prompt.
  * Route faults (known per route, not per row): they hit whichever request comes at their position, so the test
  * checks them by count — every fault fires once; transient ones leave no trace, terminal ones one error each.
+ * Positions are drawn below the number of requests the run makes whatever the machine's speed (routeSpans), so a
+ * slow or busy machine (fewer polls per job) still reaches every planned fault.
  */
 import prand from 'pure-rand';
 
@@ -46,12 +48,6 @@ const TERMINAL: Array<Omit<PlannedFault, 'terminal'>> = [
 	{ route: 'fal.status', fault: { kind: 'status', status: 503, retryable: false } },
 ];
 
-/**
- * How many requests of a route a 1,000-row run surely makes: faults are placed before that. Status: one poll per
- * submitted job for sure; a second one depends on how fast the machine is (a loaded one makes ~1,080, not 1,200).
- */
-const ROUTE_SPAN: Partial<Record<RouteName, number>> = { 'fal.submit': 850, 'fal.status': 850, 'fal.result': 800, 'files.get': 800 };
-
 export function planSoak(seed: number, rowCount: number): SoakPlan {
 	const rng = prand.xoroshiro128plus(seed);
 	const roll = (max: number) => prand.unsafeUniformIntDistribution(0, max - 1, rng);
@@ -68,18 +64,38 @@ export function planSoak(seed: number, rowCount: number): SoakPlan {
 		const prompt = { normal: `object ${index}`, modelFails: `fail ${index}`, expired: `expire ${index}`, noPrompt: '' }[kind];
 		rows.push({ kind, prompt });
 	}
-	return { rows, faults, rules: placeFaults(faults, roll) };
+	return { rows, faults, rules: placeFaults(faults, routeSpans(rows, faults), roll) };
 }
 
 /**
  * Spreads each route's faults over its requests: the emulator's `after` skips that many matching requests
  * (rules kept in position order), so faults land on different rows instead of one row's retries.
  */
-function placeFaults(faults: PlannedFault[], roll: (max: number) => number): FaultRule[] {
+/**
+ * How many requests each route surely gets, however fast the machine: a row with a prompt submits at least once; an
+ * accepted job is polled at least once (queue mode, no webhook) — however quickly it finished; a job not ended at its
+ * status (a model failure is reported there) fetches its result at least once; a row that gets masks downloads one mask (preview off). Each terminal
+ * fault can take one row out before the next route; the span leaves room for the route's own faults too.
+ */
+function routeSpans(rows: SoakPlan['rows'], faults: PlannedFault[]): Partial<Record<RouteName, number>> {
+	const terminalAt = (route: RouteName) => faults.filter((planned) => planned.terminal && planned.route === route).length;
+	const ownFaults = (route: RouteName) => faults.filter((planned) => planned.route === route).length;
+	const prompted = rows.filter((row) => row.kind !== 'noPrompt').length;
+	const accepted = prompted - terminalAt('fal.submit');
+	const sure: Partial<Record<RouteName, number>> = {
+		'fal.submit': prompted,
+		'fal.status': accepted,
+		'fal.result': accepted - terminalAt('fal.status') - rows.filter((row) => row.kind === 'modelFails').length,
+		'files.get': rows.filter((row) => row.kind === 'normal').length - faults.filter((planned) => planned.terminal).length,
+	};
+	return Object.fromEntries(Object.entries(sure).map(([route, count]) => [route, count! - ownFaults(route as RouteName)]));
+}
+
+function placeFaults(faults: PlannedFault[], spans: Partial<Record<RouteName, number>>, roll: (max: number) => number): FaultRule[] {
 	const rules: FaultRule[] = [];
 	for (const route of new Set(faults.map((planned) => planned.route))) {
 		const own = faults.filter((planned) => planned.route === route);
-		const positions = own.map(() => roll(ROUTE_SPAN[route] ?? 500)).sort((a, b) => a - b);
+		const positions = own.map(() => roll(spans[route] ?? 1)).sort((a, b) => a - b);
 		own.forEach((planned, index) => rules.push({ route, fault: planned.fault, times: 1, after: Math.max(0, positions[index] - index) }));
 	}
 	return rules;

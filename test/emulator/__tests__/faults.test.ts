@@ -1,6 +1,7 @@
 import { request } from 'undici';
-import { startEmulator, type Emulator } from './index';
-import { bearer, call, falAuth, testImage } from './test-helpers';
+import { startEmulator, type Emulator } from '../index';
+import { bearer, call, falAuth } from '../../support/http';
+import { testImage } from '../../support/images';
 
 let emu: Emulator;
 let imageUrl: string;

@@ -1,7 +1,8 @@
 /** The fake model's masks: real images of the input's size and requested format, matching their boxes. */
 import sharp from 'sharp';
-import { startEmulator, type Emulator } from './index';
-import { call, decodeMask, falAuth, testImage, whiteBox } from './test-helpers';
+import { startEmulator, type Emulator } from '../index';
+import { call, falAuth } from '../../support/http';
+import { decodeMask, testImage, whiteBox } from '../../support/images';
 
 let emu: Emulator;
 let imageUrl: string;

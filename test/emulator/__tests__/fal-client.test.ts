@@ -1,7 +1,8 @@
 /** Proof the emulator speaks fal's protocol: the official @fal-ai/client completes runs against it. */
 import { ApiError, createFalClient, ValidationError } from '@fal-ai/client';
-import { startEmulator, type Emulator } from './index';
-import { call, testImage } from './test-helpers';
+import { startEmulator, type Emulator } from '../index';
+import { call } from '../../support/http';
+import { testImage } from '../../support/images';
 
 let emu: Emulator;
 let imageUrl: string;

@@ -1,5 +1,6 @@
-import { startEmulator, type Emulator } from './index';
-import { call, falAuth, startReceiver, testImage, waitFor } from './test-helpers';
+import { startEmulator, type Emulator } from '../index';
+import { call, falAuth, startReceiver, waitFor } from '../../support/http';
+import { testImage } from '../../support/images';
 
 let emu: Emulator;
 let imageUrl: string;

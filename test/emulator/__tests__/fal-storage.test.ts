@@ -1,5 +1,6 @@
-import { startEmulator, type Emulator } from './index';
-import { call, falAuth, testImage } from './test-helpers';
+import { startEmulator, type Emulator } from '../index';
+import { call, falAuth } from '../../support/http';
+import { testImage } from '../../support/images';
 
 let emu: Emulator;
 let auth: Record<string, string>;

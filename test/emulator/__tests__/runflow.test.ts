@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { startEmulator, type Emulator } from './index';
-import { bearer, call, startReceiver, testImage, waitFor } from './test-helpers';
+import { startEmulator, type Emulator } from '../index';
+import { bearer, call, startReceiver, waitFor } from '../../support/http';
+import { testImage } from '../../support/images';
 
 const SECRET = 'whsec_test_secret';
 let emu: Emulator;

@@ -1,7 +1,6 @@
-/** Helpers for the emulator's own tests: HTTP calls, test images, a callback receiver, polling. */
+/** HTTP helpers for tests that talk to the emulator directly: calls, a callback receiver, polling (images: images.ts). */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
 import { request } from 'undici';
 
 export interface CallResult {
@@ -38,40 +37,6 @@ export async function call(
 export const falAuth = (key: string) => ({ authorization: `Key ${key}` });
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-/** A plain photo-like test image (gradient) of the given size. */
-export async function testImage(width = 320, height = 240, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
-	const raw = Buffer.alloc(width * height * 3);
-	for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set([x % 256, y % 256, 128], (y * width + x) * 3);
-	const image = sharp(raw, { raw: { width, height, channels: 3 } });
-	return (format === 'png' ? image.png() : image.jpeg()).toBuffer();
-}
-
-/** Pixels of a mask, one byte per pixel, plus its size and format. */
-export async function decodeMask(bytes: Buffer) {
-	const meta = await sharp(bytes).metadata();
-	const { data, info } = await sharp(bytes).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-	return { pixels: data, width: info.width, height: info.height, format: meta.format };
-}
-
-/** Bounding box [x0, x1) x [y0, y1) of pixels above the threshold; undefined when none. */
-export function whiteBox(pixels: Buffer, width: number, height: number, threshold = 128) {
-	let x0 = Infinity;
-	let y0 = Infinity;
-	let x1 = -Infinity;
-	let y1 = -Infinity;
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			if (pixels[y * width + x] > threshold) {
-				x0 = Math.min(x0, x);
-				y0 = Math.min(y0, y);
-				x1 = Math.max(x1, x + 1);
-				y1 = Math.max(y1, y + 1);
-			}
-		}
-	}
-	return x0 === Infinity ? undefined : { x0, y0, x1, y1 };
-}
-
 export interface Received {
 	headers: IncomingHttpHeaders;
 	body: string;
@@ -95,7 +60,7 @@ export async function startReceiver(statuses: number[] = []) {
 }
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 20): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();

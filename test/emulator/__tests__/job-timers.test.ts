@@ -3,7 +3,7 @@
  * millisecond of rounding (or more when the wall clock is adjusted), so a job's "ready" timer can fire a little
  * before Date.now() reaches its readyAt. The job must start anyway, not wait in the queue forever.
  */
-import { JobManager } from './jobs';
+import { JobManager } from '../jobs';
 
 const succeed = async () => ({ ok: true as const, output: { masks: [], metadata: [] }, inferenceMs: 0 });
 
@@ -14,10 +14,8 @@ it('starts a job whose ready timer fires before the wall clock reaches its ready
 	const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 15);
 	const job = jobs.create({ provider: 'fal', mode: 'queue', input: {}, work: succeed });
 	clock.mockRestore();
-	const state = await Promise.race([
-		job.finished.then((done) => done.state),
-		new Promise((resolve) => setTimeout(() => resolve(`still ${job.state}`), 2_000)),
-	]);
-	expect(state).toBe('succeeded');
+	// No deadline of its own (a busy machine may be slow): a job stuck in the queue fails this test by its timeout.
+	const done = await job.finished;
+	expect(done.state).toBe('succeeded');
 	jobs.reset();
 });

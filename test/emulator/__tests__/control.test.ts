@@ -1,6 +1,7 @@
 /** The /__emulator/ controls (for out-of-process users) and the stats/log the benchmarks read. */
-import { startEmulator, type Emulator } from './index';
-import { call, falAuth, testImage, waitFor } from './test-helpers';
+import { startEmulator, type Emulator } from '../index';
+import { call, falAuth, waitFor } from '../../support/http';
+import { testImage } from '../../support/images';
 
 let emu: Emulator;
 let control: string;
