@@ -1,11 +1,13 @@
 /**
- * 1. Overhead: the node in the real engine vs a bare undici client doing the same fal queue work, against an
- * emulator that answers at once (latency 0, queue 0). Rounds alternate node/raw so drift hits both alike.
+ * 1. Overhead: the node in the real engine vs a bare undici client doing the same fal queue work (and learning of
+ * completion from the status stream, like fal's own client), against an emulator that answers at once (latency 0,
+ * queue 0). Rounds alternate node/raw so drift hits both alike. Status requests = polls + streams.
  */
 import type { EmulatorProcess } from '../e2e/lib/emulator';
 import { smallImage } from './images';
 import { runRawClient } from './raw-client';
 import { type TimedRun, runSam3, timed } from './sam3-runner';
+import { statusRequests, totalOf } from './emulator-controls';
 
 export interface OverheadRow {
 	concurrency: number;
@@ -19,8 +21,9 @@ export interface OverheadRow {
 
 const PROMPT = 'cat';
 
+/** fal status polls + status streams in the last round. */
 async function statusPolls(emulator: EmulatorProcess): Promise<number> {
-	return (await emulator.stats()).routes['fal.status'] ?? 0;
+	return totalOf((await statusRequests(emulator.info.urls.control)).fal);
 }
 
 async function nodeRound(emulator: EmulatorProcess, imageUrl: string, items: number, concurrency: number): Promise<TimedRun<number>> {

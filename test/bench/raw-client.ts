@@ -1,15 +1,23 @@
 /**
- * The baseline for the overhead benchmark: a bare undici client doing one item's work the way the node does it
- * against fal's queue (submit, status until COMPLETED on the node's own poll schedule, result, download every
- * file into memory), with the same cap held the same way: a slot covers the provider job (submit until COMPLETED),
- * the result and the downloads come after it. No n8n, no validation, no retries: the floor.
+ * The baseline the node is measured against: a bare undici client doing one item's work the way each provider's
+ * own client learns of completion, and nothing more (no n8n, no validation, no retries: the floor).
+ * - fal queue (default): submit, then the queue STATUS STREAM like fal-js `queue.streamStatus` (one request until
+ *   COMPLETED, read with eventsource-parser as fal-js does), result, download every file. `falStatus: 'poll'` polls
+ *   status every 500 ms instead (fal-js `subscribe`'s default mode and interval, DEFAULT_POLL_INTERVAL).
+ * - Runflow: create the run, GET it every 2 s like Runflow's SDK until terminal, download every output.
+ * The cap is held as the node holds it: a slot covers the provider job (submit until done); result and downloads
+ * come after it.
  */
+import { createParser } from 'eventsource-parser';
 import pLimit from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 
-import { nextPollDelayMs } from '../../nodes/Sam3/job/wait-for-job';
 import type { EmulatorInfo } from '../e2e/lib/emulator';
+
+/** fal-js `queue.ts` DEFAULT_POLL_INTERVAL; Runflow's SDK polls every 2 s (providers.md). */
+export const FAL_CLIENT_POLL_MS = 500;
+export const RUNFLOW_SDK_POLL_MS = 2_000;
 
 interface FalFile {
 	url: string;
@@ -22,17 +30,28 @@ interface FalOutput {
 
 export interface RawRunStats {
 	items: number;
+	/** Status polls (fal GET …/status, Runflow GET v1/runs/{id}). */
 	polls: number;
+	/** fal status streams opened. */
+	streams: number;
 	downloadedBytes: number;
+}
+
+export interface RawClientOptions {
+	provider?: 'fal' | 'runflow';
+	/** fal only: the status stream (default, like fal-js streamStatus) or polling every 500 ms (fal-js subscribe's default). */
+	falStatus?: 'stream' | 'poll';
 }
 
 const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
 
-async function json(method: 'GET' | 'POST', url: string, key: string, body?: unknown): Promise<Record<string, unknown>> {
+type Auth = { authorization: string };
+
+async function json(method: 'GET' | 'POST', url: string, auth: Auth, body?: unknown): Promise<Record<string, unknown>> {
 	const response = await request(url, {
 		method,
 		dispatcher,
-		headers: { authorization: `Key ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+		headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const parsed = (await response.body.json()) as Record<string, unknown>;
@@ -48,41 +67,89 @@ async function download(url: string): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
-/** The provider part of one item, inside a slot: submit, then poll until COMPLETED. */
-async function runJob(info: EmulatorInfo, input: Record<string, unknown>): Promise<{ requestId: string; polls: number }> {
-	const key = info.keys.fal;
-	const submitted = await json('POST', `${info.urls.falQueue}/fal-ai/sam-3/image`, key, input);
+/** Reads the status stream until COMPLETED (fal-js: eventsource-parser, JSON.parse of each event's data). */
+async function streamUntilCompleted(url: string, auth: Auth): Promise<Record<string, unknown>> {
+	const response = await request(url, { method: 'GET', dispatcher, headers: { ...auth, accept: 'text/event-stream' } });
+	if (response.statusCode !== 200) throw new Error(`GET ${url}: HTTP ${response.statusCode} ${await response.body.text()}`);
+	let completed: Record<string, unknown> | undefined;
+	const parser = createParser((event) => {
+		if (event.type !== 'event') return;
+		const status = JSON.parse(event.data) as Record<string, unknown>;
+		if (status.status === 'COMPLETED') completed = status;
+	});
+	// Read to the end as fal-js does (the server ends the response after COMPLETED; the connection is then reused).
+	for await (const chunk of response.body) parser.feed((chunk as Buffer).toString('utf8'));
+	if (!completed) throw new Error(`GET ${url}: the stream ended without COMPLETED`);
+	return completed;
+}
+
+/** fal, inside a slot: submit, then learn of completion (stream or 500 ms polls). */
+async function runFalJob(info: EmulatorInfo, input: Record<string, unknown>, mode: 'stream' | 'poll'): Promise<{ requestId: string; polls: number; streams: number }> {
+	const auth = { authorization: `Key ${info.keys.fal}` };
+	const submitted = await json('POST', `${info.urls.falQueue}/fal-ai/sam-3/image`, auth, input);
 	const requestId = String(submitted.request_id);
-	const statusUrl = `${info.urls.falQueue}/fal-ai/sam-3/requests/${requestId}/status?logs=1`;
-	const started = Date.now();
+	const base = `${info.urls.falQueue}/fal-ai/sam-3/requests/${requestId}`;
+	if (mode === 'stream') {
+		const done = await streamUntilCompleted(`${base}/status/stream?logs=1`, auth);
+		if (done.error) throw new Error(`job failed: ${String(done.error)}`);
+		return { requestId, polls: 0, streams: 1 };
+	}
 	for (let polls = 1; ; polls++) {
-		const status = await json('GET', statusUrl, key);
+		const status = await json('GET', `${base}/status?logs=1`, auth);
 		if (status.status === 'COMPLETED') {
 			if (status.error) throw new Error(`job failed: ${String(status.error)}`);
-			return { requestId, polls };
+			return { requestId, polls, streams: 0 };
 		}
-		await sleep(nextPollDelayMs(Date.now() - started));
+		await sleep(FAL_CLIENT_POLL_MS);
 	}
 }
 
-/** After the slot: the result, then every file. */
-async function fetchFiles(info: EmulatorInfo, requestId: string): Promise<Buffer[]> {
-	const output = (await json('GET', `${info.urls.falQueue}/fal-ai/sam-3/requests/${requestId}`, info.keys.fal)) as unknown as FalOutput;
+/** fal, after the slot: the result, then every file. */
+async function fetchFalFiles(info: EmulatorInfo, requestId: string): Promise<Buffer[]> {
+	const output = (await json('GET', `${info.urls.falQueue}/fal-ai/sam-3/requests/${requestId}`, { authorization: `Key ${info.keys.fal}` })) as unknown as FalOutput;
 	return await Promise.all([...output.masks, ...(output.image ? [output.image] : [])].map(async (file) => await download(file.url)));
 }
 
-async function runItem(info: EmulatorInfo, input: Record<string, unknown>, limit: pLimit.Limit): Promise<{ files: Buffer[]; polls: number }> {
-	const { requestId, polls } = await limit(async () => await runJob(info, input));
-	return { files: await fetchFiles(info, requestId), polls };
+const RUNFLOW_TERMINAL = ['succeeded', 'failed', 'canceled', 'cancelled', 'partial_succeeded'];
+
+/** Runflow, inside a slot: create, then GET every 2 s until terminal. */
+async function runRunflowJob(info: EmulatorInfo, input: Record<string, unknown>): Promise<{ run: Record<string, unknown>; polls: number }> {
+	const auth = { authorization: `Bearer ${info.keys.runflow}` };
+	let run = await json('POST', `${info.urls.runflow}/v1/models/meta/sam-3/image/runs`, auth, { input });
+	let polls = 0;
+	while (!RUNFLOW_TERMINAL.includes(String(run.status_code))) {
+		await sleep(RUNFLOW_SDK_POLL_MS);
+		run = await json('GET', `${info.urls.runflow}/v1/runs/${String(run.id)}`, auth);
+		polls++;
+	}
+	if (run.status_code !== 'succeeded') throw new Error(`run failed: ${String(run.failure_message)}`);
+	return { run, polls };
+}
+
+interface ItemResult {
+	files: Buffer[];
+	polls: number;
+	streams: number;
+}
+
+async function runItem(info: EmulatorInfo, input: Record<string, unknown>, limit: pLimit.Limit, options: RawClientOptions): Promise<ItemResult> {
+	if (options.provider === 'runflow') {
+		const { run, polls } = await limit(async () => await runRunflowJob(info, input));
+		const outputs = ((run.output as { outputs?: FalFile[] } | null)?.outputs ?? []) as FalFile[];
+		return { files: await Promise.all(outputs.map(async (file) => await download(file.url))), polls, streams: 0 };
+	}
+	const { requestId, polls, streams } = await limit(async () => await runFalJob(info, input, options.falStatus ?? 'stream'));
+	return { files: await fetchFalFiles(info, requestId), polls, streams };
 }
 
 /** Runs `items` jobs with at most `concurrency` at once, like the node's Max Concurrent Jobs. */
-export async function runRawClient(info: EmulatorInfo, inputs: Record<string, unknown>[], concurrency: number): Promise<RawRunStats> {
+export async function runRawClient(info: EmulatorInfo, inputs: Record<string, unknown>[], concurrency: number, options: RawClientOptions = {}): Promise<RawRunStats> {
 	const limit = pLimit(concurrency);
-	const results = await Promise.all(inputs.map(async (input) => await runItem(info, input, limit)));
+	const results = await Promise.all(inputs.map(async (input) => await runItem(info, input, limit, options)));
 	return {
 		items: results.length,
 		polls: results.reduce((sum, r) => sum + r.polls, 0),
+		streams: results.reduce((sum, r) => sum + r.streams, 0),
 		downloadedBytes: results.reduce((sum, r) => sum + r.files.reduce((s, f) => s + f.length, 0), 0),
 	};
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run against the emulator (a child process), then BENCHMARKS.md.
  * Benchmarks are not tests: nothing here passes or fails on speed; the report says which goals were met.
- * Takes ~5-6 minutes on 2 cores. `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
+ * Takes ~6-7 minutes on 2 cores. `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
  * `--rerender` measures nothing: it re-renders the report from the raw results embedded in it (after a text change).
  */
 import './env';
@@ -13,6 +13,7 @@ import { inFreshProcess } from './fresh-process';
 import { describeMachine, startCpuAccount } from './machine';
 import type { MemoryResult } from './memory-peak';
 import { benchOverhead } from './overhead';
+import { benchPollsPerJob } from './polls-per-job';
 import { type BenchResults, goalsOf, renderReport } from './report';
 import { benchScaling } from './scaling';
 import { benchThroughput } from './throughput';
@@ -46,21 +47,23 @@ async function main(): Promise<void> {
 	const emulator = await startEmulator({}, { concurrency: { fal: 8 } });
 	let results: BenchResults;
 	try {
-		log('1/5 overhead: node vs bare undici client');
+		log('1/6 overhead: node vs bare undici client');
 		const overhead = await benchOverhead(emulator, [
 			{ concurrency: 1, items: 100 },
 			{ concurrency: 4, items: 400 },
 			{ concurrency: 8, items: 400 },
 		]);
-		log('2/5 throughput at the cap (200 items, 300 ms jobs, cap 8) + HTTP Request node');
+		log('2/6 throughput at the cap (200 items, 300 ms jobs, cap 8) + HTTP Request node');
 		const throughput = await benchThroughput(emulator, 200, 300, 8, 3);
-		log('3/5 time to result (0.2 s, 1 s, 5 s jobs; fal and Runflow)');
+		log('3/6 time to result (0.2 s, 1 s, 5 s jobs; fal and Runflow)');
 		const timeToResult = await benchTimeToResult(emulator);
-		log('4/5 memory: 100 items x 4 masks at 2048x2048, filesystem mode (fresh process)');
+		log('4/6 status requests per job (6 s job; node, bare fal stream / 500 ms polls, bare Runflow 2 s polls)');
+		const pollsPerJob = await benchPollsPerJob(emulator);
+		log('5/6 memory: 100 items x 4 masks at 2048x2048, filesystem mode (fresh process)');
 		const memory = await inFreshProcess<MemoryResult>({ task: 'memory', emulatorUrl: emulator.info.urls.base, items: 100 });
-		log('5/5 scaling: 10, 100, 1000 items, both binary modes (fresh process each)');
+		log('6/6 scaling: 10, 100, 1000 items, both binary modes (fresh process each)');
 		const scaling = await benchScaling(emulator);
-		results = { machine, durationS: 0, overhead, throughput, timeToResult, memory, scaling };
+		results = { machine, durationS: 0, overhead, throughput, timeToResult, pollsPerJob, memory, scaling };
 	} finally {
 		await emulator.stop();
 	}

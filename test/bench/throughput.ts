@@ -1,7 +1,8 @@
 /**
  * 2. Throughput at the cap: 200 items, 300 ms jobs, Max Concurrent Jobs 8 (ideal 8 / 0.3 s = 26.7 items/s),
  * against an emulated fal account that runs 8 jobs at once. Compared in the same run with a bare client at the
- * same cap and with n8n's HTTP Request node as users wire SAM 3 today (sync call per item, then a download).
+ * same cap (learning of completion from fal's status stream, like fal's own client) and with n8n's HTTP Request
+ * node as users wire SAM 3 today (sync call per item, then a download).
  */
 import { runNode } from '../rig';
 import type { EmulatorProcess } from '../e2e/lib/emulator';
@@ -68,7 +69,7 @@ export async function benchThroughput(emulator: EmulatorProcess, items = 200, jo
 	const contenders: Array<{ name: string; run: () => Promise<void>; note?: string }> = [
 		{ name: `SAM 3 node, fal queue (default), Max Concurrent Jobs ${cap}`, run: sam3('queue') },
 		{ name: `SAM 3 node, fal sync mode, Max Concurrent Jobs ${cap}`, run: sam3('sync') },
-		{ name: `bare undici client, fal queue, ${cap} at a time`, run: async () => void (await runRawClient(emulator.info, inputs, cap)) },
+		{ name: `bare undici client, fal queue + status stream, ${cap} at a time`, run: async () => void (await runRawClient(emulator.info, inputs, cap)) },
 		{
 			name: `${http.short}: POST fal.run per item, then GET mask as file`,
 			run: async () => await viaHttpRequestNode(emulator, http, imageUrl, items),

@@ -7,7 +7,7 @@
  *   PUT  defaults                  {latencyMs?, queueMs?, dispatchMs?} -> the defaults now in force
  *   GET|DELETE log                 ?since=<seq>&route=<name>&vhost=<host> -> entries / clear
  *   GET  deliveries                webhooks and callbacks sent, with their attempts
- *   GET  stats, POST stats/reset   in-flight / peak / per-route counts
+ *   GET  stats, POST stats/reset   in-flight / peak / per-route counts / status requests per job (polls + streams)
  *   GET  jobs, GET jobs/{id}       job summaries
  *   POST images?name=<file name>   raw body + Content-Type -> {url} on the file host
  *   POST reset                     drop jobs, faults, scripts, log, deliveries, generated files

@@ -4,15 +4,11 @@
  * as on the real queue, so a client that builds them wrongly fails here too.
  */
 import { headerValue, type EmulatorContext } from './context';
-import { FAL_APP, FAL_ENDPOINT, checkFalKey, failureReply, falHost, falWork, jsonErrorReply, promptOf, startTimeoutMs } from './fal-shared';
+import { FAL_APP, FAL_ENDPOINT, checkFalKey, failureReply, falHost, falWork, jsonErrorReply, promptOf, queueStatus, queueUrls, startTimeoutMs } from './fal-shared';
+import { statusStream } from './fal-status-stream';
 import { isTerminal, resultBodyOf, type Job } from './jobs';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply } from './types';
-
-function urlsOf(ctx: EmulatorContext, id: string) {
-	const base = `${ctx.urls.falQueue}/${FAL_APP}/requests/${id}`;
-	return { request_id: id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
-}
 
 function sendWebhook(ctx: EmulatorContext, job: Job): void {
 	const url = job.extra.webhookUrl as string | undefined;
@@ -43,7 +39,7 @@ async function submit(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> 
 		work: () => falWork(ctx, call.json),
 		onTerminal: (done) => sendWebhook(ctx, done),
 	});
-	const body = { status: 'IN_QUEUE', ...urlsOf(ctx, job.id), queue_position: ctx.jobs.queuePosition(job) };
+	const body = { status: 'IN_QUEUE', ...queueUrls(ctx, job.id), queue_position: ctx.jobs.queuePosition(job) };
 	return { status: 200, headers: { 'x-fal-request-id': job.id }, body };
 }
 
@@ -60,14 +56,8 @@ async function status(ctx: EmulatorContext, call: IncomingCall, id: string): Pro
 	const job = queuedJob(ctx, id);
 	if (!job) return notFound(id);
 	const withLogs = call.url.searchParams.get('logs') === '1';
-	const logs = withLogs ? job.logs : null;
-	const headers = { 'x-fal-request-id': job.id };
-	const base = urlsOf(ctx, job.id);
-	if (job.state === 'queued') return { status: 202, headers, body: { status: 'IN_QUEUE', ...base, queue_position: ctx.jobs.queuePosition(job), logs } };
-	if (!isTerminal(job)) return { status: 202, headers, body: { status: 'IN_PROGRESS', ...base, logs } };
-	const metrics = { inference_time: job.inferenceMs !== undefined ? job.inferenceMs / 1000 : null };
-	const error = job.failure ? { error: job.failure.message, error_type: job.failure.errorType } : {};
-	return { status: 200, headers, body: { status: 'COMPLETED', ...base, logs, metrics, ...error } };
+	const body = queueStatus(ctx, job, withLogs ? job.logs : null);
+	return { status: body.status === 'COMPLETED' ? 200 : 202, headers: { 'x-fal-request-id': job.id }, body };
 }
 
 async function result(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
@@ -92,7 +82,7 @@ async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string): Pro
 	return { status: 404, headers, body: { status: 'NOT_FOUND' } };
 }
 
-const REQUEST_PATH = new RegExp(`^/${FAL_APP}/requests/([^/]+)(/status|/cancel)?$`);
+const REQUEST_PATH = new RegExp(`^/${FAL_APP}/requests/([^/]+)(/status|/status/stream|/cancel)?$`);
 
 export function falQueueHost(ctx: EmulatorContext): VirtualHostModule {
 	return falHost((call) => {
@@ -101,6 +91,7 @@ export function falQueueHost(ctx: EmulatorContext): VirtualHostModule {
 		if (!match) return undefined;
 		const [, id, tail] = match;
 		if (call.method === 'GET' && tail === '/status') return { name: 'fal.status', handle: (c) => status(ctx, c, id) };
+		if (call.method === 'GET' && tail === '/status/stream') return { name: 'fal.status.stream', handle: (c) => statusStream(ctx, c, id) };
 		if (call.method === 'GET' && !tail) return { name: 'fal.result', handle: (c) => result(ctx, c, id) };
 		if (call.method === 'PUT' && tail === '/cancel') return { name: 'fal.cancel', handle: (c) => cancel(ctx, c, id) };
 		return undefined;

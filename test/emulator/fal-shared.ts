@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { headerValue, type EmulatorContext } from './context';
 import { runSam3 } from './inference';
-import type { JobFailure, WorkResult } from './jobs';
+import { isTerminal, type Job, type JobFailure, type JobLogLine, type WorkResult } from './jobs';
 import { validateSam3Input, type FieldIssue } from './schema';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply, Route } from './types';
@@ -88,4 +88,20 @@ export function promptOf(input: unknown): string | undefined {
 export function startTimeoutMs(call: IncomingCall): number | undefined {
 	const seconds = Number(headerValue(call.headers, 'x-fal-request-timeout'));
 	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
+/** The URLs a queue answer carries; status, result and cancel live under the app id only. */
+export function queueUrls(ctx: EmulatorContext, id: string) {
+	const base = `${ctx.urls.falQueue}/${FAL_APP}/requests/${id}`;
+	return { request_id: id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
+}
+
+/** A queue status object, as the status poll answers it and the status stream sends it. */
+export function queueStatus(ctx: EmulatorContext, job: Job, logs: JobLogLine[] | null) {
+	const base = queueUrls(ctx, job.id);
+	if (job.state === 'queued') return { status: 'IN_QUEUE' as const, ...base, queue_position: ctx.jobs.queuePosition(job), logs };
+	if (!isTerminal(job)) return { status: 'IN_PROGRESS' as const, ...base, logs };
+	const metrics = { inference_time: job.inferenceMs !== undefined ? job.inferenceMs / 1000 : null };
+	const error = job.failure ? { error: job.failure.message, error_type: job.failure.errorType } : {};
+	return { status: 'COMPLETED' as const, ...base, logs, metrics, ...error };
 }

@@ -13,7 +13,7 @@ export class FaultRegistry {
 	private rules: ActiveRule[] = [];
 
 	add(rule: FaultRule): string {
-		validateFault(rule.fault);
+		validateFault(rule.fault, rule.route);
 		const id = randomUUID();
 		const times = rule.times === 'always' ? Infinity : (rule.times ?? 1);
 		this.rules.push({ id, route: rule.route, fault: rule.fault, remaining: times, skip: rule.after ?? 0, hits: 0 });
@@ -56,11 +56,27 @@ export class FaultRegistry {
 	}
 }
 
-const FAULT_KINDS = ['status', 'reset', 'slowResponse', 'slowBody', 'hang', 'malformedJson', 'redirect', 'rewrite'];
+const STREAM_FAULT_KINDS = ['streamNotOffered', 'streamDrop', 'streamStall', 'streamMalformed'];
+const FAULT_KINDS = ['status', 'reset', 'slowResponse', 'slowBody', 'hang', 'malformedJson', 'redirect', 'rewrite', ...STREAM_FAULT_KINDS];
+/** Faults that distort a JSON body make no sense on an event stream (it has its own kinds). */
+const BODY_FAULT_KINDS = ['slowBody', 'malformedJson'];
+export const STREAM_ROUTE = 'fal.status.stream';
 
-function validateFault(fault: Fault): void {
+function validateFault(fault: Fault, route: FaultRule['route']): void {
 	if (!fault || !FAULT_KINDS.includes(fault.kind)) {
 		throw new Error(`Unknown fault kind: ${JSON.stringify(fault)}; expected one of ${FAULT_KINDS.join(', ')}`);
+	}
+	if (STREAM_FAULT_KINDS.includes(fault.kind) && route !== STREAM_ROUTE) {
+		throw new Error(`A ${fault.kind} fault applies only to the route ${STREAM_ROUTE}, not ${route}`);
+	}
+	if (BODY_FAULT_KINDS.includes(fault.kind) && route === STREAM_ROUTE) {
+		throw new Error(`A ${fault.kind} fault does not apply to ${STREAM_ROUTE}; use streamMalformed, streamStall or streamDrop`);
+	}
+	if (fault.kind === 'streamNotOffered' && fault.status !== undefined && fault.status !== 404 && fault.status !== 405) {
+		throw new Error('A streamNotOffered fault answers 404 or 405');
+	}
+	if (fault.kind === 'streamDrop' && !(Number.isInteger(fault.afterEvents) && fault.afterEvents >= 0)) {
+		throw new Error('A streamDrop fault needs afterEvents, a whole number >= 0');
 	}
 	if (fault.kind === 'status' && !(fault.status >= 100 && fault.status <= 599)) {
 		throw new Error('A status fault needs a status between 100 and 599');

@@ -8,6 +8,7 @@
  * One HTTP server on 127.0.0.1:PORT, path-prefixed "virtual hosts":
  *   /fal-run     fal sync      POST fal-ai/sam-3/image
  *   /fal-queue   fal queue     POST fal-ai/sam-3/image[?fal_webhook=]; GET fal-ai/sam-3/requests/{id}[/status];
+ *                              GET fal-ai/sam-3/requests/{id}/status/stream (SSE, fal-status-stream.ts);
  *                              PUT fal-ai/sam-3/requests/{id}/cancel
  *   /fal-rest    fal rest      POST storage/upload/initiate?storage_type=fal-cdn-v3
  *   /runflow     Runflow       POST v1/models/meta/sam-3/image/runs; GET v1/runs/{id}; POST v1/asset-uploads;
@@ -18,12 +19,13 @@
  * Use:
  *   const emu = await startEmulator({ falKeys, runflowKeys, runflowSigningSecret, defaults: { latencyMs, queueMs } });
  *   emu.faults.add({ route: 'fal.status', times: 2, fault: { kind: 'status', status: 503 } });
+ *   emu.faults.add({ route: 'fal.status.stream', fault: { kind: 'streamStall', afterEvents: 1 } });
  *   emu.jobs.script({ match: { prompt: 'cat' }, latencyMs: 2000, outcome: { type: 'fail' } });
  *   emu.faults.add({ route: 'fal.sync', fault: { kind: 'status', status: 502, afterHandling: true } }); // ran, billed, lost
  *   emu.faults.add({ route: 'fal.submit', fault: { kind: 'rewrite', omit: ['request_id'] } });
  *   emu.jobs.script({ resultBody: (body) => ({ ...body, scores: ['0.9'] }) });     // odd result bodies
  *   emu.stats().jobs.fal  // { created, started, succeeded, failed, cancelled }
- *   emu.requests / emu.deliveries / emu.stats() / emu.reset() / await emu.close();
+ *   emu.requests / emu.deliveries / emu.stats() / emu.statusRequests() / emu.reset() / await emu.close();
  * Standalone: `npm run emulator [PORT]` (cli.ts).
  */
 import { controlRoutes } from './control';
@@ -38,7 +40,7 @@ import { JobManager, type Job } from './jobs';
 import { RequestLog } from './log';
 import { runflowHost } from './runflow-routes';
 import { startServer, type RunningServer, type ServerParts } from './server';
-import type { DeliveryRecord, LogEntry, Provider, ScriptRule, Timing } from './types';
+import type { DeliveryRecord, LogEntry, Provider, ScriptRule, StatusRequestCount, Timing } from './types';
 
 export type * from './types';
 export { EMULATOR_HEADER, EMULATOR_HEADER_VALUE } from './server';
@@ -136,7 +138,26 @@ export class Emulator {
 	}
 
 	stats() {
-		return { ...this.ctx.jobs.stats(), routes: this.log.counts(), storedFiles: this.ctx.files.size };
+		return { ...this.ctx.jobs.stats(), routes: this.log.counts(), storedFiles: this.ctx.files.size, statusRequests: this.statusRequests() };
+	}
+
+	/** Status polls and status streams per job, by provider, from the request log (since the last reset/clearLog). */
+	statusRequests(): Record<Provider, StatusRequestCount> {
+		const perJob: Record<Provider, Map<string, number>> = { fal: new Map(), runflow: new Map() };
+		const counts = { fal: { polls: 0, streams: 0 }, runflow: { polls: 0, streams: 0 } };
+		for (const entry of this.log.entries) {
+			const kind = STATUS_ROUTES[entry.route ?? ''];
+			const id = kind && /\/(?:requests|runs)\/([^/?]+)/.exec(entry.url)?.[1];
+			if (!kind || !id) continue;
+			counts[kind.provider][kind.counts]++;
+			perJob[kind.provider].set(id, (perJob[kind.provider].get(id) ?? 0) + 1);
+		}
+		const summary = (provider: Provider): StatusRequestCount => {
+			const jobs = perJob[provider].size;
+			const total = counts[provider].polls + counts[provider].streams;
+			return { jobs, ...counts[provider], perJob: jobs ? Math.round((total / jobs) * 100) / 100 : 0, maxPerJob: Math.max(0, ...perJob[provider].values()) };
+		};
+		return { fal: summary('fal'), runflow: summary('runflow') };
 	}
 
 	/** Peaks restart from what is in flight now; per-route and per-job counters restart at 0. */
@@ -177,6 +198,12 @@ export class Emulator {
 		].join('\n');
 	}
 }
+
+const STATUS_ROUTES: Record<string, { provider: Provider; counts: 'polls' | 'streams' }> = {
+	'fal.status': { provider: 'fal', counts: 'polls' },
+	'fal.status.stream': { provider: 'fal', counts: 'streams' },
+	'runflow.get': { provider: 'runflow', counts: 'polls' },
+};
 
 function definedOnly<T extends object>(value: T): Partial<T> {
 	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -28,6 +28,8 @@ export class JobManager {
 	/** Jobs holding a concurrency slot (dispatching or running). */
 	private busy: Record<Provider, number> = { fal: 0, runflow: 0 };
 	private counts = { fal: emptyCounts(), runflow: emptyCounts() };
+	/** Told of every state change and log line of any job (undefined: every job was dropped by reset()). */
+	private watchers = new Set<(job: Job | undefined) => void>();
 
 	constructor(
 		public defaults: Timing,
@@ -72,6 +74,12 @@ export class JobManager {
 			});
 		}
 		return job;
+	}
+
+	/** Calls `watcher` after every state change or log line of any job (queue positions move with them); returns the unsubscribe. */
+	watch(watcher: (job: Job | undefined) => void): () => void {
+		this.watchers.add(watcher);
+		return () => void this.watchers.delete(watcher);
 	}
 
 	get(id: string): Job | undefined {
@@ -127,6 +135,7 @@ export class JobManager {
 		this.inFlight = { fal: 0, runflow: 0 };
 		this.busy = { fal: 0, runflow: 0 };
 		this.resetStats();
+		this.notify(undefined);
 	}
 
 	private startsBefore(a: Job, b: Job): boolean {
@@ -142,6 +151,11 @@ export class JobManager {
 
 	private log(job: Job, message: string, level: JobLogLine['level'] = 'INFO'): void {
 		job.logs.push({ message, level, source: 'user', timestamp: new Date().toISOString() });
+		this.notify(job);
+	}
+
+	private notify(job: Job | undefined): void {
+		for (const watcher of [...this.watchers]) watcher(job);
 	}
 
 	/**

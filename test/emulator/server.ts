@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { rewriteReply, statusFaultReply, type FaultRegistry } from './faults';
 import type { RequestLog } from './log';
-import type { Fault, IncomingCall, Reply, Route, VirtualHost } from './types';
+import type { EventFeed, Fault, IncomingCall, LogEntry, Reply, Route, VirtualHost } from './types';
 
 export const EMULATOR_HEADER = 'x-emulator';
 export const EMULATOR_HEADER_VALUE = 'n8n-nodes-sam3 test double';
@@ -99,7 +99,56 @@ function waitOrClose(res: ServerResponse, ms: number): Promise<void> {
 	});
 }
 
-async function writeReply(res: ServerResponse, call: IncomingCall, reply: Reply, fault?: Fault): Promise<void> {
+/**
+ * A `text/event-stream` answer: `data: <json>` + blank line per event, the end after the last; the stream
+ * faults drop, stall or corrupt it. Resolves when the response is over (ended, dropped or the client gone).
+ */
+function writeEvents(res: ServerResponse, status: number, headers: Record<string, string>, feed: EventFeed, fault?: Fault, entry?: LogEntry): Promise<void> {
+	res.writeHead(status, headers);
+	res.flushHeaders();
+	const afterEvents = fault && 'afterEvents' in fault ? (fault.afterEvents ?? 0) : 0;
+	let sent = 0;
+	let stalled = false;
+	let malformedSent = false;
+	let dropping = false;
+	// Destroyed once what was written is out, so the client sees exactly `afterEvents` events, then the break.
+	const drop = () => {
+		dropping = true;
+		if (res.socket) res.socket.write('', () => res.destroy());
+		else res.destroy();
+	};
+	const checkpoint = () => {
+		if (fault?.kind === 'streamDrop' && sent >= afterEvents) drop();
+		if (fault?.kind === 'streamStall' && sent >= afterEvents) stalled = true;
+	};
+	return new Promise((resolve) => {
+		let stop = () => {};
+		res.once('close', () => {
+			stop();
+			resolve();
+		});
+		checkpoint();
+		if (dropping) return;
+		stop = feed.open(
+			(data) => {
+				if (stalled || dropping || res.destroyed) return;
+				if (fault?.kind === 'streamMalformed' && !malformedSent && sent >= afterEvents) {
+					malformedSent = true;
+					res.write(`data: ${data.slice(0, Math.ceil(data.length / 2))}\n\n`);
+				}
+				res.write(`data: ${data}\n\n`);
+				sent++;
+				if (entry) entry.events = sent;
+				checkpoint();
+			},
+			() => {
+				if (!stalled && !dropping && !res.destroyed) res.end();
+			},
+		);
+	});
+}
+
+async function writeReply(res: ServerResponse, call: IncomingCall, reply: Reply, fault?: Fault, entry?: LogEntry): Promise<void> {
 	const { headers, body: fullBody } = serialize(reply);
 	let body = fullBody;
 	if (fault?.kind === 'malformedJson') {
@@ -111,6 +160,7 @@ async function writeReply(res: ServerResponse, call: IncomingCall, reply: Reply,
 		res.socket?.destroy();
 		return;
 	}
+	if (reply.events) return writeEvents(res, reply.status, headers, reply.events, fault, entry);
 	headers['content-length'] = String(body.length);
 	res.writeHead(reply.status, headers);
 	if (call.method === 'HEAD') return void res.end();
@@ -130,6 +180,12 @@ async function writeReply(res: ServerResponse, call: IncomingCall, reply: Reply,
 		res.write(body.subarray(first));
 	}
 	res.end();
+}
+
+/** What a server answers for a route it does not have (404) or a method it does not take there (405). */
+function notOffered(status: 404 | 405): Reply {
+	if (status === 404) return { status, body: { detail: 'Not Found' } };
+	return { status, body: { detail: 'Method Not Allowed' } };
 }
 
 async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -156,6 +212,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
 	let reply: Reply;
 	if (fault?.kind === 'status' && !fault.afterHandling) reply = statusFaultReply(call.vhost, fault);
 	else if (fault?.kind === 'redirect') reply = { status: fault.status ?? 302, headers: { location: fault.location } };
+	else if (fault?.kind === 'streamNotOffered') reply = notOffered(fault.status ?? 404);
 	else reply = await route.handle(call);
 	// After handling: the provider did the work (a job accepted, run, billed); what comes back is lost or wrong.
 	if (fault?.kind === 'hang') return;
@@ -163,7 +220,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
 	reply = decorate(reply);
 	if (fault?.kind === 'rewrite') reply = rewriteReply(reply, fault);
 	entry.status = reply.status;
-	return writeReply(res, call, reply, fault);
+	return writeReply(res, call, reply, fault, entry);
 }
 
 export interface RunningServer {

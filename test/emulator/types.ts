@@ -9,6 +9,7 @@ export type RouteName =
 	| 'fal.sync'
 	| 'fal.submit'
 	| 'fal.status'
+	| 'fal.status.stream'
 	| 'fal.result'
 	| 'fal.cancel'
 	| 'fal.upload.initiate'
@@ -25,6 +26,14 @@ export interface Reply {
 	headers?: Record<string, string>;
 	/** Buffer/string are sent as is; anything else is sent as JSON. */
 	body?: unknown;
+	/** A server-sent-events answer instead of `body` (fal's status stream): written event by event. */
+	events?: EventFeed;
+}
+
+/** The events of a `text/event-stream` answer, as the JSON text of each `data:` line. */
+export interface EventFeed {
+	/** Starts the feed: `send` once per event, `end` after the last one; returns what stops it early. */
+	open(send: (data: string) => void, end: () => void): () => void;
 }
 
 export interface IncomingCall {
@@ -49,7 +58,8 @@ export interface Route {
  * One injected misbehaviour. Status faults replace the answer (the handler does not run) with the
  * provider's own error shape; `slowResponse`, `slowBody`, `malformedJson`, `rewrite`, and `reset` / `status` /
  * `hang` with `afterHandling` let the handler run (side effects happen: a submit or sync call accepts, runs and
- * bills its job) and distort what goes back.
+ * bills its job) and distort what goes back. The `stream…` kinds
+ * belong to the status stream (route `fal.status.stream`, see fal-status-stream.ts); the job runs on regardless.
  */
 export type Fault =
 	| {
@@ -84,7 +94,15 @@ export type Fault =
 	 */
 	| { kind: 'rewrite'; body?: unknown; omit?: string[]; set?: Record<string, unknown>; omitHeaders?: string[] }
 	| { kind: 'malformedJson' }
-	| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 };
+	| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
+	/** The app does not offer the stream: 404 `{detail:"Not Found"}` (default) or 405 `{detail:"Method Not Allowed"}`. */
+	| { kind: 'streamNotOffered'; status?: 404 | 405 }
+	/** The connection is destroyed right after `afterEvents` events (0: right after the headers). */
+	| { kind: 'streamDrop'; afterEvents: number }
+	/** No event after the first `afterEvents` (default 0: headers only), nor an end, until the client hangs up. */
+	| { kind: 'streamStall'; afterEvents?: number }
+	/** After `afterEvents` good events (default 0), one `data:` line of invalid JSON; then the stream goes on as usual. */
+	| { kind: 'streamMalformed'; afterEvents?: number };
 
 export interface FaultRule {
 	route: RouteName;
@@ -168,6 +186,8 @@ export interface LogEntry {
 	bodyBytes: number;
 	status?: number;
 	fault?: Fault['kind'];
+	/** Status stream: events written so far. */
+	events?: number;
 }
 
 export interface DeliveryRecord {
@@ -178,4 +198,17 @@ export interface DeliveryRecord {
 	body: string;
 	attempts: { time: number; status?: number; error?: string }[];
 	delivered: boolean;
+}
+
+/** Status requests of one provider's jobs, from the request log: what a client spends to learn a job is done. */
+export interface StatusRequestCount {
+	/** Jobs that got at least one status request. */
+	jobs: number;
+	/** fal: GET …/status; Runflow: GET v1/runs/{id}. */
+	polls: number;
+	/** fal: GET …/status/stream (each connection counts once). */
+	streams: number;
+	/** (polls + streams) / jobs, and the most any one job got. */
+	perJob: number;
+	maxPerJob: number;
 }

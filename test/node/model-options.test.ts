@@ -9,7 +9,8 @@ import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { Sam3InputSchema } from '../../nodes/Sam3/contract/sam3.schema';
 import { useEmulator } from '../emulator/use-emulator';
-import { PROVIDERS, runSam3, testImage } from './fixture';
+import { testImage } from '../support/images';
+import { PROVIDERS, runSam3 } from './fixture';
 
 const emulator = useEmulator({ defaults: { latencyMs: 30, queueMs: 20, dispatchMs: 10 } });
 

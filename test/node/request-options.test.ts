@@ -7,7 +7,8 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { useEmulator } from '../emulator/use-emulator';
-import { PROVIDERS, runSam3, testImage } from './fixture';
+import { testImage } from '../support/images';
+import { PROVIDERS, runSam3 } from './fixture';
 
 const emulator = useEmulator({ defaults: { latencyMs: 30, queueMs: 20, dispatchMs: 10 } });
 
