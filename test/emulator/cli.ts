@@ -2,12 +2,17 @@
  * `npm run emulator [PORT]` — the provider emulator standalone (a TEST DOUBLE, dev only).
  * PORT from the argument or the PORT env; a free port when neither is given.
  * Env: EMULATOR_FAL_KEYS / EMULATOR_RUNFLOW_KEYS (comma-separated), EMULATOR_RUNFLOW_SIGNING_SECRET,
- * EMULATOR_LATENCY_MS / EMULATOR_QUEUE_MS.
+ * EMULATOR_LATENCY_MS / EMULATOR_QUEUE_MS, EMULATOR_MASK_SIZE (e.g. 1024x1024: masks at that size, not the input's).
  */
 import { startEmulator } from './index';
 
 const list = (value?: string) => value?.split(',').map((s) => s.trim()).filter(Boolean);
 const number = (value?: string) => (value !== undefined && value !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined);
+
+function maskSize(value?: string) {
+	const match = /^(\d+)x(\d+)$/.exec(value ?? '');
+	return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
+}
 
 async function main(): Promise<void> {
 	const port = number(process.argv[2]) ?? number(process.env.PORT) ?? 0;
@@ -17,6 +22,7 @@ async function main(): Promise<void> {
 		runflowKeys: list(process.env.EMULATOR_RUNFLOW_KEYS),
 		runflowSigningSecret: process.env.EMULATOR_RUNFLOW_SIGNING_SECRET || undefined,
 		defaults: { latencyMs: number(process.env.EMULATOR_LATENCY_MS), queueMs: number(process.env.EMULATOR_QUEUE_MS) },
+		maskSize: maskSize(process.env.EMULATOR_MASK_SIZE),
 	});
 	console.log(emulator.banner());
 	if (process.env.EMULATOR_RUNFLOW_SIGNING_SECRET) console.log('  runflow callbacks are signed (Runflow-Signature)');
