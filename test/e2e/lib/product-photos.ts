@@ -11,8 +11,6 @@ export interface ProductPhoto {
 	width: number;
 	height: number;
 	format: 'png' | 'jpeg';
-	/** The product's bounding box in pixels ([x0, x1) × [y0, y1)); undefined for an empty backdrop. */
-	object?: { x0: number; y0: number; x1: number; y1: number };
 	backdrop: [number, number, number];
 	/** SVG elements drawing the product, in the photo's pixel coordinates. */
 	svg: string;
@@ -25,12 +23,11 @@ export const PRODUCT_PHOTOS: ProductPhoto[] = [
 		width: 1200,
 		height: 900,
 		format: 'jpeg',
-		object: { x0: 230, y0: 300, x1: 1010, y1: 650 },
 		backdrop: [236, 236, 232],
 		svg: `
 			<defs><linearGradient id="upper" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#e8412c"/><stop offset="1" stop-color="#9c1f12"/></linearGradient></defs>
 			<path d="M250 560 C 260 460, 330 400, 420 380 L 560 330 C 600 318, 640 330, 660 360 L 720 420 C 800 440, 900 470, 960 520 C 1000 550, 1010 590, 1000 610 L 250 610 Z" fill="url(#upper)"/>
-			<path d="M230 600 L 1010 600 C 1010 630, 990 650, 960 650 L 270 650 C 245 650, 230 630, 230 600 Z" fill="#c9ced3" stroke="#3a3a3a" stroke-width="4"/>
+			<path d="M230 600 L 1010 600 C 1010 630, 990 650, 960 650 L 270 650 C 245 650, 230 630, 230 600 Z" fill="#8f99a3" stroke="#3a3a3a" stroke-width="4"/>
 			<path d="M470 380 L 520 470 M 520 360 L 570 450 M 570 345 L 620 430" stroke="#fdfdfd" stroke-width="14" stroke-linecap="round"/>
 			<circle cx="700" cy="520" r="34" fill="#ffffff"/>`,
 	},
@@ -40,7 +37,6 @@ export const PRODUCT_PHOTOS: ProductPhoto[] = [
 		width: 1000,
 		height: 1000,
 		format: 'png',
-		object: { x0: 300, y0: 260, x1: 735, y1: 760 },
 		backdrop: [242, 240, 236],
 		svg: `
 			<defs><linearGradient id="glaze" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="#1d4e89"/><stop offset="0.45" stop-color="#3c7cc4"/><stop offset="1" stop-color="#143866"/></linearGradient></defs>
@@ -55,7 +51,6 @@ export const PRODUCT_PHOTOS: ProductPhoto[] = [
 		width: 800,
 		height: 1200,
 		format: 'jpeg',
-		object: { x0: 200, y0: 150, x1: 600, y1: 1050 },
 		backdrop: [228, 232, 236],
 		svg: `
 			<path d="M280 150 L 520 150 L 600 420 L 200 420 Z" fill="#f2c14e" stroke="#b8860b" stroke-width="6"/>
@@ -98,4 +93,9 @@ export async function renderProductPhoto(photo: ProductPhoto): Promise<Buffer> {
 	// linear-light 'overlay' of a mid-grey noise layer: adds grain without shifting the colours.
 	const image = sharp(Buffer.from(svg)).composite([{ input: noise, blend: 'overlay' }]).removeAlpha();
 	return photo.format === 'png' ? await image.png().toBuffer() : await image.jpeg({ quality: 92 }).toBuffer();
+}
+
+/** The photos rendered, ready for the local image server (startImageServer). */
+export async function hostedProductPhotos(): Promise<Array<ProductPhoto & { bytes: Buffer }>> {
+	return await Promise.all(PRODUCT_PHOTOS.map(async (p) => ({ ...p, bytes: await renderProductPhoto(p) })));
 }

@@ -16,7 +16,7 @@ import {
 } from '../lib/cutout-checks';
 import { EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
 import { startImageServer, type ImageServer } from '../lib/image-server';
-import { PRODUCT_PHOTOS, renderProductPhoto, type ProductPhoto } from '../lib/product-photos';
+import { hostedProductPhotos, type ProductPhoto } from '../lib/product-photos';
 import type { ExecuteResult, OutputItem } from '../lib/run-data';
 import type { LineContext } from './context';
 
@@ -34,7 +34,7 @@ export function ecommerceSuite(ctx: () => LineContext): void {
 		let photos: Photo[];
 		let server: ImageServer;
 		before(async () => {
-			photos = await Promise.all(PRODUCT_PHOTOS.map(async (p) => ({ ...p, bytes: await renderProductPhoto(p) })));
+			photos = await hostedProductPhotos();
 			server = await startImageServer(photos);
 		});
 		after(async () => await server?.close());
