@@ -1,5 +1,5 @@
 /** A contact sheet of background-removal results: per product, input | mask | cutout | white-background shot. */
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 
 export interface SheetRow {
 	label: string;
@@ -49,7 +49,7 @@ export async function contactSheet(rows: SheetRow[], title: string): Promise<Buf
 	const width = GAP + COLUMNS.length * (TILE + GAP);
 	const rowHeight = LABEL + TILE + GAP;
 	const height = HEADER + LABEL + rows.length * rowHeight;
-	const layers: sharp.OverlayOptions[] = [{ input: text(title, width, HEADER, 20, 'bold', '#111'), left: 0, top: 0 }];
+	const layers: OverlayOptions[] = [{ input: text(title, width, HEADER, 20, 'bold', '#111'), left: 0, top: 0 }];
 	COLUMNS.forEach((name, c) => layers.push({ input: text(name, TILE, LABEL, 15, 'bold'), left: GAP + c * (TILE + GAP), top: HEADER }));
 	const checks = await checkerboard();
 	for (const [r, row] of rows.entries()) {
