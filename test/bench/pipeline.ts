@@ -66,7 +66,7 @@ async function main(): Promise<void> {
 			'## 6. Background removal pipeline (example 5, `npm run bench:pipeline`)',
 			'',
 			`ONE run on ${machine.date.slice(0, 10)} (${machine.cpu}, ${machine.cores} cores, ${line.label} on Node ${process.version.slice(1)}, filesystem binary mode):`,
-			`example 5 on ${PHOTOS} product photos (${photos[0].width}×${photos[0].height} to ${Math.max(...photos.map((p) => p.width))}×${Math.max(...photos.map((p) => p.height))}),`,
+			`example 5 on ${PHOTOS} product photos (${products.map((p) => `${p.width}×${p.height}`).join(', ')} in turn),`,
 			`SAM 3 from the emulator with ${JOB_MS} ms jobs (Max Concurrent Jobs 4, the default), then n8n's Edit Image node`,
 			'(GraphicsMagick 1.3, Debian) for mask resize, alpha cutout, crop and the 2000×2000 white-background shot.',
 			"Times are n8n's own per-node execution times of that run (`executionTime` in the run data); n8n runs one node",
