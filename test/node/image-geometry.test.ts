@@ -20,10 +20,18 @@ describe('imageSizeOf', () => {
 		expect(imageSizeOf(await make())).toEqual({ width: 321, height: 123 });
 	});
 
+	it('gives a JPEG’s size as displayed: EXIF orientations 5-8 swap width and height', async () => {
+		expect(imageSizeOf(await picture(321, 123).withMetadata({ orientation: 6 }).jpeg().toBuffer())).toEqual({ width: 123, height: 321 });
+		expect(imageSizeOf(await picture(321, 123).withMetadata({ orientation: 3 }).jpeg().toBuffer())).toEqual({ width: 321, height: 123 });
+	});
+
 	it('gives up on what is not an image header, or is cut before the size', async () => {
 		expect(imageSizeOf(Buffer.from('not an image at all, just text'))).toBeUndefined();
 		expect(imageSizeOf((await picture(10, 10).png().toBuffer()).subarray(0, 20))).toBeUndefined();
 		expect(imageSizeOf(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]))).toBeUndefined();
+		// An EXIF block whose directory offset points far past the file.
+		const exif = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x16]), Buffer.from('Exif\0\0MM\0*\x7f\xff\xff\xff\0\0\0\0', 'latin1')]);
+		expect(imageSizeOf(exif)).toBeUndefined();
 	});
 });
 

@@ -1,6 +1,7 @@
 /**
  * An image's width and height from its first bytes (PNG IHDR, JPEG SOF, WebP VP8/VP8L/VP8X, GIF, BMP): plain byte
- * reading, no decoder, so the node stays within what a verified community node may import.
+ * reading, no decoder, so the node stays within what a verified community node may import. JPEG sizes are as
+ * displayed (EXIF orientation applied), as the provider segments the photo upright.
  */
 export interface ImageSize {
 	width: number;
@@ -47,9 +48,29 @@ function webpSize(b: Buffer): ImageSize | undefined {
 /** Start-of-frame markers carry the size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not. */
 const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 
+/** EXIF orientation (1-8) from an APP1 segment's payload, or undefined. */
+function exifOrientation(b: Buffer, start: number, end: number): number | undefined {
+	if (end - start < 14 || b.toString('ascii', start, start + 4) !== 'Exif') return undefined;
+	const tiff = start + 6;
+	const little = b.toString('ascii', tiff, tiff + 2) === 'II';
+	const u16 = (at: number) => (little ? b.readUInt16LE(at) : b.readUInt16BE(at));
+	const u32 = (at: number) => (little ? b.readUInt32LE(at) : b.readUInt32BE(at));
+	const ifd = tiff + u32(tiff + 4);
+	if (ifd + 2 > end) return undefined;
+	const entries = u16(ifd);
+	for (let i = 0; i < entries; i++) {
+		const entry = ifd + 2 + i * 12;
+		if (entry + 12 > end) return undefined;
+		if (u16(entry) === 0x0112) return u16(entry + 8);
+	}
+	return undefined;
+}
+
+/** Size as displayed: EXIF orientations 5-8 turn the picture a quarter, so width and height swap. */
 function jpegSize(b: Buffer): ImageSize | undefined {
 	if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return undefined;
 	let offset = 2;
+	let orientation: number | undefined;
 	while (offset + 4 <= b.length) {
 		if (b[offset] !== 0xff) return undefined;
 		const marker = b[offset + 1];
@@ -64,9 +85,11 @@ function jpegSize(b: Buffer): ImageSize | undefined {
 		}
 		if (marker === 0xd9 || marker === 0xda) return undefined; // end of image / start of scan before any frame
 		const length = b.readUInt16BE(offset + 2);
+		if (marker === 0xe1 && orientation === undefined) orientation = exifOrientation(b, offset + 4, Math.min(b.length, offset + 2 + length));
 		if (isStartOfFrame(marker)) {
 			if (offset + 9 > b.length) return undefined;
-			return { width: b.readUInt16BE(offset + 7), height: b.readUInt16BE(offset + 5) };
+			const stored = { width: b.readUInt16BE(offset + 7), height: b.readUInt16BE(offset + 5) };
+			return orientation && orientation >= 5 && orientation <= 8 ? { width: stored.height, height: stored.width } : stored;
 		}
 		offset += 2 + length;
 	}
@@ -75,9 +98,13 @@ function jpegSize(b: Buffer): ImageSize | undefined {
 
 /** The size an image file declares in its header, or undefined when the bytes are not one of those formats. */
 export function imageSizeOf(bytes: Buffer): ImageSize | undefined {
-	for (const read of [pngSize, jpegSize, webpSize, gifSize, bmpSize]) {
-		const size = read(bytes);
-		if (size) return size.width > 0 && size.height > 0 ? size : undefined;
+	try {
+		for (const read of [pngSize, jpegSize, webpSize, gifSize, bmpSize]) {
+			const size = read(bytes);
+			if (size) return size.width > 0 && size.height > 0 ? size : undefined;
+		}
+	} catch {
+		// A header that points past its own bytes: no size, not a failed item.
 	}
 	return undefined;
 }
