@@ -141,6 +141,24 @@ export function ecommerceSuite(ctx: () => LineContext): void {
 				await deleteMasks(c);
 			}
 		});
+
+		test('a photo SAM 3 fails on ends as its own "SAM 3 failed" item; the others are still cut out', async () => {
+			const c = ctx();
+			await c.emulator!.control('scripts', { match: { prompt: 'product' }, outcome: { type: 'fail', message: 'model crashed' }, times: 1 });
+			try {
+				const result = await runExample(c, 'sam3E2eCutouts03');
+				const shots = result.items('White background shot').map((s) => s.json.sku);
+				const others = result.items('No product found').map((n) => ({ sku: n.json.sku, outcome: String(n.json.outcome) }));
+				// Every photo comes out exactly once: as a shot or as an outcome.
+				assert.deepEqual([...shots, ...others.map((o) => o.sku)].sort(), photos.map((p) => p.sku).sort());
+				const failed = others.filter((o) => o.outcome.startsWith('SAM 3 failed: '));
+				assert.equal(failed.length, 1, JSON.stringify(others));
+				assert.match(failed[0].outcome, /model crashed/);
+				if (failed[0].sku !== 'empty-404') assert.deepEqual(others.find((o) => o.sku === 'empty-404')?.outcome, 'no product found');
+			} finally {
+				await fetch(`${c.emulator!.origin}/__emulator/scripts`, { method: 'DELETE' });
+			}
+		});
 	});
 }
 
