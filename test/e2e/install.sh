@@ -92,7 +92,7 @@ install_graphicsmagick() {
   local sudo=""; [[ "$(id -u)" != 0 ]] && sudo="sudo"
   apt_updated || $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphicsmagick >/dev/null
-  gm version | head -1
+  gm version | sed -n 1p # (not head: with pipefail, an early-closed pipe would fail the installer)
 }
 
 # apt-get update once per installer run (Chromium and GraphicsMagick both need it).
