@@ -4,6 +4,7 @@
  * Takes ~6-7 minutes on 2 cores. `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
  * `--rerender` measures nothing: it re-renders the report from the raw results embedded in it (after a text change).
  */
+import { pipelineSection, withPipelineSection } from './pipeline-section';
 import './env';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -36,7 +37,7 @@ function embeddedResults(file: string): BenchResults {
 async function main(): Promise<void> {
 	if (process.argv.includes('--rerender')) {
 		const out = outputPath();
-		writeFileSync(out, renderReport(embeddedResults(out)));
+		writeFileSync(out, withPipelineSection(renderReport(embeddedResults(out)), pipelineSection(out)));
 		log(`re-rendered ${out} from its embedded results`);
 		return;
 	}
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
 	results.durationS = Math.round((Date.now() - started) / 1000);
 	results.cpu = finishCpuAccount();
 	const out = outputPath();
-	writeFileSync(out, renderReport(results));
+	writeFileSync(out, withPipelineSection(renderReport(results), pipelineSection(out)));
 	log(`wrote ${out} (${results.durationS} s; other processes used ${results.cpu?.othersPercent ?? '?'} % of the machine meanwhile)`);
 	const goals = goalsOf(results);
 	log(`goals: ${Object.entries(goals).map(([name, met]) => `${name} ${met ? 'met' : 'MISSED'}`).join(', ')}`);

@@ -4,6 +4,7 @@
 #   SAM3_E2E_CACHE   cache folder (default ~/.cache/n8n-nodes-sam3-e2e)
 #   SAM3_E2E_LINES   which n8n lines to install: "1 2" (default), "1" or "2"
 #   SAM3_E2E_SKIP_CHROMIUM=1   do not apt-get chromium (only the editor check needs it)
+#   SAM3_E2E_SKIP_GRAPHICSMAGICK=1   do not apt-get graphicsmagick (only n8n's Edit Image node needs it)
 set -euo pipefail
 
 CACHE="${SAM3_E2E_CACHE:-$HOME/.cache/n8n-nodes-sam3-e2e}"
@@ -78,9 +79,25 @@ install_chromium() {
   [[ -x /usr/bin/chromium ]] && { log "chromium present"; return; }
   log "installing Debian chromium"
   local sudo=""; [[ "$(id -u)" != 0 ]] && sudo="sudo"
-  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  apt_updated || $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
   /usr/bin/chromium --version
 }
+
+# n8n's Edit Image node shells out to GraphicsMagick (`gm`), which n8n's Docker image ships; Debian packages it.
+install_graphicsmagick() {
+  [[ "${SAM3_E2E_SKIP_GRAPHICSMAGICK:-}" == 1 ]] && return
+  command -v gm >/dev/null && { log "graphicsmagick present"; return; }
+  log "installing Debian graphicsmagick"
+  local sudo=""; [[ "$(id -u)" != 0 ]] && sudo="sudo"
+  apt_updated || $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphicsmagick >/dev/null
+  gm version | sed -n 1p # (not head: with pipefail, an early-closed pipe would fail the installer)
+}
+
+# apt-get update once per installer run (Chromium and GraphicsMagick both need it).
+APT_UPDATED=0
+apt_updated() { [[ $APT_UPDATED == 1 ]] && return 0; APT_UPDATED=1; return 1; }
 
 pids=()
 for line in $LINES; do
@@ -91,6 +108,7 @@ for line in $LINES; do
   esac
 done
 install_chromium
+install_graphicsmagick
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 for line in $LINES; do cat "$CACHE/logs/n8n$line.log"; done

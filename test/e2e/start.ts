@@ -10,6 +10,7 @@ import { emulatorCredentials, realProviderCredentials, startEmulator, type Emula
 import { allExampleFiles, loadExample, localizeWorkflow } from './lib/examples';
 import { startImageServer, type ImageServer } from './lib/image-server';
 import { activateWorkflow, OWNER, startN8n } from './lib/n8n-server';
+import { hostedProductPhotos } from './lib/product-photos';
 import { lineFromEnv, log, preparedHome } from './lib/setup';
 import { TEST_IMAGES } from './lib/test-images';
 
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
 		await home.importCredentials(realProviderCredentials());
 	} else {
 		emulator = await startEmulator();
-		images = await startImageServer(TEST_IMAGES);
+		images = await startImageServer([...TEST_IMAGES, ...(await hostedProductPhotos())]);
 		await home.importCredentials(emulatorCredentials(emulator));
 	}
 	const workflows = allExampleFiles()

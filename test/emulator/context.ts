@@ -1,6 +1,7 @@
 /** What the route modules share: addresses, valid keys, jobs, files and outgoing deliveries. */
 import type { DeliveryLog } from './deliveries';
 import type { FileStore } from './files';
+import type { RenderOptions } from './inference';
 import type { JobManager } from './jobs';
 
 export interface EmulatorUrls {
@@ -22,6 +23,8 @@ export interface EmulatorContext {
 	jobs: JobManager;
 	files: FileStore;
 	deliveries: DeliveryLog;
+	/** How masks are drawn (mutable: the mask size can be switched at run time). */
+	render: RenderOptions;
 }
 
 export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

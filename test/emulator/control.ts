@@ -10,6 +10,7 @@
  *   GET  stats, POST stats/reset   in-flight / peak / per-route counts / status requests per job (polls + streams)
  *   GET  jobs, GET jobs/{id}       job summaries
  *   POST images?name=<file name>   raw body + Content-Type -> {url} on the file host
+ *   PUT|DELETE masks               {width, height}: masks drawn at that size instead of the input's / back to the input's
  *   POST reset                     drop jobs, faults, scripts, log, deliveries, generated files
  */
 import type { Emulator } from './index';
@@ -61,6 +62,12 @@ export function controlRoutes(emulator: Emulator): (call: IncomingCall) => Promi
 				case 'DELETE scripts':
 					emulator.jobs.clearScripts();
 					return ok({ cleared: true });
+				case 'PUT masks':
+					emulator.setMaskSize({ width: Number(json.width), height: Number(json.height) });
+					return ok({ maskSize: emulator.maskSize });
+				case 'DELETE masks':
+					emulator.setMaskSize(undefined);
+					return ok({ maskSize: null });
 				case 'PUT defaults':
 					return ok(emulator.jobs.setDefaults(json));
 				case 'GET log': {

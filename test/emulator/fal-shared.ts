@@ -71,7 +71,7 @@ function issueFailure(issues: FieldIssue[], message: string, errorType: string):
 export async function falWork(ctx: EmulatorContext, input: unknown): Promise<WorkResult> {
 	const validation = validateSam3Input(input);
 	if (!validation.ok) return { ok: false, failure: issueFailure(validation.issues, 'Unprocessable Entity: invalid input', 'validation_error') };
-	const result = await runSam3(validation.value, ctx.files);
+	const result = await runSam3(validation.value, ctx.files, ctx.render);
 	if (result.ok) return result;
 	const issue = { path: ['image_url'], msg: result.message, type: result.errorType };
 	return { ok: false, failure: issueFailure([issue], result.message, result.errorType) };

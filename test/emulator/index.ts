@@ -63,6 +63,13 @@ export interface EmulatorOptions {
 	concurrency?: Partial<Record<Provider, number>>;
 	/** Waits between webhook/callback attempts (default [1000, 2000]: 3 attempts). */
 	callbackBackoffMs?: number[];
+	/** Masks (and preview) at this size instead of the input image's, as fal's page shows (1024×1024). */
+	maskSize?: MaskSize;
+}
+
+export interface MaskSize {
+	width: number;
+	height: number;
 }
 
 export interface JobsControl {
@@ -92,6 +99,7 @@ export class Emulator {
 		private readonly ctx: EmulatorContext,
 		private readonly log: RequestLog,
 		private readonly server: RunningServer,
+		private readonly defaultMaskSize?: MaskSize,
 	) {
 		this.url = urls.base;
 		this.falRunUrl = urls.falRun;
@@ -170,8 +178,21 @@ export class Emulator {
 		this.log.clear();
 	}
 
-	/** Drops jobs (no further callbacks), faults, scripts, the log, deliveries and generated files. */
+	/** Masks at this size from now on (undefined: the input's size again). */
+	setMaskSize(size?: MaskSize): void {
+		if (size && !(Number.isInteger(size.width) && Number.isInteger(size.height) && size.width > 0 && size.height > 0)) {
+			throw new Error(`mask size must be positive whole pixels, not ${JSON.stringify(size)}`);
+		}
+		this.ctx.render.maskSize = size;
+	}
+
+	get maskSize(): MaskSize | undefined {
+		return this.ctx.render.maskSize;
+	}
+
+	/** Drops jobs (no further callbacks), faults, scripts, the log, deliveries and generated files; masks at the started size again. */
 	reset(): void {
+		this.ctx.render.maskSize = this.defaultMaskSize;
 		this.ctx.jobs.reset();
 		this.faults.clear();
 		this.log.clear();
@@ -230,8 +251,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		jobs: new JobManager({ ...DEFAULT_TIMING, ...definedOnly(options.defaults ?? {}) }, options.concurrency),
 		files: new FileStore(urls.files),
 		deliveries: new DeliveryLog(options.callbackBackoffMs),
+		render: { maskSize: options.maskSize },
 	};
-	const emulator = new Emulator(server.port, urls, ctx, log, server);
+	const emulator = new Emulator(server.port, urls, ctx, log, server, options.maskSize);
 	parts.faults = emulator.faults;
 	parts.hosts = {
 		'fal-run': falRunHost(ctx),

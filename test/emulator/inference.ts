@@ -4,8 +4,9 @@ import pLimit from 'p-limit';
 import type { FileStore } from './files';
 import { ImageLoadError, loadInputImage } from './image-input';
 import { CONTENT_TYPES, encodeMask, normalizedBox, rasterize, renderPreview } from './masks';
-import type { Sam3Input } from './schema';
-import { segment, selectRegions } from './segmentation';
+import { productScene } from './product-scene';
+import { effectivePrompt, type Sam3Input } from './schema';
+import { scaleRegion, segment, selectRegions } from './segmentation';
 
 export interface ImageFile {
 	url: string;
@@ -44,7 +45,12 @@ function dataUri(bytes: Buffer, contentType: string): string {
 	return `data:${contentType};base64,${bytes.toString('base64')}`;
 }
 
-export async function runSam3(input: Sam3Input, files: FileStore): Promise<InferenceResult> {
+export interface RenderOptions {
+	/** Draw masks and preview at this size instead of the input's (fal's page shows 1024×1024 masks). */
+	maskSize?: { width: number; height: number };
+}
+
+export async function runSam3(input: Sam3Input, files: FileStore, render: RenderOptions = {}): Promise<InferenceResult> {
 	const started = Date.now();
 	let image;
 	try {
@@ -53,10 +59,14 @@ export async function runSam3(input: Sam3Input, files: FileStore): Promise<Infer
 		if (error instanceof ImageLoadError) return { ok: false, message: error.message, errorType: error.errorType };
 		throw error;
 	}
-	const { width, height } = image;
 	const format = input.output_format;
 	const contentType = CONTENT_TYPES[format];
-	const regions = selectRegions(segment(input, width, height), input);
+	// Only a text prompt looks at the picture (a product photo's objects); boxes and points stay geometric.
+	const scene = effectivePrompt(input) ? await productScene(image.bytes) : undefined;
+	const found = selectRegions(segment(input, image.width, image.height, scene), input);
+	const width = render.maskSize?.width ?? image.width;
+	const height = render.maskSize?.height ?? image.height;
+	const regions = found.map((region) => scaleRegion(region, width / image.width, height / image.height));
 
 	const masks: ImageFile[] = [];
 	const metadata: MaskMetadata[] = [];

@@ -1,6 +1,6 @@
 /**
  * Rendering regions as real image files with sharp: single-channel masks (white object on black) at the
- * input's size, and the `apply_mask` preview (the input with the masks tinted over it).
+ * input's size (or the emulator's mask size), and the `apply_mask` preview (the input with the masks tinted over it).
  */
 import sharp, { type Sharp } from 'sharp';
 import type { Region } from './segmentation';
@@ -19,8 +19,26 @@ sharp.cache(false);
 
 export const CONTENT_TYPES: Record<OutputFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
-/** Calls `fill(y, xFrom, xTo)` (inclusive) for each row of the ellipse, clipped to the image. */
+/** Runs of a bitmap region sampled (nearest pixel) onto a width*height grid. */
+function forEachBitmapRow(bitmap: NonNullable<Region['bitmap']>, width: number, height: number, fill: (y: number, from: number, to: number) => void): void {
+	const columns = Array.from({ length: width }, (_, x) => Math.min(bitmap.width - 1, Math.floor(((x + 0.5) * bitmap.width) / width)));
+	for (let y = 0; y < height; y++) {
+		const row = Math.min(bitmap.height - 1, Math.floor(((y + 0.5) * bitmap.height) / height)) * bitmap.width;
+		let from = -1;
+		for (let x = 0; x <= width; x++) {
+			const inside = x < width && bitmap.data[row + columns[x]] === 1;
+			if (inside && from < 0) from = x;
+			else if (!inside && from >= 0) {
+				fill(y, from, x - 1);
+				from = -1;
+			}
+		}
+	}
+}
+
+/** Calls `fill(y, xFrom, xTo)` (inclusive) for each row of the region, clipped to the image. */
 function forEachRow(region: Region, width: number, height: number, fill: (y: number, from: number, to: number) => void): void {
+	if (region.bitmap) return forEachBitmapRow(region.bitmap, width, height, fill);
 	const top = Math.max(0, Math.floor(region.cy - region.ry));
 	const bottom = Math.min(height - 1, Math.ceil(region.cy + region.ry));
 	for (let y = top; y <= bottom; y++) {
@@ -40,7 +58,7 @@ export function rasterize(region: Region, width: number, height: number): { pixe
 	forEachRow(region, width, height, (y, from, to) => {
 		pixels.fill(255, y * width + from, y * width + to + 1);
 		if (!box) box = { x0: from, y0: y, x1: to + 1, y1: y + 1 };
-		box = { x0: Math.min(box.x0, from), y0: box.y0, x1: Math.max(box.x1, to + 1), y1: y + 1 };
+		else box = { x0: Math.min(box.x0, from), y0: box.y0, x1: Math.max(box.x1, to + 1), y1: y + 1 };
 	});
 	return { pixels, box };
 }

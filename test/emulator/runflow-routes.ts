@@ -86,7 +86,7 @@ function sendCallback(ctx: EmulatorContext, job: Job): void {
 }
 
 async function work(ctx: EmulatorContext, input: Sam3Input): Promise<WorkResult> {
-	const result = await runSam3(input, ctx.files);
+	const result = await runSam3(input, ctx.files, ctx.render);
 	if (result.ok) return result;
 	const failure = { message: result.message, errorType: result.errorType, status: 422, failureCode: 'INVALID_INPUT', failureStage: 'preprocessing' };
 	return { ok: false, failure };

@@ -4,10 +4,12 @@
  * - foreground points sharing an object_id (each point alone without one) -> an ellipse around them;
  *   points whose object_id matches a box group refine that box's object and add nothing;
  *   background points (label 0) never create a region;
- * - a text prompt -> 1..5 seeded ellipses from a hash of the prompt (same prompt, same regions).
+ * - a text prompt -> 1..5 seeded ellipses from a hash of the prompt (same prompt, same regions); on a product
+ *   photo (an object on a plain backdrop, product-scene.ts) -> the objects themselves, none on an empty backdrop.
  * Scores are deterministic too. Results are sorted best first.
  */
 import { createHash } from 'node:crypto';
+import type { Bitmap, ProductScene } from './product-scene';
 import { effectivePrompt, type BoxPrompt, type PointPrompt, type Sam3Input } from './schema';
 
 /** An axis-aligned ellipse in pixel coordinates (center and radii). */
@@ -18,6 +20,8 @@ export interface Region {
 	ry: number;
 	score: number;
 	source: 'box' | 'point' | 'text';
+	/** The object's exact pixels (product photos); the ellipse is then only its bounding ellipse. */
+	bitmap?: Bitmap;
 }
 
 function seededRandom(seed: string): () => number {
@@ -85,14 +89,14 @@ function textRegions(prompt: string, width: number, height: number): Region[] {
 	}));
 }
 
-/** Every region the prompts produce, best score first. */
-export function segment(input: Sam3Input, width: number, height: number): Region[] {
+/** Every region the prompts produce, best score first; a text prompt on a product photo finds its objects. */
+export function segment(input: Sam3Input, width: number, height: number, scene?: ProductScene): Region[] {
 	const boxObjectIds = new Set(input.box_prompts.map((b) => b.object_id).filter((id): id is number => typeof id === 'number'));
 	const prompt = effectivePrompt(input);
 	const regions = [
 		...boxRegions(input.box_prompts, width, height),
 		...pointRegions(input.point_prompts, boxObjectIds, width, height),
-		...(prompt ? textRegions(prompt, width, height) : []),
+		...(prompt ? (scene?.objects ?? textRegions(prompt, width, height)) : []),
 	];
 	return regions.sort((a, b) => b.score - a.score);
 }
@@ -100,4 +104,10 @@ export function segment(input: Sam3Input, width: number, height: number): Region
 /** How many masks the answer carries: exactly 1 unless return_multiple_masks (then up to max_masks). */
 export function selectRegions(regions: Region[], input: Sam3Input): Region[] {
 	return regions.slice(0, input.return_multiple_masks ? input.max_masks : 1);
+}
+
+/** The region in an image scaled by (sx, sy): masks may be drawn at another resolution than the input's. */
+export function scaleRegion(region: Region, sx: number, sy: number): Region {
+	if (sx === 1 && sy === 1) return region;
+	return { ...region, cx: region.cx * sx, cy: region.cy * sy, rx: region.rx * sx, ry: region.ry * sy };
 }

@@ -9,7 +9,7 @@ import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { Sam3InputSchema } from '../../nodes/Sam3/contract/sam3.schema';
 import { useEmulator } from '../emulator/use-emulator';
-import { testImage } from '../support/images';
+import { solidImage } from '../support/images';
 import { PROVIDERS, runSam3 } from './fixture';
 
 const emulator = useEmulator({ defaults: { latencyMs: 30, queueMs: 20, dispatchMs: 10 } });
@@ -37,7 +37,7 @@ describe('the SAM 3 contract in the panel and on the wire', () => {
 	});
 
 	it.each(PROVIDERS)('sends every schema field when each is set (%s)', async (provider) => {
-		const imageUrl = emulator().hostImage(await testImage(200, 160, 'png'), 'image/png', 'photo.png');
+		const imageUrl = emulator().hostImage(await solidImage(200, 160, 'png'), 'image/png', 'photo.png');
 		const parameters: INodeParameters = {
 			imageUrl,
 			prompt: 'shoe',

@@ -7,7 +7,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { useEmulator } from '../emulator/use-emulator';
-import { testImage } from '../support/images';
+import { solidImage } from '../support/images';
 import { PROVIDERS, runSam3 } from './fixture';
 
 const emulator = useEmulator({ defaults: { latencyMs: 30, queueMs: 20, dispatchMs: 10 } });
@@ -42,7 +42,7 @@ describe.each(PROVIDERS)('Request Options > Proxy (%s)', (provider) => {
 	});
 
 	it('sends the submit, the polls and the mask downloads through the proxy', async () => {
-		const imageUrl = emulator().hostImage(await testImage(200, 160, 'png'), 'image/png', 'photo.png');
+		const imageUrl = emulator().hostImage(await solidImage(200, 160, 'png'), 'image/png', 'photo.png');
 		const result = await runSam3(emulator(), {
 			provider,
 			parameters: { imageUrl, prompt: 'shoe', requestOptions: { proxy: proxy.url } },

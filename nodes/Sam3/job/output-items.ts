@@ -5,7 +5,10 @@ import type { ImageFile } from '../contract/sam3.schema';
 import type { Submission } from '../providers/provider';
 import type { ItemJob } from './item-job';
 import type { JobSettings } from './job-settings';
+import type { ImageSize } from './image-dimensions';
+import { imageFileSize, inputImageSize } from './image-sizes';
 import { storeImageFile } from './mask-files';
+import { maskBoxes } from './mask-geometry';
 
 export interface JobTiming {
 	totalMs: number;
@@ -31,21 +34,24 @@ function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: 
 	});
 }
 
-function maskJson(mask: NormalizedResult['masks'][number], index: number, binaryProperty: string, binary?: IBinaryData): IDataObject {
-	const [cx, cy, w, h] = mask.box ?? [];
-	const box = mask.box ? { cx, cy, w, h } : undefined;
-	const width = mask.width ?? undefined;
-	const height = mask.height ?? undefined;
-	const pixelBox =
-		mask.box && width && height
-			? {
-					xMin: Math.round((cx - w / 2) * width),
-					yMin: Math.round((cy - h / 2) * height),
-					xMax: Math.round((cx + w / 2) * width),
-					yMax: Math.round((cy + h / 2) * height),
-				}
-			: undefined;
-	return compact({ index, score: mask.score, box, pixelBox, ...fileJson(mask, binaryProperty, binary) });
+function maskJson(
+	mask: NormalizedResult['masks'][number],
+	index: number,
+	binaryProperty: string,
+	binary: IBinaryData | undefined,
+	sizes: { mask?: ImageSize; input?: ImageSize },
+): IDataObject {
+	const { box, pixelBox, crop } = maskBoxes(mask.box, sizes);
+	return compact({
+		index,
+		score: mask.score,
+		box,
+		pixelBox,
+		crop,
+		...fileJson(mask, binaryProperty, binary),
+		width: sizes.mask?.width,
+		height: sizes.mask?.height,
+	});
 }
 
 function baseItem(ctx: IExecuteSingleFunctions, settings: JobSettings): { json: IDataObject; binary: Record<string, IBinaryData> } {
@@ -96,7 +102,13 @@ export async function resultItems(
 				result.image ? storeImageFile(ctx, http, result.image, `${stem}-preview`) : undefined,
 			])
 		: [[], undefined];
-	const masks = result.masks.map((mask, index) => maskJson(mask, index, maskNames[index], maskFiles[index]));
+	const [inputSize, maskSizes] = await Promise.all([
+		inputImageSize(ctx, settings),
+		Promise.all(result.masks.map(async (mask, index) => await imageFileSize(ctx, mask, maskFiles[index]))),
+	]);
+	const masks = result.masks.map((mask, index) =>
+		maskJson(mask, index, maskNames[index], maskFiles[index], { mask: maskSizes[index], input: inputSize }),
+	);
 
 	const { json, binary } = baseItem(ctx, settings);
 	const common: IDataObject = compact({
@@ -105,6 +117,9 @@ export async function resultItems(
 		requestId: submission.requestId,
 		status: 'COMPLETED',
 		maskCount: masks.length,
+		// The input image's size, which every mask's `crop` is in (unknown for image URLs: see image-sizes.ts).
+		width: inputSize?.width,
+		height: inputSize?.height,
 		image: result.image ? fileJson(result.image, 'image', preview) : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
 		cost: result.cost,

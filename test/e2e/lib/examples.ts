@@ -32,6 +32,7 @@ export const EXAMPLES = {
 	binaryRunflow: '02-binary-image-runflow.json',
 	scheduledBoxes: '03-scheduled-box-prompts.json',
 	asyncCallback: '04-async-callback-wait.json',
+	ecommerceCutouts: '05-ecommerce-cutouts.json',
 } as const;
 
 export function loadExample(file: string): Workflow {

@@ -8,6 +8,8 @@ export interface HostedImage {
 	width: number;
 	height: number;
 	format: 'png' | 'jpeg';
+	/** The file's bytes; a plain product shot of the given size is drawn when absent. */
+	bytes?: Buffer;
 }
 
 export interface ImageServer {
@@ -32,7 +34,7 @@ export async function productImage(img: HostedImage): Promise<Buffer> {
 export async function startImageServer(images: HostedImage[]): Promise<ImageServer> {
 	const files = new Map<string, { body: Buffer; type: string }>();
 	for (const img of images) {
-		files.set(`/${img.name}`, { body: await productImage(img), type: `image/${img.format}` });
+		files.set(`/${img.name}`, { body: img.bytes ?? (await productImage(img)), type: `image/${img.format}` });
 	}
 	const requests: string[] = [];
 	const server: Server = createServer((req, res) => {
