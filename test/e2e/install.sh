@@ -4,6 +4,7 @@
 #   SAM3_E2E_CACHE   cache folder (default ~/.cache/n8n-nodes-sam3-e2e)
 #   SAM3_E2E_LINES   which n8n lines to install: "1 2" (default), "1" or "2"
 #   SAM3_E2E_SKIP_CHROMIUM=1   do not apt-get chromium (only the editor check needs it)
+#   SAM3_E2E_SKIP_QUEUE=1      do not apt-get postgresql + redis-server (only the queue suite needs them)
 set -euo pipefail
 
 CACHE="${SAM3_E2E_CACHE:-$HOME/.cache/n8n-nodes-sam3-e2e}"
@@ -82,6 +83,26 @@ install_chromium() {
   /usr/bin/chromium --version
 }
 
+APT_UPDATED=""
+apt_install() { # packages... (apt-get update at most once per run)
+  local sudo=""; [[ "$(id -u)" != 0 ]] && sudo="sudo"
+  [[ -n "$APT_UPDATED" ]] || { $sudo apt-get update -qq; APT_UPDATED=1; }
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Postgres and Redis for the queue-mode suite. Only the binaries are used: the suite starts its own server of each
+# (own data folder, free loopback port) and stops it by PID; a system service the packages may start is left alone.
+install_queue_services() {
+  [[ "${SAM3_E2E_SKIP_QUEUE:-}" == 1 ]] && return
+  local missing=()
+  compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+  [[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
+  [[ ${#missing[@]} == 0 ]] && { log "postgresql + redis-server present"; return; }
+  log "installing Debian ${missing[*]}"
+  apt_install "${missing[@]}"
+  ls /usr/lib/postgresql/*/bin/postgres && /usr/bin/redis-server --version
+}
+
 pids=()
 for line in $LINES; do
   case "$line" in
@@ -91,6 +112,7 @@ for line in $LINES; do
   esac
 done
 install_chromium
+install_queue_services
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 for line in $LINES; do cat "$CACHE/logs/n8n$line.log"; done

@@ -1,0 +1,242 @@
+/**
+ * n8n's queue mode (scaling): a main takes the production webhook, Redis queues the execution, one of 2 workers
+ * runs it, Postgres holds it; the results are read back through the main's REST API (owner login), masks
+ * included, wherever this line keeps binary data in queue mode (1.x inline in the execution, 2.x `database`).
+ */
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { pairedIndex } from '../lib/checks';
+import { emulatorCredentials, FAL_CREDENTIAL_ID } from '../lib/emulator';
+import type { Workflow } from '../lib/examples';
+import { activateWorkflow, callWebhook, FINISHED, readExecution, type FinishedExecution } from '../lib/n8n-server';
+import { QUEUE_BINARY_MODE, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices } from '../lib/queue-cluster';
+import { queueServicesInstalled } from '../lib/queue-services';
+import type { BinaryRef, OutputItem } from '../lib/run-data';
+import { chain, node } from '../lib/workflows';
+import type { LineContext } from './context';
+
+const WORKFLOW_ID = 'sam3E2eQueue0001';
+const WEBHOOK_PATH = 'sam3-queue';
+/** Max Concurrent Jobs of the workflow's SAM 3 node. */
+const CAP = 3;
+/** `n8n worker --concurrency`: executions one worker runs at once. */
+const WORKER_CONCURRENCY = 2;
+
+interface Row {
+	imageUrl: string;
+	prompt: string;
+	n: number;
+}
+
+/** Webhook (answers at once) → one item per row → SAM 3 (On Error: Continue). */
+function queueWorkflow(): Workflow {
+	const webhook = node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
+		{ webhookId: '5a3e2e00-0011-4a51-9c1e-0000000000a1' },
+	);
+	const rows = node('Rows', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} });
+	const sam3 = node(
+		'SAM 3',
+		'n8n-nodes-sam3.sam3',
+		1,
+		{
+			authentication: 'falApi',
+			operation: 'segment',
+			imageSource: 'url',
+			imageUrl: '={{ $json.imageUrl }}',
+			prompt: '={{ $json.prompt }}',
+			options: { maxConcurrency: CAP },
+		},
+		{ credentials: { falApi: { id: FAL_CREDENTIAL_ID, name: 'fal.ai account' } }, onError: 'continueRegularOutput' },
+	);
+	return chain(WORKFLOW_ID, 'e2e queue mode', [webhook, rows, sam3]);
+}
+
+export function queueSuite(ctx: () => LineContext): void {
+	describe('queue mode (main + 2 workers, Postgres, Redis)', () => {
+		let services: QueueServices | undefined;
+		let cluster: QueueCluster | undefined;
+		let seen = new Set<string>();
+
+		before(async () => {
+			const c = ctx();
+			if (!queueServicesInstalled()) throw new Error('Postgres or Redis is missing: run test/e2e/install.sh (Debian postgresql, redis-server)');
+			const started = Date.now();
+			services = await startQueueServices();
+			c.record('queue: Postgres + Redis start', Date.now() - started);
+			cluster = await startQueueCluster({
+				line: c.line,
+				services,
+				tarball: c.tarball,
+				concurrency: WORKER_CONCURRENCY,
+				record: c.record,
+				async prepare(main) {
+					await main.importCredentials(emulatorCredentials(c.emulator!));
+					await main.importWorkflows([queueWorkflow()]);
+					await activateWorkflow(main, WORKFLOW_ID);
+				},
+			});
+			await cluster.main.login();
+		});
+
+		after(async () => {
+			await cluster?.stop();
+			await services?.stop();
+			if (process.env.SAM3_E2E_KEEP !== '1') for (const home of cluster?.homes ?? []) rmSync(home.userFolder, { recursive: true, force: true });
+		});
+
+		/** Starts one execution per tag through the production webhook (all at once) and returns at once. */
+		async function trigger(runs: Array<{ tag: string; rows: Row[] }>): Promise<void> {
+			const answers = await Promise.all(runs.map((run) => callWebhook(cluster!.main, WEBHOOK_PATH, { tag: run.tag, rows: run.rows })));
+			for (const a of answers) assert.equal(a.status, 200, `webhook: ${JSON.stringify(a.body).slice(0, 300)}`);
+		}
+
+		/** The executions of the given tags (from the webhook body), once all have finished. */
+		async function executionsOf(tags: string[], timeoutMs = 180_000): Promise<Map<string, FinishedExecution>> {
+			const c = ctx();
+			const found = new Map<string, FinishedExecution>();
+			const deadline = Date.now() + timeoutMs;
+			while (found.size < tags.length) {
+				const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }));
+				const list = await cluster!.main.rest('GET', `executions?filter=${filter}&limit=100`);
+				for (const summary of (list?.results ?? list ?? []) as Array<{ id: string; status: string }>) {
+					if (seen.has(summary.id) || !FINISHED.includes(summary.status)) continue;
+					const execution = await readExecution(cluster!.main, c.home, summary.id);
+					const tag = webhookBody(execution)?.tag;
+					if (tags.includes(tag)) found.set(tag, execution);
+					seen.add(summary.id);
+				}
+				if (found.size < tags.length) {
+					if (Date.now() > deadline) throw new Error(`executions ${tags.filter((t) => !found.has(t))} not finished after ${timeoutMs} ms`);
+					await new Promise((r) => setTimeout(r, 500));
+				}
+			}
+			return found;
+		}
+
+		const rowsOf = (prompt: string, count: number, image = 'product.png', tag = prompt): Row[] =>
+			Array.from({ length: count }, (_, n) => ({ imageUrl: `${ctx().images.url(image)}?tag=${tag}&n=${n}`, prompt, n }));
+
+		/** The worker that logged "Worker started execution <id>" (exactly one). */
+		function workerOf(executionId: string): string {
+			const ran = cluster!.workers.filter((w) => w.startedExecutions().includes(executionId));
+			assert.equal(ran.length, 1, `execution ${executionId} started on ${ran.length} workers (${ran.map((w) => w.name)})`);
+			return ran[0].name;
+		}
+
+		/** A mask's bytes as the main serves them: inline (1.x `default`) or GET /rest/binary-data (2.x `database`). */
+		async function maskBytes(ref: BinaryRef): Promise<Buffer> {
+			if (QUEUE_BINARY_MODE[ctx().line.key] === 'default') {
+				assert.equal(ref.id, undefined, 'n8n 1.x queue mode (default binary mode) keeps the bytes in the execution');
+				return Buffer.from(String(ref.data), 'base64');
+			}
+			assert.match(String(ref.id), /^database:/, 'n8n 2.x queue mode stores binary data in the database');
+			const res = await fetch(`${cluster!.main.url}/rest/binary-data?id=${encodeURIComponent(String(ref.id))}&action=download`, {
+				headers: { cookie: cluster!.main.cookie!, 'browser-id': 'sam3-e2e-browser' },
+			});
+			assert.equal(res.status, 200, `binary-data ${ref.id}: HTTP ${res.status}`);
+			return Buffer.from(await res.arrayBuffer());
+		}
+
+		test('(a) a webhook execution runs on a worker; its masks read back through the main equal the provider’s bytes', async (t) => {
+			const c = ctx();
+			await trigger([{ tag: 'a', rows: rowsOf('product', 2, 'truck.jpg', 'a') }]);
+			const execution = (await executionsOf(['a'])).get('a')!;
+			assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}).slice(0, 500));
+			workerOf(execution.id);
+			assert.ok(!/Worker started execution/.test(cluster!.main.output()), 'the main ran no execution itself');
+
+			const items = sam3Items(execution);
+			assert.equal(items.length, 2);
+			let masks = 0;
+			for (const [i, item] of items.entries()) {
+				assert.equal(pairedIndex(item), i);
+				assert.ok(Array.isArray(item.json.masks) && item.json.masks.length >= 1, `item ${i}: ${JSON.stringify(item.json).slice(0, 300)}`);
+				for (const mask of item.json.masks) {
+					const served = await fetch(mask.url);
+					assert.equal(served.status, 200);
+					const bytes = await maskBytes(item.binary![mask.binaryProperty]);
+					assert.ok(bytes.length > 0);
+					assert.deepEqual(bytes, Buffer.from(await served.arrayBuffer()), `${mask.binaryProperty} of item ${i} differs from the provider's file`);
+					masks++;
+				}
+			}
+			t.diagnostic(`${masks} masks byte-equal, execution ${execution.id} on ${workerOf(execution.id)}`);
+		});
+
+		test('(b) 4 executions × 25 items at once: every item back, in order; peak provider jobs within the caps', async (t) => {
+			const c = ctx();
+			const emulator = c.emulator!;
+			await emulator.control('scripts', { match: { provider: 'fal', prompt: 'batch' }, latencyMs: 300, queueMs: 0 });
+			await emulator.control('stats/reset', {});
+			const tags = ['b1', 'b2', 'b3', 'b4'];
+			const started = Date.now();
+			await trigger(tags.map((tag) => ({ tag, rows: rowsOf('batch', 25, 'product.png', tag) })));
+			const executions = await executionsOf(tags);
+			c.record('queue (b): 4 × 25 items', Date.now() - started);
+			await fetch(`${emulator.origin}/__emulator/scripts`, { method: 'DELETE' });
+
+			const ranOn = new Map<string, number>();
+			for (const tag of tags) {
+				const execution = executions.get(tag)!;
+				assert.equal(execution.status, 'success', `${tag}: ${JSON.stringify(execution.data.resultData.error ?? {}).slice(0, 500)}`);
+				const worker = workerOf(execution.id);
+				ranOn.set(worker, (ranOn.get(worker) ?? 0) + 1);
+				const items = sam3Items(execution);
+				assert.equal(items.length, 25, `${tag}: ${items.length} items`);
+				items.forEach((item, i) => {
+					assert.equal(item.json.n, i, `${tag}: item ${i} out of order`);
+					assert.equal(pairedIndex(item), i);
+					assert.ok(item.json.masks?.length >= 1 && item.binary?.mask_0, `${tag} item ${i} has no mask: ${JSON.stringify(item.json).slice(0, 300)}`);
+					assert.ok(!item.json.error, `${tag} item ${i} failed: ${JSON.stringify(item.json.error)}`);
+				});
+			}
+			// A worker runs at most WORKER_CONCURRENCY executions: 4 long ones started at once need both workers.
+			assert.equal(ranOn.size, 2, `executions per worker: ${JSON.stringify([...ranOn])}`);
+
+			const stats = (await emulator.control('stats')) as { peakInFlight: { fal: number }; inFlight: { fal: number }; jobs: { fal: { created: number } } };
+			assert.equal(stats.jobs.fal.created, 100, 'one provider job per item, none repeated');
+			assert.ok(stats.peakInFlight.fal <= tags.length * CAP, `peak ${stats.peakInFlight.fal} jobs > ${tags.length} executions × cap ${CAP}`);
+			assert.equal(stats.inFlight.fal, 0, 'no job left running at the provider');
+			t.diagnostic(`peak ${stats.peakInFlight.fal} provider jobs (caps sum ${tags.length * CAP}); executions per worker ${JSON.stringify(Object.fromEntries(ranOn))}`);
+		});
+
+		test('(c) On Error → Continue: bad rows come back from the worker as error items in place, good rows segmented', async () => {
+			const rows: Row[] = [
+				{ imageUrl: ctx().images.url('cars.jpg'), prompt: 'product', n: 0 },
+				{ imageUrl: ctx().images.url('no-such-image.jpg'), prompt: 'product', n: 1 },
+				{ imageUrl: ctx().images.url('product.png'), prompt: 'product', n: 2 },
+				{ imageUrl: 'not a url', prompt: 'product', n: 3 },
+			];
+			await trigger([{ tag: 'c', rows }]);
+			const execution = (await executionsOf(['c'])).get('c')!;
+			assert.equal(execution.status, 'success', 'continue on fail: the execution succeeds');
+			workerOf(execution.id);
+			const items = sam3Items(execution);
+			assert.equal(items.length, 4);
+			items.forEach((item, i) => assert.equal(pairedIndex(item), i, `item ${i} pairing`));
+			for (const i of [0, 2]) assert.ok(items[i].json.masks?.length >= 1 && items[i].binary?.mask_0, `row ${i} not segmented`);
+			for (const i of [1, 3]) {
+				const error = items[i].json.error;
+				assert.ok(error && typeof error.message === 'string', `row ${i} is no error item: ${JSON.stringify(items[i].json)}`);
+				assert.equal(error.itemIndex, i, `row ${i}'s error names its item`);
+				assert.equal(items[i].binary, undefined);
+			}
+			assert.ok(!JSON.stringify(execution.data).includes(ctx().emulator!.keys.fal), 'the API key is in the stored execution');
+		});
+	});
+}
+
+function webhookBody(execution: FinishedExecution): any {
+	return execution.data.resultData.runData['Webhook']?.[0]?.data?.main?.[0]?.[0]?.json?.body;
+}
+
+function sam3Items(execution: FinishedExecution): OutputItem[] {
+	const task = execution.data.resultData.runData['SAM 3']?.[0];
+	assert.ok(task, `SAM 3 did not run (ran: ${Object.keys(execution.data.resultData.runData)})`);
+	return (task.data?.main?.[0] ?? []) as OutputItem[];
+}
