@@ -143,7 +143,6 @@ export function queueSuite(ctx: () => LineContext): void {
 		}
 
 		test('(a) a webhook execution runs on a worker; its masks read back through the main equal the provider’s bytes', async (t) => {
-			const c = ctx();
 			await trigger([{ tag: 'a', rows: rowsOf('product', 2, 'truck.jpg', 'a') }]);
 			const execution = (await executionsOf(['a'])).get('a')!;
 			assert.equal(execution.status, 'success', JSON.stringify(execution.data.resultData.error ?? {}).slice(0, 500));
