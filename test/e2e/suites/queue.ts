@@ -10,7 +10,7 @@ import { pairedIndex } from '../lib/checks';
 import { emulatorCredentials, FAL_CREDENTIAL_ID } from '../lib/emulator';
 import type { Workflow } from '../lib/examples';
 import { activateWorkflow, callWebhook, FINISHED, readExecution, type FinishedExecution } from '../lib/n8n-server';
-import { QUEUE_BINARY_MODE, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices } from '../lib/queue-cluster';
+import { QUEUE_BINARY_MODE, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices, type QueueWorker } from '../lib/queue-cluster';
 import { queueServicesInstalled } from '../lib/queue-services';
 import type { BinaryRef, OutputItem } from '../lib/run-data';
 import { chain, node } from '../lib/workflows';
@@ -128,6 +128,8 @@ export function queueSuite(ctx: () => LineContext): void {
 			return ran[0].name;
 		}
 
+		const providerJobs = async () => (await ctx().emulator!.control('jobs')) as ProviderJob[];
+
 		/** A mask's bytes as the main serves them: inline (1.x `default`) or GET /rest/binary-data (2.x `database`). */
 		async function maskBytes(ref: BinaryRef): Promise<Buffer> {
 			if (QUEUE_BINARY_MODE[ctx().line.key] === 'default') {
@@ -227,7 +229,102 @@ export function queueSuite(ctx: () => LineContext): void {
 			}
 			assert.ok(!JSON.stringify(execution.data).includes(ctx().emulator!.keys.fal), 'the API key is in the stored execution');
 		});
+
+		test('(d) a worker is SIGKILLed mid-execution: the other worker’s executions complete; what n8n does with the lost ones', async (t) => {
+			const c = ctx();
+			const emulator = c.emulator!;
+			await emulator.control('scripts', { match: { provider: 'fal', prompt: 'slow' }, latencyMs: 5000, queueMs: 0 });
+			const tags = ['d1', 'd2', 'd3', 'd4'];
+			const earlier = new Set(cluster!.workers.flatMap((w) => w.startedExecutions()));
+			await trigger(tags.map((tag) => ({ tag, rows: rowsOf('slow', 4, 'product.png', tag) })));
+			const [victim, survivor] = cluster!.workers;
+			const fresh = (w: QueueWorker) => w.startedExecutions().filter((id) => !earlier.has(id));
+			// Each worker holds WORKER_CONCURRENCY of the 4 executions; wait until each execution has a job running.
+			const deadline = Date.now() + 60_000;
+			while (!(fresh(victim).length === 2 && fresh(survivor).length === 2 && jobsByTag(await providerJobs(), tags).runningTags === tags.length)) {
+				if (Date.now() > deadline) throw new Error(`the executions did not spread over both workers: ${fresh(victim)} / ${fresh(survivor)}`);
+				await new Promise((r) => setTimeout(r, 200));
+			}
+			const lost = fresh(victim);
+			const kept = fresh(survivor);
+			const cancelsBefore = ((await emulator.control('log?route=fal.cancel')) as unknown[]).length;
+			const killedAt = Date.now();
+			await victim.kill();
+			const atKill = jobsByTag(await providerJobs(), tags);
+			t.diagnostic(`SIGKILL ${victim.name} running executions ${lost}; ${survivor.name} runs ${kept}`);
+
+			// n8n notices the lost job once its Bull lock expires (LOST_WORKER_TIMING) and the stalled check runs.
+			const timeline: string[] = [];
+			const statuses = new Map<string, string>();
+			for (const until = Date.now() + 150_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+				for (const id of [...lost, ...kept]) {
+					const { status } = await cluster!.main.rest('GET', `executions/${id}`);
+					if (statuses.get(id) !== status) timeline.push(`+${((Date.now() - killedAt) / 1000).toFixed(1)} s: execution ${id} ${status}`);
+					statuses.set(id, status);
+				}
+				if ([...statuses.values()].every((s) => FINISHED.includes(s)) && statuses.size === 4) break;
+			}
+			await fetch(`${emulator.origin}/__emulator/scripts`, { method: 'DELETE' });
+			for (const line of timeline) t.diagnostic(line);
+
+			for (const id of kept) {
+				const execution = await readExecution(cluster!.main, c.home, id);
+				assert.equal(execution.status, 'success', `execution ${id} on ${survivor.name}`);
+				assert.ok(sam3Items(execution).every((item, i) => item.json.n === i && item.binary?.mask_0), `execution ${id}: every item segmented, in order`);
+			}
+			const after = jobsByTag(await providerJobs(), tags);
+			const cancels = ((await emulator.control('log?route=fal.cancel')) as unknown[]).length - cancelsBefore;
+			assert.equal(cancels, 0, 'nobody cancels the dead worker’s provider jobs');
+			for (const id of lost) {
+				const execution = await readExecution(cluster!.main, c.home, id);
+				const tag = webhookBody(execution)?.tag as string;
+				const orphans = atKill.byTag.get(tag) ?? [];
+				assert.ok(orphans.length >= 1, `execution ${id} (${tag}) had provider jobs when its worker died`);
+				// The dead worker's jobs run to their end at the provider: billed, their results never read.
+				for (const n of orphans) assert.equal(after.state.get(`${tag}:${n}:0`), 'succeeded', `${tag} item ${n}'s orphaned job`);
+				const submitted = after.byTag.get(tag) ?? [];
+				const error = execution.data.resultData.error;
+				t.diagnostic(`lost execution ${id} (${tag}): ${execution.status}${error ? ` "${error.message}"` : ''}; provider jobs at the kill: items ${orphans}; submitted in all: ${submitted.length}`);
+				if (c.line.key === '1') {
+					// 1.123: Bull's stalled-job recovery (maxStalledCount 1) hands the job to the survivor, which runs
+					// the execution again from the start: it succeeds, and the items in flight were paid for twice.
+					assert.ok(survivor.startedExecutions().includes(id), `1.x re-runs execution ${id} on ${survivor.name}`);
+					assert.equal(execution.status, 'success');
+					assert.equal(sam3Items(execution).length, 4);
+					assert.equal(submitted.length, orphans.length + 4, `${tag}: the re-run submits every item again`);
+				} else {
+					// 2.41: maxStalledCount 0: the job fails as stalled, the execution ends in error, nothing is re-run.
+					assert.ok(!survivor.startedExecutions().includes(id), `2.x does not re-run execution ${id}`);
+					assert.equal(execution.status, 'error');
+					assert.match(String(error?.message), /stalled|too many times/i);
+					assert.equal(submitted.length, orphans.length, `${tag}: no job is submitted after the worker died`);
+				}
+			}
+		});
 	});
+}
+
+interface ProviderJob {
+	state: string;
+	input?: { image_url?: string };
+}
+
+/** Provider jobs of the given tags (from their image URL's query): items by tag, and each (tag, item, attempt)'s state. */
+function jobsByTag(jobs: ProviderJob[], tags: string[]) {
+	const byTag = new Map<string, number[]>();
+	const state = new Map<string, string>();
+	const running = new Set<string>();
+	for (const job of jobs) {
+		const url = new URL(job.input?.image_url ?? 'http://x/');
+		const tag = url.searchParams.get('tag') ?? '';
+		if (!tags.includes(tag)) continue;
+		const n = Number(url.searchParams.get('n'));
+		const attempt = (byTag.get(tag) ?? []).filter((x) => x === n).length;
+		byTag.set(tag, [...(byTag.get(tag) ?? []), n]);
+		state.set(`${tag}:${n}:${attempt}`, job.state);
+		if (job.state === 'running') running.add(tag);
+	}
+	return { byTag, state, runningTags: running.size };
 }
 
 function webhookBody(execution: FinishedExecution): any {
