@@ -32,6 +32,8 @@ export async function activateWorkflow(home: N8nHome, workflowId: string): Promi
 export interface FinishedExecution {
 	id: string;
 	status: string;
+	startedAt?: string;
+	stoppedAt?: string;
 	/** The execution's IRun data (resultData.runData…), unflattened. */
 	data: { resultData: { runData: Record<string, TaskData[]>; error?: any; lastNodeExecuted?: string } };
 }
@@ -44,7 +46,7 @@ export async function readExecution(server: N8nServer, home: N8nHome, id: string
 	const full = await server.rest('GET', `executions/${id}`);
 	// n8n stores run data with `flatted` (circular-safe JSON): read it with n8n's own copy.
 	const { parse } = createRequire(join(home.line.dir, 'node_modules', 'n8n', 'package.json'))('flatted');
-	return { id: String(full.id ?? id), status: full.status, data: typeof full.data === 'string' ? parse(full.data) : full.data };
+	return { id: String(full.id ?? id), status: full.status, startedAt: full.startedAt, stoppedAt: full.stoppedAt, data: typeof full.data === 'string' ? parse(full.data) : full.data };
 }
 
 export async function startN8n(home: N8nHome, opts: { port?: number; env?: Record<string, string> } = {}): Promise<N8nServer> {

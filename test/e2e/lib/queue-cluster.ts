@@ -62,7 +62,6 @@ export function queueEnv(services: QueueServices, extra: Record<string, string> 
 		DB_POSTGRESDB_PASSWORD: '',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(services.redis.port),
-		...LOST_WORKER_TIMING,
 		...extra,
 	};
 }
@@ -130,10 +129,12 @@ export async function startQueueCluster(opts: {
 	prepare: (main: N8nHome) => Promise<void>;
 	workers?: number;
 	concurrency: number;
+	/** Added to every instance's environment. */
+	env?: Record<string, string>;
 	mainEnv?: Record<string, string>;
 	record?: (label: string, ms: number) => void;
 }): Promise<QueueCluster> {
-	const env = queueEnv(opts.services);
+	const env = queueEnv(opts.services, opts.env);
 	const mainHome = N8nHome.create(opts.line, 'sam3-e2e-queue-main', env);
 	const workerHomes = Array.from({ length: opts.workers ?? 2 }, (_, i) => N8nHome.create(opts.line, `sam3-e2e-queue-worker${i + 1}`, env));
 	const homes = [mainHome, ...workerHomes];

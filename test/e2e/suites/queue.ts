@@ -7,13 +7,12 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { pairedIndex } from '../lib/checks';
-import { emulatorCredentials, FAL_CREDENTIAL_ID } from '../lib/emulator';
-import type { Workflow } from '../lib/examples';
-import { activateWorkflow, callWebhook, FINISHED, readExecution, type FinishedExecution } from '../lib/n8n-server';
-import { QUEUE_BINARY_MODE, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices, type QueueWorker } from '../lib/queue-cluster';
+import { emulatorCredentials } from '../lib/emulator';
+import { activateWorkflow, FINISHED, readExecution } from '../lib/n8n-server';
+import { LOST_WORKER_TIMING, QUEUE_BINARY_MODE, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices, type QueueWorker } from '../lib/queue-cluster';
 import { queueServicesInstalled } from '../lib/queue-services';
-import type { BinaryRef, OutputItem } from '../lib/run-data';
-import { chain, node } from '../lib/workflows';
+import { executionsByTag, sam3Items, triggerRuns, webhookBody, webhookSegmentWorkflow, type SegmentRow as Row } from '../lib/queue-workflow';
+import type { BinaryRef } from '../lib/run-data';
 import type { LineContext } from './context';
 
 const WORKFLOW_ID = 'sam3E2eQueue0001';
@@ -23,44 +22,11 @@ const CAP = 3;
 /** `n8n worker --concurrency`: executions one worker runs at once. */
 const WORKER_CONCURRENCY = 2;
 
-interface Row {
-	imageUrl: string;
-	prompt: string;
-	n: number;
-}
-
-/** Webhook (answers at once) → one item per row → SAM 3 (On Error: Continue). */
-function queueWorkflow(): Workflow {
-	const webhook = node(
-		'Webhook',
-		'n8n-nodes-base.webhook',
-		2,
-		{ httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
-		{ webhookId: '5a3e2e00-0011-4a51-9c1e-0000000000a1' },
-	);
-	const rows = node('Rows', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} });
-	const sam3 = node(
-		'SAM 3',
-		'n8n-nodes-sam3.sam3',
-		1,
-		{
-			authentication: 'falApi',
-			operation: 'segment',
-			imageSource: 'url',
-			imageUrl: '={{ $json.imageUrl }}',
-			prompt: '={{ $json.prompt }}',
-			options: { maxConcurrency: CAP },
-		},
-		{ credentials: { falApi: { id: FAL_CREDENTIAL_ID, name: 'fal.ai account' } }, onError: 'continueRegularOutput' },
-	);
-	return chain(WORKFLOW_ID, 'e2e queue mode', [webhook, rows, sam3]);
-}
-
 export function queueSuite(ctx: () => LineContext): void {
 	describe('queue mode (main + 2 workers, Postgres, Redis)', () => {
 		let services: QueueServices | undefined;
 		let cluster: QueueCluster | undefined;
-		let seen = new Set<string>();
+		const seen = new Set<string>();
 
 		before(async () => {
 			const c = ctx();
@@ -73,10 +39,12 @@ export function queueSuite(ctx: () => LineContext): void {
 				services,
 				tarball: c.tarball,
 				concurrency: WORKER_CONCURRENCY,
+				// A SIGKILLed worker's job is noticed in seconds (case d), not after n8n's default 60 s lock.
+				env: LOST_WORKER_TIMING,
 				record: c.record,
 				async prepare(main) {
 					await main.importCredentials(emulatorCredentials(c.emulator!));
-					await main.importWorkflows([queueWorkflow()]);
+					await main.importWorkflows([webhookSegmentWorkflow({ id: WORKFLOW_ID, path: WEBHOOK_PATH, cap: CAP })]);
 					await activateWorkflow(main, WORKFLOW_ID);
 				},
 			});
@@ -89,34 +57,8 @@ export function queueSuite(ctx: () => LineContext): void {
 			if (process.env.SAM3_E2E_KEEP !== '1') for (const home of cluster?.homes ?? []) rmSync(home.userFolder, { recursive: true, force: true });
 		});
 
-		/** Starts one execution per tag through the production webhook (all at once) and returns at once. */
-		async function trigger(runs: Array<{ tag: string; rows: Row[] }>): Promise<void> {
-			const answers = await Promise.all(runs.map((run) => callWebhook(cluster!.main, WEBHOOK_PATH, { tag: run.tag, rows: run.rows })));
-			for (const a of answers) assert.equal(a.status, 200, `webhook: ${JSON.stringify(a.body).slice(0, 300)}`);
-		}
-
-		/** The executions of the given tags (from the webhook body), once all have finished. */
-		async function executionsOf(tags: string[], timeoutMs = 180_000): Promise<Map<string, FinishedExecution>> {
-			const c = ctx();
-			const found = new Map<string, FinishedExecution>();
-			const deadline = Date.now() + timeoutMs;
-			while (found.size < tags.length) {
-				const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }));
-				const list = await cluster!.main.rest('GET', `executions?filter=${filter}&limit=100`);
-				for (const summary of (list?.results ?? list ?? []) as Array<{ id: string; status: string }>) {
-					if (seen.has(summary.id) || !FINISHED.includes(summary.status)) continue;
-					const execution = await readExecution(cluster!.main, c.home, summary.id);
-					const tag = webhookBody(execution)?.tag;
-					if (tags.includes(tag)) found.set(tag, execution);
-					seen.add(summary.id);
-				}
-				if (found.size < tags.length) {
-					if (Date.now() > deadline) throw new Error(`executions ${tags.filter((t) => !found.has(t))} not finished after ${timeoutMs} ms`);
-					await new Promise((r) => setTimeout(r, 500));
-				}
-			}
-			return found;
-		}
+		const trigger = (runs: Array<{ tag: string; rows: Row[] }>) => triggerRuns(cluster!.main, WEBHOOK_PATH, runs);
+		const executionsOf = (tags: string[]) => executionsByTag(cluster!.main, cluster!.mainHome, WORKFLOW_ID, tags, { seen });
 
 		const rowsOf = (prompt: string, count: number, image = 'product.png', tag = prompt): Row[] =>
 			Array.from({ length: count }, (_, n) => ({ imageUrl: `${ctx().images.url(image)}?tag=${tag}&n=${n}`, prompt, n }));
@@ -269,7 +211,7 @@ export function queueSuite(ctx: () => LineContext): void {
 
 			const keptTags: string[] = [];
 			for (const id of kept) {
-				const execution = await readExecution(cluster!.main, c.home, id);
+				const execution = await readExecution(cluster!.main, cluster!.mainHome, id);
 				keptTags.push(webhookBody(execution)?.tag);
 				assert.equal(execution.status, 'success', `execution ${id} on ${survivor.name}`);
 				assert.ok(sam3Items(execution).every((item, i) => item.json.n === i && item.binary?.mask_0), `execution ${id}: every item segmented, in order`);
@@ -281,7 +223,7 @@ export function queueSuite(ctx: () => LineContext): void {
 			const lostTags = tags.filter((tag) => !keptTags.includes(tag));
 			assert.equal(lostTags.length, lost.length);
 			for (const [i, id] of lost.entries()) {
-				const execution = await readExecution(cluster!.main, c.home, id);
+				const execution = await readExecution(cluster!.main, cluster!.mainHome, id);
 				const tag = (webhookBody(execution)?.tag as string | undefined) ?? lostTags[i];
 				const orphans = atKill.byTag.get(tag) ?? [];
 				assert.ok(orphans.length >= 1, `execution ${id} (${tag}) had provider jobs when its worker died`);
@@ -331,14 +273,4 @@ function jobsByTag(jobs: ProviderJob[], tags: string[]) {
 		if (job.state === 'running') running.add(tag);
 	}
 	return { byTag, state, runningTags: running.size };
-}
-
-function webhookBody(execution: FinishedExecution): any {
-	return execution.data.resultData.runData['Webhook']?.[0]?.data?.main?.[0]?.[0]?.json?.body;
-}
-
-function sam3Items(execution: FinishedExecution): OutputItem[] {
-	const task = execution.data.resultData.runData['SAM 3']?.[0];
-	assert.ok(task, `SAM 3 did not run (ran: ${Object.keys(execution.data.resultData.runData)})`);
-	return (task.data?.main?.[0] ?? []) as OutputItem[];
 }
