@@ -5,7 +5,7 @@
  * `--rerender` measures nothing: it re-renders the report from the raw results embedded in it (after a text change).
  */
 import './env';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { ChildEmulator } from './emulator-client';
@@ -15,6 +15,7 @@ import type { MemoryResult } from './memory-peak';
 import { benchOverhead } from './overhead';
 import { type BenchResults, goalsOf, renderReport } from './report';
 import { benchScaling } from './scaling';
+import { keepSections } from './sections';
 import { benchThroughput } from './throughput';
 import { benchTimeToResult } from './time-to-result';
 
@@ -35,7 +36,7 @@ function embeddedResults(file: string): BenchResults {
 async function main(): Promise<void> {
 	if (process.argv.includes('--rerender')) {
 		const out = outputPath();
-		writeFileSync(out, renderReport(embeddedResults(out)));
+		writeFileSync(out, keepSections(readFileSync(out, 'utf8'), renderReport(embeddedResults(out))));
 		log(`re-rendered ${out} from its embedded results`);
 		return;
 	}
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
 	results.durationS = Math.round((Date.now() - started) / 1000);
 	results.cpu = finishCpuAccount();
 	const out = outputPath();
-	writeFileSync(out, renderReport(results));
+	writeFileSync(out, keepSections(existsSync(out) ? readFileSync(out, 'utf8') : '', renderReport(results)));
 	log(`wrote ${out} (${results.durationS} s; other processes used ${results.cpu?.othersPercent ?? '?'} % of the machine meanwhile)`);
 	const goals = goalsOf(results);
 	log(`goals: ${Object.entries(goals).map(([name, met]) => `${name} ${met ? 'met' : 'MISSED'}`).join(', ')}`);
