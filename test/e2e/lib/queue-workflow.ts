@@ -79,7 +79,7 @@ export async function executionsByTag(
 	const deadline = Date.now() + timeoutMs;
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	while (found.size < tags.length) {
-		const list = await server.rest('GET', `executions?filter=${filter}&limit=200`);
+		const list = await server.rest('GET', `executions?filter=${filter}&limit=100`);
 		for (const summary of (list?.results ?? list ?? []) as Array<{ id: string; status: string }>) {
 			if (opts.seen.has(summary.id) || !FINISHED.includes(summary.status)) continue;
 			const execution = await readExecution(server, home, summary.id);
