@@ -45,14 +45,27 @@ export function queueServicesInstalled(): boolean {
 
 const isRoot = () => process.getuid?.() === 0;
 
+/** Data folders of services still running: removed when this process exits, whatever the reason (lib/proc.ts
+ * SIGKILLs the servers first: its exit handler was registered before this one). */
+const liveDataDirs = new Set<string>();
+process.once('exit', () => {
+	for (const dir of liveDataDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** The command as the postgres OS user when we are root (setpriv execs it: the PID is Postgres's own). */
 function asPostgresUser(cmd: string, args: string[]): [string, string[]] {
 	if (!isRoot()) return [cmd, args];
 	return ['setpriv', ['--reuid', POSTGRES_OS_USER, '--regid', POSTGRES_OS_USER, '--init-groups', '--', cmd, ...args]];
 }
 
-function ownedDataDir(prefix: string): string {
+function tempDataDir(prefix: string): string {
 	const dir = mkdtempSync(join(tmpdir(), prefix));
+	liveDataDirs.add(dir);
+	return dir;
+}
+
+function ownedDataDir(prefix: string): string {
+	const dir = tempDataDir(prefix);
 	if (isRoot()) {
 		const uid = Number(execFileSync('id', ['-u', POSTGRES_OS_USER]).toString().trim());
 		const gid = Number(execFileSync('id', ['-g', POSTGRES_OS_USER]).toString().trim());
@@ -78,6 +91,7 @@ function service(proc: Background, port: number, dataDir: string, signal: NodeJS
 				clearTimeout(timer);
 			}
 			rmSync(dataDir, { recursive: true, force: true });
+			liveDataDirs.delete(dataDir);
 		},
 	};
 }
@@ -88,7 +102,13 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 	const dataDir = ownedDataDir('sam3-e2e-pg-');
 	const pgdata = join(dataDir, 'data');
 	const user = 'postgres';
-	await runOk(...asPostgresUser(join(bin, 'initdb'), ['-D', pgdata, '-U', user, '--auth=trust', '-E', 'UTF8', '--no-sync']), { timeoutMs: 120_000 });
+	await runOk(...asPostgresUser(join(bin, 'initdb'), ['-D', pgdata, '-U', user, '--auth=trust', '-E', 'UTF8', '--no-sync']), {
+		timeoutMs: 120_000,
+	}).catch((error) => {
+		rmSync(dataDir, { recursive: true, force: true });
+		liveDataDirs.delete(dataDir);
+		throw error;
+	});
 	const port = await freePort();
 	const proc = startBackground(
 		...asPostgresUser(join(bin, 'postgres'), [
@@ -114,7 +134,7 @@ export async function startPostgres(database = 'n8n'): Promise<Postgres> {
 
 /** `redis-server` on a free port, no persistence, its own working folder. */
 export async function startRedis(): Promise<Service> {
-	const dataDir = mkdtempSync(join(tmpdir(), 'sam3-e2e-redis-'));
+	const dataDir = tempDataDir('sam3-e2e-redis-');
 	const port = await freePort();
 	const proc = startBackground(
 		REDIS_SERVER,
