@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { pairedIndex } from '../lib/checks';
 import { emulatorCredentials } from '../lib/emulator';
-import { activateWorkflow, FINISHED, readExecution } from '../lib/n8n-server';
+import { activateWorkflow, BROWSER_ID, FINISHED, readExecution } from '../lib/n8n-server';
 import { LOST_WORKER_TIMING, QUEUE_BINARY_MODE, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices, type QueueWorker } from '../lib/queue-cluster';
 import { queueServicesInstalled } from '../lib/queue-services';
 import { executionsByTag, sam3Items, triggerRuns, webhookBody, webhookSegmentWorkflow, type SegmentRow as Row } from '../lib/queue-workflow';
@@ -80,7 +80,7 @@ export function queueSuite(ctx: () => LineContext): void {
 			}
 			assert.match(String(ref.id), /^database:/, 'n8n 2.x queue mode stores binary data in the database');
 			const res = await fetch(`${cluster!.main.url}/rest/binary-data?id=${encodeURIComponent(String(ref.id))}&action=download`, {
-				headers: { cookie: cluster!.main.cookie!, 'browser-id': 'sam3-e2e-browser' },
+				headers: { cookie: cluster!.main.cookie!, 'browser-id': BROWSER_ID },
 			});
 			assert.equal(res.status, 200, `binary-data ${ref.id}: HTTP ${res.status}`);
 			return Buffer.from(await res.arrayBuffer());
