@@ -43,6 +43,19 @@ export async function startQueueServices(): Promise<QueueServices> {
  */
 export const QUEUE_BINARY_MODE: Record<N8nLine['key'], 'default' | 'database'> = { '1': 'default', '2': 'database' };
 
+export type QueueBinaryMode = 'default' | 'database';
+
+/**
+ * The mode a queue run uses: the line's own unless SAM3_E2E_QUEUE_BINARY_MODE=database asks 1.123 for its opt-in
+ * `database` mode (N8N_AVAILABLE_BINARY_DATA_MODES must list it, or n8n does not register the database manager).
+ */
+export function queueBinaryMode(line: N8nLine): { mode: QueueBinaryMode; env: Record<string, string> } {
+	const wanted = process.env.SAM3_E2E_QUEUE_BINARY_MODE as QueueBinaryMode | undefined;
+	if (!wanted || wanted === QUEUE_BINARY_MODE[line.key]) return { mode: QUEUE_BINARY_MODE[line.key], env: {} };
+	if (wanted === 'database') return { mode: wanted, env: { N8N_AVAILABLE_BINARY_DATA_MODES: 'filesystem,database', N8N_DEFAULT_BINARY_DATA_MODE: 'database' } };
+	throw new Error(`SAM3_E2E_QUEUE_BINARY_MODE=${wanted}: ${line.label} supports ${QUEUE_BINARY_MODE[line.key]} or database in queue mode`);
+}
+
 /** How fast a SIGKILLed worker's job is noticed (n8n's defaults: 60 s lock, 10 s renewal, 30 s stalled check). */
 export const LOST_WORKER_TIMING = {
 	QUEUE_WORKER_LOCK_DURATION: '6000',

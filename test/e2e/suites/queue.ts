@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { pairedIndex } from '../lib/checks';
 import { emulatorCredentials } from '../lib/emulator';
 import { activateWorkflow, BROWSER_ID, FINISHED, readExecution } from '../lib/n8n-server';
-import { LOST_WORKER_TIMING, QUEUE_BINARY_MODE, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices, type QueueWorker } from '../lib/queue-cluster';
+import { LOST_WORKER_TIMING, queueBinaryMode, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices, type QueueWorker } from '../lib/queue-cluster';
 import { queueServicesInstalled } from '../lib/queue-services';
 import { executionsByTag, sam3Items, triggerRuns, webhookBody, webhookSegmentWorkflow, type SegmentRow as Row } from '../lib/queue-workflow';
 import type { BinaryRef } from '../lib/run-data';
@@ -40,7 +40,7 @@ export function queueSuite(ctx: () => LineContext): void {
 				tarball: c.tarball,
 				concurrency: WORKER_CONCURRENCY,
 				// A SIGKILLed worker's job is noticed in seconds (case d), not after n8n's default 60 s lock.
-				env: LOST_WORKER_TIMING,
+				env: { ...LOST_WORKER_TIMING, ...queueBinaryMode(c.line).env },
 				record: c.record,
 				async prepare(main) {
 					await main.importCredentials(emulatorCredentials(c.emulator!));
@@ -72,13 +72,13 @@ export function queueSuite(ctx: () => LineContext): void {
 
 		const providerJobs = async () => (await ctx().emulator!.control('jobs')) as ProviderJob[];
 
-		/** A mask's bytes as the main serves them: inline (1.x `default`) or GET /rest/binary-data (2.x `database`). */
+		/** A mask's bytes as the main serves them: inline (1.x `default`) or GET /rest/binary-data (`database`). */
 		async function maskBytes(ref: BinaryRef): Promise<Buffer> {
-			if (QUEUE_BINARY_MODE[ctx().line.key] === 'default') {
+			if (queueBinaryMode(ctx().line).mode === 'default') {
 				assert.equal(ref.id, undefined, 'n8n 1.x queue mode (default binary mode) keeps the bytes in the execution');
 				return Buffer.from(String(ref.data), 'base64');
 			}
-			assert.match(String(ref.id), /^database:/, 'n8n 2.x queue mode stores binary data in the database');
+			assert.match(String(ref.id), /^database:/, 'binary data stored in the database');
 			const res = await fetch(`${cluster!.main.url}/rest/binary-data?id=${encodeURIComponent(String(ref.id))}&action=download`, {
 				headers: { cookie: cluster!.main.cookie!, 'browser-id': BROWSER_ID },
 			});
