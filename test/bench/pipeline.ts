@@ -15,7 +15,7 @@ import { lines } from '../e2e/lib/lines';
 import { hostedProductPhotos } from '../e2e/lib/product-photos';
 import { log, preparedHome } from '../e2e/lib/setup';
 import { describeMachine, startCpuAccount } from './machine';
-import { PIPELINE_END, PIPELINE_START, withPipelineSection } from './pipeline-section';
+import { replaceSection } from './sections';
 
 const PHOTOS = Number(process.env.SAM3_BENCH_PHOTOS ?? 50);
 const JOB_MS = Number(process.env.SAM3_BENCH_JOB_MS ?? 1000);
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 		const imageMs = imageSteps.reduce((sum, t) => sum + t.ms, 0);
 		const per = (ms: number) => `${(ms / PHOTOS / 1000).toFixed(2)} s`;
 		const section = [
-			PIPELINE_START,
+			'<!-- pipeline:begin (written by npm run bench:pipeline, test/bench/pipeline.ts; do not edit by hand) -->',
 			'## 6. Background removal pipeline (example 5, `npm run bench:pipeline`)',
 			'',
 			`ONE run on ${machine.date.slice(0, 10)} (${machine.cpu}, ${machine.cores} cores, ${line.label} on Node ${process.version.slice(1)}, filesystem binary mode):`,
@@ -90,9 +90,9 @@ async function main(): Promise<void> {
 			'provider, SAM 3 time follows your account\'s concurrency and the job time; the image steps stay as measured here.',
 			`The \`n8n execute\` process took ${(result.ms / 1000).toFixed(1)} s in all (start-up included); the benchmark and its children used`,
 			`${account?.benchCoreS ?? '?'} core-s, other processes ${account?.othersPercent ?? '?'} % of the machine meanwhile.`,
-			PIPELINE_END,
+			'<!-- pipeline:end -->',
 		].join('\n');
-		writeFileSync(out, withPipelineSection(readFileSync(out, 'utf8'), section));
+		writeFileSync(out, replaceSection(readFileSync(out, 'utf8'), 'pipeline', section));
 		console.log(section);
 		log(`wrote the pipeline section of ${out}`);
 	} finally {

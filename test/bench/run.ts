@@ -4,9 +4,8 @@
  * Takes ~6-7 minutes on 2 cores. `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
  * `--rerender` measures nothing: it re-renders the report from the raw results embedded in it (after a text change).
  */
-import { pipelineSection, withPipelineSection } from './pipeline-section';
 import './env';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { startEmulator } from '../e2e/lib/emulator';
@@ -17,6 +16,7 @@ import { benchOverhead } from './overhead';
 import { benchPollsPerJob } from './polls-per-job';
 import { type BenchResults, goalsOf, renderReport } from './report';
 import { benchScaling } from './scaling';
+import { keepSections } from './sections';
 import { benchThroughput } from './throughput';
 import { benchTimeToResult } from './time-to-result';
 
@@ -37,7 +37,7 @@ function embeddedResults(file: string): BenchResults {
 async function main(): Promise<void> {
 	if (process.argv.includes('--rerender')) {
 		const out = outputPath();
-		writeFileSync(out, withPipelineSection(renderReport(embeddedResults(out)), pipelineSection(out)));
+		writeFileSync(out, keepSections(readFileSync(out, 'utf8'), renderReport(embeddedResults(out))));
 		log(`re-rendered ${out} from its embedded results`);
 		return;
 	}
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
 	results.durationS = Math.round((Date.now() - started) / 1000);
 	results.cpu = finishCpuAccount();
 	const out = outputPath();
-	writeFileSync(out, withPipelineSection(renderReport(results), pipelineSection(out)));
+	writeFileSync(out, keepSections(existsSync(out) ? readFileSync(out, 'utf8') : '', renderReport(results)));
 	log(`wrote ${out} (${results.durationS} s; other processes used ${results.cpu?.othersPercent ?? '?'} % of the machine meanwhile)`);
 	const goals = goalsOf(results);
 	log(`goals: ${Object.entries(goals).map(([name, met]) => `${name} ${met ? 'met' : 'MISSED'}`).join(', ')}`);

@@ -5,6 +5,7 @@
 #   SAM3_E2E_LINES   which n8n lines to install: "1 2" (default), "1" or "2"
 #   SAM3_E2E_SKIP_CHROMIUM=1   do not apt-get chromium (only the editor check needs it)
 #   SAM3_E2E_SKIP_GRAPHICSMAGICK=1   do not apt-get graphicsmagick (only n8n's Edit Image node needs it)
+#   SAM3_E2E_SKIP_QUEUE=1      do not apt-get postgresql + redis-server (only the queue suite needs them)
 set -euo pipefail
 
 CACHE="${SAM3_E2E_CACHE:-$HOME/.cache/n8n-nodes-sam3-e2e}"
@@ -74,14 +75,32 @@ install_n8n2() {
   touch "$dir/.stamp"
 }
 
+APT_UPDATED=""
+apt_install() { # packages... (apt-get update at most once per run)
+  local sudo=""; [[ "$(id -u)" != 0 ]] && sudo="sudo"
+  [[ -n "$APT_UPDATED" ]] || { $sudo apt-get update -qq; APT_UPDATED=1; }
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 install_chromium() {
   [[ "${SAM3_E2E_SKIP_CHROMIUM:-}" == 1 ]] && return
   [[ -x /usr/bin/chromium ]] && { log "chromium present"; return; }
   log "installing Debian chromium"
-  local sudo=""; [[ "$(id -u)" != 0 ]] && sudo="sudo"
-  apt_updated || $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  apt_install chromium
   /usr/bin/chromium --version
+}
+
+# Postgres and Redis for the queue-mode suite. Only the binaries are used: the suite starts its own server of each
+# (own data folder, free loopback port) and stops it by PID; a system service the packages may start is left alone.
+install_queue_services() {
+  [[ "${SAM3_E2E_SKIP_QUEUE:-}" == 1 ]] && return
+  local missing=()
+  compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+  [[ -x /usr/bin/redis-server ]] || missing+=(redis-server)
+  [[ ${#missing[@]} == 0 ]] && { log "postgresql + redis-server present"; return; }
+  log "installing Debian ${missing[*]}"
+  apt_install "${missing[@]}"
+  ls /usr/lib/postgresql/*/bin/postgres && /usr/bin/redis-server --version
 }
 
 # n8n's Edit Image node shells out to GraphicsMagick (`gm`), which n8n's Docker image ships; Debian packages it.
@@ -89,15 +108,9 @@ install_graphicsmagick() {
   [[ "${SAM3_E2E_SKIP_GRAPHICSMAGICK:-}" == 1 ]] && return
   command -v gm >/dev/null && { log "graphicsmagick present"; return; }
   log "installing Debian graphicsmagick"
-  local sudo=""; [[ "$(id -u)" != 0 ]] && sudo="sudo"
-  apt_updated || $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphicsmagick >/dev/null
+  apt_install graphicsmagick
   gm version | sed -n 1p # (not head: with pipefail, an early-closed pipe would fail the installer)
 }
-
-# apt-get update once per installer run (Chromium and GraphicsMagick both need it).
-APT_UPDATED=0
-apt_updated() { [[ $APT_UPDATED == 1 ]] && return 0; APT_UPDATED=1; return 1; }
 
 pids=()
 for line in $LINES; do
@@ -109,6 +122,7 @@ for line in $LINES; do
 done
 install_chromium
 install_graphicsmagick
+install_queue_services
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 for line in $LINES; do cat "$CACHE/logs/n8n$line.log"; done

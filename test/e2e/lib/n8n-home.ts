@@ -33,13 +33,15 @@ export class N8nHome {
 		readonly userFolder: string,
 		/** Folders the workflows may read and write (N8N_RESTRICT_FILE_ACCESS_TO). */
 		readonly filesDir: string,
+		/** Set for every n8n process of this home (e.g. queue mode's database and Redis). */
+		readonly baseEnv: Record<string, string>,
 	) {}
 
-	static create(line: N8nLine, prefix = 'sam3-e2e'): N8nHome {
+	static create(line: N8nLine, prefix = 'sam3-e2e', baseEnv: Record<string, string> = {}): N8nHome {
 		const userFolder = mkdtempSync(join(tmpdir(), `${prefix}-n8n${line.key}-`));
 		const filesDir = join(userFolder, 'files');
 		mkdirSync(filesDir, { recursive: true });
-		return new N8nHome(line, userFolder, filesDir);
+		return new N8nHome(line, userFolder, filesDir, baseEnv);
 	}
 
 	/** n8n's own data folder (database, community nodes, binary storage). */
@@ -68,6 +70,7 @@ export class N8nHome {
 			N8N_LOG_LEVEL: 'info',
 			N8N_RESTRICT_FILE_ACCESS_TO: this.filesDir,
 			...this.line.env,
+			...this.baseEnv,
 			...perProcess,
 			...extra,
 		};

@@ -32,11 +32,22 @@ export async function activateWorkflow(home: N8nHome, workflowId: string): Promi
 export interface FinishedExecution {
 	id: string;
 	status: string;
+	startedAt?: string;
+	stoppedAt?: string;
 	/** The execution's IRun data (resultData.runData…), unflattened. */
 	data: { resultData: { runData: Record<string, TaskData[]>; error?: any; lastNodeExecuted?: string } };
 }
 
-const FINISHED = ['success', 'error', 'crashed', 'canceled'];
+export const FINISHED = ['success', 'error', 'crashed', 'canceled'];
+
+/** One execution through the REST API, its run data unflattened. */
+export async function readExecution(server: N8nServer, home: N8nHome, id: string): Promise<FinishedExecution> {
+	if (!server.cookie) await server.login();
+	const full = await server.rest('GET', `executions/${id}`);
+	// n8n stores run data with `flatted` (circular-safe JSON): read it with n8n's own copy.
+	const { parse } = createRequire(join(home.line.dir, 'node_modules', 'n8n', 'package.json'))('flatted');
+	return { id: String(full.id ?? id), status: full.status, startedAt: full.startedAt, stoppedAt: full.stoppedAt, data: typeof full.data === 'string' ? parse(full.data) : full.data };
+}
 
 export async function startN8n(home: N8nHome, opts: { port?: number; env?: Record<string, string> } = {}): Promise<N8nServer> {
 	const port = opts.port ?? (await freePort());
@@ -91,12 +102,7 @@ export async function startN8n(home: N8nHome, opts: { port?: number; env?: Recor
 			for (;;) {
 				const list = await server.rest('GET', `executions?filter=${filter}`);
 				const latest = (list?.results ?? list ?? [])[0] as { id: string; status: string } | undefined;
-				if (latest && FINISHED.includes(latest.status)) {
-					const full = await server.rest('GET', `executions/${latest.id}`);
-					// n8n stores run data with `flatted` (circular-safe JSON): read it with n8n's own copy.
-					const { parse } = createRequire(join(home.line.dir, 'node_modules', 'n8n', 'package.json'))('flatted');
-					return { id: latest.id, status: latest.status, data: typeof full.data === 'string' ? parse(full.data) : full.data };
-				}
+				if (latest && FINISHED.includes(latest.status)) return await readExecution(server, home, latest.id);
 				if (Date.now() > deadline) throw new Error(`no finished execution of ${workflowId} after ${timeoutMs} ms (latest: ${JSON.stringify(latest)})`);
 				await new Promise((r) => setTimeout(r, 500));
 			}
