@@ -61,7 +61,10 @@ export function analysis(r: BenchResults, goals: Goals): string {
 		'',
 		'**1. Overhead.** ' +
 			(within.length ? `Within the goal at cap ${list(within.map((o) => `${o.concurrency} (${o.ratio}×)`))}: the bare client learns of completion from the status stream, the node ${nodeStreams ? 'too' : 'by polling (first status at once, then every 50 ms while the job is young)'}; at latency 0 either takes about one round trip, and round trips dominate per-item time when the emulator answers instantly. ` : '') +
-			(over.length ? `Over it at cap ${list(over.map((o) => `${o.concurrency} (${o.ratio}×)`))}: with more items in flight the per-item wall time shrinks towards the CPU cost, and the node's ~${Math.round(over[0].cpuRatio)}× CPU per item shows. ` : '') +
+			(over.length && !nodeStreams
+				? `Over it at cap ${list(over.map((o) => `${o.concurrency} (${o.ratio}×)`))}: the bare client is told of COMPLETED by the status stream the moment the job ends, while the node polls, and at latency 0 its second poll comes 50 ms after the first (the schedule's floor); at cap 1 that wait is most of the node's ${over[0].node.perItemMs} ms per item against the bare client's ${over[0].raw.perItemMs} ms, so here the wall ratio mostly measures the poll lag the stream removes, and with more items in flight the node's ~${Math.round(over[over.length - 1].cpuRatio)}× CPU per item takes over. `
+				: '') +
+			(over.length && nodeStreams ? `Over it at cap ${list(over.map((o) => `${o.concurrency} (${o.ratio}×)`))}: with more items in flight the per-item wall time shrinks towards the CPU cost, and the node's ~${Math.round(over[0].cpuRatio)}× CPU per item shows. ` : '') +
 			(r.overhead.some((o) => o.node.pollsPerItem < o.raw.pollsPerItem - 0.15)
 				? `Where the node made fewer polls per item than the bare client (${list(r.overhead.filter((o) => o.node.pollsPerItem < o.raw.pollsPerItem - 0.15).map((o) => `cap ${o.concurrency}: ${o.node.pollsPerItem} vs ${o.raw.pollsPerItem}`))}), its busier process sent the first poll later, found the job already done and skipped a 50 ms wait the bare client took: there the wall ratio flatters the node. `
 				: '') +
