@@ -13,3 +13,10 @@ export const DEFAULT_MAX_WAIT_SECONDS = 600;
 /** A mask is a few MB at most; anything far larger is not a mask. */
 export const DOWNLOAD_LIMIT_BYTES = 100 * MiB;
 export const DOWNLOAD_TIMEOUT_MS = 120_000;
+
+/**
+ * Mask and preview downloads at once per node run, per Max Concurrent Jobs slot (4 jobs: 16 downloads). Each
+ * download holds a socket and, in filesystem binary mode, a file while it lasts: 100 items × 32 masks unbounded
+ * opened ~1,200 at once and ran out of file descriptors (EMFILE) at the common 1,024 limit.
+ */
+export const DOWNLOADS_PER_JOB_SLOT = 4;

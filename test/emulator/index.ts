@@ -25,6 +25,7 @@
  *   emu.faults.add({ route: 'fal.submit', fault: { kind: 'rewrite', omit: ['request_id'] } });
  *   emu.jobs.script({ resultBody: (body) => ({ ...body, scores: ['0.9'] }) });     // odd result bodies
  *   emu.stats().jobs.fal  // { created, started, succeeded, failed, cancelled }
+ *   emu.stats().peakOpen['files.get']  // the most requests of a route answered at once (e.g. mask downloads)
  *   emu.requests / emu.deliveries / emu.stats() / emu.statusRequests() / emu.reset() / await emu.close();
  * Standalone: `npm run emulator [PORT]` (cli.ts).
  */
@@ -146,7 +147,7 @@ export class Emulator {
 	}
 
 	stats() {
-		return { ...this.ctx.jobs.stats(), routes: this.log.counts(), storedFiles: this.ctx.files.size, statusRequests: this.statusRequests() };
+		return { ...this.ctx.jobs.stats(), routes: this.log.counts(), peakOpen: this.log.peakOpen(), storedFiles: this.ctx.files.size, statusRequests: this.statusRequests() };
 	}
 
 	/** Status polls and status streams per job, by provider, from the request log (since the last reset/clearLog). */

@@ -8,6 +8,8 @@ export class RequestLog {
 	readonly entries: LogEntry[] = [];
 	private seq = 0;
 	private routeCounts: Partial<Record<RouteName, number>> = {};
+	private openNow: Partial<Record<RouteName, number>> = {};
+	private openPeak: Partial<Record<RouteName, number>> = {};
 
 	record(call: IncomingCall, route: RouteName | null): LogEntry {
 		const headers = call.headers;
@@ -29,16 +31,35 @@ export class RequestLog {
 		return entry;
 	}
 
+	/** A request of the route is being answered until its response closes: for "at most N at once" checks. */
+	opened(route: RouteName): () => void {
+		this.openNow[route] = (this.openNow[route] ?? 0) + 1;
+		this.openPeak[route] = Math.max(this.openPeak[route] ?? 0, this.openNow[route]!);
+		let closed = false;
+		return () => {
+			if (closed) return;
+			closed = true;
+			this.openNow[route] = Math.max(0, (this.openNow[route] ?? 1) - 1);
+		};
+	}
+
+	/** The most requests of each route open at once (since the last reset). */
+	peakOpen(): Partial<Record<RouteName, number>> {
+		return { ...this.openPeak };
+	}
+
 	counts(): Partial<Record<RouteName, number>> {
 		return { ...this.routeCounts };
 	}
 
 	resetCounts(): void {
 		this.routeCounts = {};
+		this.openPeak = { ...this.openNow };
 	}
 
 	clear(): void {
 		this.entries.length = 0;
 		this.routeCounts = {};
+		this.openPeak = { ...this.openNow };
 	}
 }

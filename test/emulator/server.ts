@@ -196,6 +196,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
 	const host = parts.hosts[call.vhost];
 	const route = host?.resolve(call);
 	const entry = parts.log.record(call, route?.name ?? null);
+	if (route) res.once('close', parts.log.opened(route.name));
 	const decorate = (reply: Reply) => (host?.decorate ? host.decorate(reply, call) : reply);
 	if (!host || !route) {
 		const reply = host ? host.notFound(call) : { status: 404, body: 'Not found' };

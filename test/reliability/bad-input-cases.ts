@@ -82,6 +82,16 @@ const maxMasksCase = (value: number, valid: RegExp): BadInputCase => ({
 	field: /Max Masks/,
 	valid,
 });
+/** A number option set by expression, from the row: what a user gets typing "2s" into Max Wait. */
+const numberOptionCase = (name: string, option: string, value: unknown, field: RegExp, valid: RegExp, providers?: Provider[]): BadInputCase => ({
+	name,
+	providers,
+	parameters: { imageUrl: IMAGE as never, prompt: 'shoe', options: { [option]: '={{ $json.v }}' } },
+	good: { json: { v: option === 'maxConcurrency' ? 2 : 60 } },
+	bad: { json: { v: value as never } },
+	field,
+	valid,
+});
 const metadataCase = (name: string, meta: unknown): BadInputCase => ({
 	name,
 	providers: ['runflowApi'],
@@ -139,6 +149,13 @@ export const BAD_INPUTS: BadInputCase[] = [
 	maxMasksCase(0, /between 1 and 32/),
 	maxMasksCase(33, /between 1 and 32/),
 	maxMasksCase(2.5, /whole number/),
+	{ ...maxMasksCase(0, /must be a number/), name: 'Max Masks "lots" by expression', good: { json: { n: '2' } }, bad: { json: { n: 'lots' } } },
+	numberOptionCase('Max Wait "2s" by expression', 'maxWaitSeconds', '2s', /Max Wait/, /must be a number \(1 or more\).*"2s"/),
+	numberOptionCase('Max Wait 0', 'maxWaitSeconds', 0, /Max Wait/, /must be 1 or more/),
+	numberOptionCase('Max Concurrent Jobs "four" by expression', 'maxConcurrency', 'four', /Max Concurrent Jobs/, /must be a number \(between 1 and 100\)/),
+	numberOptionCase('Max Concurrent Jobs 2.5', 'maxConcurrency', 2.5, /Max Concurrent Jobs/, /whole number/),
+	numberOptionCase('Start Timeout "soon" by expression', 'startTimeoutSeconds', 'soon', /Start Timeout/, /must be a number/, ['falApi']),
+	pointCase('point x NaN by expression', { x: Number.NaN }, /must be a number/),
 	pointJsonCase('JSON prompts that do not parse', '[{"x": 10, "y": ', /expected an array like/),
 	pointJsonCase('JSON prompts an object, not an array', { x: 10, y: 12, label: 1 }, /must be an array like.*wrap a single prompt in \[ \]/),
 	pointJsonCase('JSON prompts holding a non-object', [10, 12], /must be an object like/),

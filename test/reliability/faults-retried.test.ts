@@ -99,11 +99,12 @@ describe.each(PROVIDERS)('transient faults (%s)', (provider) => {
 });
 
 describe('transient faults (fal.ai only)', () => {
-	it('fal sync call answering 502: called again (fal.run leaves no job behind), completes', async () => {
-		emulator().faults.add({ route: 'fal.sync', fault: { kind: 'status', status: 502 } });
+	it('fal sync call answering 503 before it started: called again, one job, completes', async () => {
+		emulator().faults.add({ route: 'fal.sync', fault: { kind: 'status', status: 503 } });
 		const result = await segment(emulator(), 'falApi', { parameters: { falMode: 'sync' } });
 		expectMasks(result.items[0], 0);
-		expect(logOf(emulator(), 'fal.sync').map((entry) => entry.status)).toEqual([502, 200]);
+		expect(logOf(emulator(), 'fal.sync').map((entry) => entry.status)).toEqual([503, 200]);
+		expect(emulator().stats().jobs.fal.started).toBe(1);
 	});
 
 	it('malformed JSON on the result: fetched again, completes', async () => {
@@ -118,5 +119,7 @@ describe('transient faults (fal.ai only)', () => {
 		const result = await segment(emulator(), 'falApi');
 		expectErrorItem(result.items[0], 0, { httpCode: 503, errorType: 'runner_scheduling_failure', stage: 'status', requestId: true });
 		expect(logOf(emulator(), 'fal.status')).toHaveLength(1);
+		// Giving up on the job cancels it: nothing keeps running (and billing) for a failed item.
+		expect(logOf(emulator(), 'fal.cancel')).toHaveLength(1);
 	});
 });

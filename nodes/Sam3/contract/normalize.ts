@@ -21,10 +21,10 @@ export function normalizeSam3Output(output: unknown): Pick<NormalizedResult, 'ma
 	const parsed = Sam3OutputSchema.safeParse(output);
 	if (!parsed.success) {
 		const problem = parsed.error.issues[0];
-		throw new Error(`unexpected SAM 3 output: ${problem.path.join('.') || 'body'} ${problem.message}`);
+		throw new Error(`unexpected SAM 3 output: ${problem.path.join('.') || 'the result'} ${problem.message}`);
 	}
 	const result: Sam3Output = parsed.data;
-	const metadataByIndex = new Map((result.metadata ?? []).map((entry, position) => [entry.index ?? position, entry]));
+	const metadataByIndex = new Map((result.metadata ?? []).map((entry, position) => [entry?.index ?? position, entry]));
 	const masks = result.masks.map((mask, index) => {
 		const metadata = metadataByIndex.get(index);
 		const score = metadata?.score ?? result.scores?.[index] ?? undefined;

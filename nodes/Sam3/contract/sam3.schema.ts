@@ -61,7 +61,7 @@ export const Sam3InputSchema = z
 			.default(false)
 			.describe('Return several masks, up to Max Masks'),
 		max_masks: z
-			.number()
+			.number({ invalid_type_error: 'must be a number between 1 and 32' })
 			.int('must be a whole number')
 			.min(1, 'must be between 1 and 32')
 			.max(32, 'must be between 1 and 32')
@@ -90,28 +90,49 @@ export const JobOptionsSchema = z
 
 // ---- output -------------------------------------------------------------------------------------
 
+/*
+ * Output schemas are lenient where the answer is optional: an odd optional field (a score as text or null, a box
+ * of 3 numbers, a width "8") is coerced when it is a number in disguise and dropped otherwise, so the valid masks
+ * of a result are never lost over it. What a result cannot do without (masks, each with a url) stays required.
+ */
+const lenientNumber = z
+	.preprocess((value) => (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value), z.number().finite())
+	.optional()
+	.catch(undefined);
+const lenientString = z.string().optional().catch(undefined);
+const NormalizedBox = z
+	.array(lenientNumber)
+	.length(4)
+	.refine((box) => box.every((value) => value !== undefined))
+	.transform((box) => box as number[])
+	.optional()
+	.catch(undefined);
+const lenientList = <T extends z.ZodTypeAny>(entry: T) => z.array(entry).optional().catch(undefined);
+
 export const ImageFileSchema = z
 	.object({
 		url: z.string(),
-		content_type: z.string().nullish(),
-		file_name: z.string().nullish(),
-		file_size: z.number().nullish(),
-		width: z.number().nullish(),
-		height: z.number().nullish(),
+		content_type: lenientString,
+		file_name: lenientString,
+		file_size: lenientNumber,
+		width: lenientNumber,
+		height: lenientNumber,
 	})
 	.passthrough();
 
-const NormalizedBox = z.array(z.number()).length(4);
-
 export const Sam3OutputSchema = z
 	.object({
-		image: ImageFileSchema.nullish(),
-		masks: z.array(ImageFileSchema),
-		metadata: z
-			.array(z.object({ index: z.number().optional(), score: z.number().nullish(), box: NormalizedBox.nullish() }).passthrough())
-			.nullish(),
-		scores: z.array(z.number()).nullish(),
-		boxes: z.array(NormalizedBox).nullish(),
+		image: ImageFileSchema.optional().catch(undefined),
+		masks: z.array(ImageFileSchema, { required_error: 'is missing', invalid_type_error: 'is not a list' }),
+		metadata: lenientList(
+			z
+				.object({ index: lenientNumber, score: lenientNumber, box: NormalizedBox })
+				.passthrough()
+				.optional()
+				.catch(undefined),
+		),
+		scores: lenientList(lenientNumber),
+		boxes: lenientList(NormalizedBox),
 	})
 	.passthrough();
 

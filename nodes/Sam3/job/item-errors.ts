@@ -1,6 +1,8 @@
 import { type IDataObject, type IExecuteSingleFunctions, type INodeExecutionData, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ExecutionCancelledError, ItemInputError, ProviderError } from '../transport/errors';
+import { withoutUserInfo } from '../transport/redact';
+import type { Batch } from './batch';
 
 /**
  * Every item ends as a result or as an error item. With "continue on fail" the error item carries what a user
@@ -8,7 +10,7 @@ import { ExecutionCancelledError, ItemInputError, ProviderError } from '../trans
  * sit in one `error` object (the shape n8n's HTTP Request node uses, and one n8n's error output recognises).
  */
 export function errorDetails(error: Error, itemIndex: number): IDataObject {
-	const details: IDataObject = { message: error.message, itemIndex };
+	const details: IDataObject = { message: withoutUserInfo(error.message), itemIndex };
 	if (error instanceof ProviderError) {
 		Object.assign(details, {
 			provider: error.provider,
@@ -16,7 +18,8 @@ export function errorDetails(error: Error, itemIndex: number): IDataObject {
 			httpCode: error.httpCode,
 			errorType: error.errorType ?? error.networkCode,
 			requestId: error.requestId,
-			description: error.description,
+			field: error.field,
+			description: error.description === undefined ? undefined : withoutUserInfo(error.description),
 		});
 	} else if (error instanceof ItemInputError) {
 		Object.assign(details, { field: error.field, errorType: 'invalid_parameter', description: error.description });
@@ -26,11 +29,37 @@ export function errorDetails(error: Error, itemIndex: number): IDataObject {
 	return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
 }
 
-export function failItem(ctx: IExecuteSingleFunctions, error: Error): INodeExecutionData[] {
+/**
+ * What becomes of a failed item. With continue-on-fail: an error item. Without: the first item to fail ends the
+ * batch (job/batch.ts) and throws; the others resolve empty, so RoutingNode, which throws the first rejected item
+ * in item order, reports that real failure and not an "aborted" one of an item stopped because of it.
+ */
+export function failItem(ctx: IExecuteSingleFunctions, error: Error, batch?: Batch): INodeExecutionData[] {
 	const itemIndex = ctx.getItemIndex();
 	if (ctx.continueOnFail() && !(error instanceof ExecutionCancelledError)) {
 		return [{ json: { error: errorDetails(error, itemIndex) }, pairedItem: { item: itemIndex } }];
 	}
+	let batchNote: string | undefined;
+	if (batch && !ctx.getExecutionCancelSignal()?.aborted) {
+		const { first, running, others } = batch.fail(itemIndex);
+		if (!first) return [];
+		if (others) batchNote = stoppedBatchNote(running);
+	}
+	throwItemError(ctx, error, batchNote);
+}
+
+/** What the failure did to the other items' jobs, for the execution error's description. */
+function stoppedBatchNote(running: Batch['running']): string {
+	const parts = ['The other items start no new job.'];
+	if (running.cancellable) parts.push(`${running.cancellable} job(s) in flight were cancelled.`);
+	if (running.uncancellable) {
+		parts.push(`${running.uncancellable} Runflow run(s) already submitted may still finish (and be billed): Runflow has no cancel.`);
+	}
+	return parts.join(' ');
+}
+
+function throwItemError(ctx: IExecuteSingleFunctions, error: Error, batchNote: string | undefined): never {
+	const itemIndex = ctx.getItemIndex();
 	const node = ctx.getNode();
 	if (error instanceof ProviderError) {
 		const details = errorDetails(error, itemIndex);
@@ -43,11 +72,12 @@ export function failItem(ctx: IExecuteSingleFunctions, error: Error): INodeExecu
 		];
 		throw new NodeApiError(node, details as never, {
 			itemIndex,
-			message: error.message,
-			description: [`${facts.filter(Boolean).join(', ')}.`, error.description].filter(Boolean).join(' '),
+			message: details.message as string,
+			description: [`${facts.filter(Boolean).join(', ')}.`, details.description, batchNote].filter(Boolean).join(' '),
 			httpCode: error.httpCode === undefined ? undefined : String(error.httpCode),
 		});
 	}
-	const description = error instanceof ItemInputError ? error.description : `Item ${itemIndex}.`;
+	const description = [error instanceof ItemInputError ? error.description : `Item ${itemIndex}.`, batchNote].filter(Boolean).join(' ');
+	error.message = withoutUserInfo(error.message);
 	throw new NodeOperationError(node, error, { itemIndex, description });
 }

@@ -3,6 +3,7 @@ import type { DeclarativeRestApiSettings, IDataObject, IExecuteSingleFunctions, 
 import { adapterFor } from '../providers';
 import type { ProviderAdapter } from '../providers/provider';
 import { ProviderHttp, transportDefaults } from '../transport/http';
+import type { Batch } from './batch';
 import { type JobSettings, readJobSettings } from './job-settings';
 
 /** One item's job: what every step of it needs, passed as one value. */
@@ -10,14 +11,26 @@ export interface ItemJob {
 	ctx: IExecuteSingleFunctions;
 	settings: JobSettings;
 	adapter: ProviderAdapter;
-	/** The item's line to its provider: credential and n8n's request options are bound in once, here. */
+	/** The item's line to its provider: credential, n8n's request options and the job's signal are bound in once, here. */
 	http: ProviderHttp;
+	/** The node run this item belongs to: job slots, download slots, fail-fast. */
+	batch: Batch;
+	/** Aborts when the user stops the execution or the batch fails (another item failed, no continue-on-fail). */
+	signal: AbortSignal | undefined;
+	/** Options > Max Wait as a point in time (ms since epoch), set when the job takes its slot; bounds every wait of the job. */
+	deadline?: number;
 }
 
 /** Reads and validates the item's parameters and opens its line to the provider; nothing is sent yet. */
-export async function openItemJob(ctx: IExecuteSingleFunctions, requestData: DeclarativeRestApiSettings.ResultOptions): Promise<ItemJob> {
+export async function openItemJob(
+	ctx: IExecuteSingleFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+	batch: Batch,
+): Promise<ItemJob> {
 	const settings = readJobSettings(ctx);
 	const adapter = adapterFor(settings.provider);
+	const cancel = ctx.getExecutionCancelSignal();
+	const signal = cancel ? AbortSignal.any([cancel, batch.signal]) : batch.signal;
 	const http = new ProviderHttp(ctx, {
 		provider: adapter.label,
 		credentialType: adapter.id,
@@ -25,6 +38,7 @@ export async function openItemJob(ctx: IExecuteSingleFunctions, requestData: Dec
 		// RoutingNode puts the node's Request Options (proxy, Ignore SSL Issues, Timeout) into the routed options.
 		defaults: transportDefaults(requestData.options as IHttpRequestOptions),
 		readError: adapter.readError,
+		signal,
 	});
-	return { ctx, settings, adapter, http };
+	return { ctx, settings, adapter, http, batch, signal };
 }

@@ -52,7 +52,8 @@ export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
 	}
 	for (const field of MODEL_OPTION_FIELDS) {
 		const value = modelOptions[camelCase(field)];
-		if (value !== undefined && value !== '') raw[field] = value;
+		// A number from an expression may arrive as text ("3"): read as a number, anything else left for zod to name.
+		if (value !== undefined && value !== '') raw[field] = typeof value === 'string' && NUMERIC.test(value) ? Number(value) : value;
 	}
 	const parsed = Sam3InputSchema.safeParse(raw);
 	if (!parsed.success) {
@@ -76,12 +77,14 @@ export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
 			callbackUrl: runOptions.callback_url,
 			runMetadata: runOptions.metadata as IDataObject | undefined,
 			queuePriority: options.queuePriority as JobSettings['request']['queuePriority'],
-			startTimeoutSeconds: options.startTimeoutSeconds as number | undefined,
+			startTimeoutSeconds: numberOption(itemIndex, options, 'startTimeoutSeconds', 'Options > Start Timeout (Seconds)', { min: 1 }),
 		},
 		waitForResult,
 		uploadMode: (options.uploadMode as JobSettings['uploadMode']) ?? 'auto',
-		maxConcurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY))),
-		maxWaitMs: Math.max(1, Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS)) * 1000,
+		maxConcurrency:
+			numberOption(itemIndex, options, 'maxConcurrency', 'Options > Max Concurrent Jobs', { min: 1, max: 100, whole: true }) ??
+			DEFAULT_MAX_CONCURRENCY,
+		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
 		output: {
 			binaryPrefix: String(options.binaryPropertyPrefix ?? 'mask_') || 'mask_',
 			download: options.downloadMasks !== false,
@@ -90,6 +93,29 @@ export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
 			includeRaw: options.includeRawResponse === true,
 		},
 	};
+}
+
+const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/**
+ * A number option, possibly set by an expression: a number or numeric text within its range, or an input error
+ * naming the option and the item. Never NaN: a NaN Max Wait would disable every deadline of the job.
+ */
+function numberOption(
+	itemIndex: number,
+	options: IDataObject,
+	name: string,
+	label: string,
+	range: { min: number; max?: number; whole?: boolean },
+): number | undefined {
+	const value = options[name];
+	if (value === undefined || value === '' || value === null) return undefined;
+	const number = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : NaN;
+	const limits = range.max === undefined ? `${range.min} or more` : `between ${range.min} and ${range.max}`;
+	if (!Number.isFinite(number)) throw inputError(itemIndex, label, `must be a number (${limits})`, value);
+	if (number < range.min || (range.max !== undefined && number > range.max)) throw inputError(itemIndex, label, `must be ${limits}`, value);
+	if (range.whole && !Number.isInteger(number)) throw inputError(itemIndex, label, 'must be a whole number', value);
+	return number;
 }
 
 function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): ImageSource {

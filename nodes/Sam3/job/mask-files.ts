@@ -1,8 +1,9 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
+import type pLimit from 'p-limit';
 
 import type { ImageFile } from '../contract/sam3.schema';
 import { DOWNLOAD_LIMIT_BYTES, DOWNLOAD_TIMEOUT_MS, MiB } from '../limits';
-import { ProviderError } from '../transport/errors';
+import { ExecutionCancelledError, ProviderError } from '../transport/errors';
 import type { ProviderHttp } from '../transport/http';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
@@ -13,19 +14,65 @@ function fileNameFor(baseName: string, mimeType: string): string {
 	return `${baseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
 }
 
+/** What bounds a job's downloads: the node run's download slots (job/batch.ts), its signal and Max Wait. */
+export interface DownloadBounds {
+	slots?: pLimit.Limit;
+	signal?: AbortSignal;
+	deadline?: number;
+}
+
+function tooLarge(http: ProviderHttp, baseName: string): ProviderError {
+	return new ProviderError(`${http.provider}: ${baseName} is larger than ${DOWNLOAD_LIMIT_BYTES / MiB} MiB`, {
+		provider: http.provider,
+		stage: 'download',
+		errorType: 'file_too_large',
+		retryableHint: false,
+	});
+}
+
+/**
+ * Stores a result's files. The first failure ends the item, so it stops the others too (no retry of a sibling
+ * goes on behind a failed item), and all have settled before the failure is reported.
+ */
+export async function storeImageFiles(
+	ctx: IExecuteSingleFunctions,
+	http: ProviderHttp,
+	files: Array<{ file: ImageFile; baseName: string }>,
+	bounds: DownloadBounds,
+): Promise<IBinaryData[]> {
+	const failed = new AbortController();
+	const signal = bounds.signal ? AbortSignal.any([bounds.signal, failed.signal]) : failed.signal;
+	const outcomes = await Promise.all(
+		files.map(async ({ file, baseName }) => {
+			const outcome = await settle(async () => await storeImageFile(ctx, http, file, baseName, { ...bounds, signal }));
+			if (!outcome.ok) failed.abort();
+			return outcome;
+		}),
+	);
+	// The first real failure, not a sibling's "stopped" that it caused.
+	const failure = outcomes.find((outcome) => !outcome.ok && !(outcome.error instanceof ExecutionCancelledError)) ?? outcomes.find((outcome) => !outcome.ok);
+	if (failure && !failure.ok) throw failure.error;
+	return outcomes.map((outcome) => (outcome as { value: IBinaryData }).value);
+}
+
 /**
  * Stores one provider file as n8n binary data. data: URIs (sync mode) are decoded; URLs are fetched without the
  * API key and streamed into n8n's binary storage, checked on the way: an image signature, a size cap, a deadline.
+ * Its MIME type and extension come from its bytes (PNG, JPEG, WebP …), not from what the server claims.
  */
 export async function storeImageFile(
 	ctx: IExecuteSingleFunctions,
 	http: ProviderHttp,
 	file: ImageFile,
 	baseName: string,
+	bounds: DownloadBounds = {},
 ): Promise<IBinaryData> {
 	if (file.url.startsWith('data:')) {
 		const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(file.url);
-		const data = match ? Buffer.from(match[3], match[2] ? 'base64' : 'utf8') : Buffer.alloc(0);
+		// The same cap as a download, checked on the text before anything is decoded (base64: 4 chars per 3 bytes).
+		const encoded = match?.[3] ?? '';
+		if ((match?.[2] ? Math.floor((encoded.length * 3) / 4) : encoded.length) > DOWNLOAD_LIMIT_BYTES) throw tooLarge(http, baseName);
+		const data = match ? Buffer.from(encoded, match[2] ? 'base64' : 'utf8') : Buffer.alloc(0);
 		const mimeType = imageTypeOf(data);
 		if (!mimeType) throw notAnImage(http, baseName, 'a data URI');
 		return await ctx.helpers.prepareBinaryData(data, fileNameFor(baseName, mimeType), mimeType);
@@ -41,7 +88,18 @@ export async function storeImageFile(
 	}
 	// The node's Timeout setting (n8n request options) can only shorten the download deadline.
 	const deadlineMs = Math.min(DOWNLOAD_TIMEOUT_MS, http.timeoutMs || DOWNLOAD_TIMEOUT_MS);
-	return await withRetry('download', async () => await download(ctx, http, file, baseName, deadlineMs), { signal: http.signal });
+	const attempt = async () => await download(ctx, http, file, baseName, deadlineMs);
+	// Each attempt takes a download slot, so a retry's backoff does not hold one.
+	const slots = bounds.slots;
+	const bounded = slots
+		? async () =>
+				await slots(async () => {
+					// Stopped while it waited for a slot: nothing is fetched.
+					if (bounds.signal?.aborted) throw new ExecutionCancelledError();
+					return await attempt();
+				})
+		: attempt;
+	return await withRetry('download', bounded, { signal: bounds.signal ?? http.signal, deadline: bounds.deadline });
 }
 
 async function download(
@@ -66,30 +124,7 @@ async function download(
 		timeout: deadlineMs,
 	});
 	const body = response.body as AsyncIterable<Buffer> & { destroy(error?: Error): void; constructor: unknown };
-	const claimed = String(response.headers['content-type'] ?? file.content_type ?? '').split(';')[0];
-	const mimeType = claimed.startsWith('image/') ? claimed : (file.content_type ?? 'image/png');
-
-	// The bytes are checked as they pass into n8n's storage: an image signature first, then a size cap.
-	let received = 0;
-	async function* checked(): AsyncGenerator<Buffer> {
-		for await (const chunk of body) {
-			if (received === 0 && !imageTypeOf(chunk)) throw notAnImage(http, baseName, file.url);
-			received += chunk.length;
-			if (received > DOWNLOAD_LIMIT_BYTES) {
-				throw new ProviderError(`${http.provider}: ${baseName} is larger than ${DOWNLOAD_LIMIT_BYTES / MiB} MiB`, {
-					provider: http.provider,
-					stage: 'download',
-					errorType: 'file_too_large',
-					retryableHint: false,
-				});
-			}
-			yield chunk;
-		}
-	}
-	// The response's own stream class (node's Readable) turns the generator back into a stream, without importing
-	// node:stream, which verified community nodes may not.
-	const streamClass = body.constructor as { from(iterable: AsyncIterable<Buffer>): NodeJS.ReadableStream };
-	const guarded = streamClass.from(checked());
+	const chunks = body[Symbol.asyncIterator]();
 
 	// The deadline's timer is the platform's (AbortSignal.timeout): it neither lingers nor keeps n8n's process alive.
 	let failure: Error | undefined;
@@ -103,6 +138,37 @@ async function download(
 		};
 		deadline.addEventListener('abort', onStall, { once: true });
 	});
+	stalled.catch(() => {});
+
+	// The first bytes decide what the file is (its signature), before n8n is told its name and type.
+	const first = await settle(async () => (await Promise.race([chunks.next(), stalled])) as IteratorResult<Buffer>);
+	if (!first.ok || first.value.done) {
+		deadline.removeEventListener('abort', onStall);
+		body.destroy();
+		if (first.ok) throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
+		throw failure ?? http.networkError('download', first.error);
+	}
+	const head = first.value.value;
+	const mimeType = imageTypeOf(head);
+	if (!mimeType) {
+		deadline.removeEventListener('abort', onStall);
+		body.destroy();
+		throw notAnImage(http, baseName, file.url);
+	}
+
+	// The rest is checked as it passes into n8n's storage: a size cap.
+	let received = 0;
+	async function* checked(): AsyncGenerator<Buffer> {
+		for (let next: IteratorResult<Buffer> = first.ok ? first.value : { done: true, value: undefined }; !next.done; next = await chunks.next()) {
+			received += next.value.length;
+			if (received > DOWNLOAD_LIMIT_BYTES) throw tooLarge(http, baseName);
+			yield next.value;
+		}
+	}
+	// The response's own stream class (node's Readable) turns the generator back into a stream, without importing
+	// node:stream, which verified community nodes may not.
+	const streamClass = body.constructor as { from(iterable: AsyncIterable<Buffer>): NodeJS.ReadableStream };
+	const guarded = streamClass.from(checked());
 	const stored = await settle(async () => {
 		const storing = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(baseName, mimeType), mimeType);
 		return (await Promise.race([storing, stalled])) as IBinaryData;

@@ -3,11 +3,12 @@ import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionD
 import type { NormalizedResult } from '../contract/normalize';
 import type { ImageFile } from '../contract/sam3.schema';
 import type { Submission } from '../providers/provider';
+import { withoutUserInfoIn } from '../transport/redact';
 import type { ItemJob } from './item-job';
 import type { JobSettings } from './job-settings';
 import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';
-import { storeImageFile } from './mask-files';
+import { storeImageFiles } from './mask-files';
 import { maskBoxes } from './mask-geometry';
 
 export interface JobTiming {
@@ -26,7 +27,7 @@ function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: 
 	return compact({
 		binaryProperty: binary ? binaryProperty : undefined,
 		// A data: URI (Sync Mode) is the file itself: left out once it is stored as binary, the only copy otherwise.
-		url: file.url.startsWith('data:') && binary ? undefined : file.url,
+		url: file.url.startsWith('data:') && binary ? undefined : withoutUserInfoIn(file.url),
 		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
 		fileName: binary?.fileName ?? file.file_name ?? undefined,
 		width: file.width ?? undefined,
@@ -54,9 +55,26 @@ function maskJson(
 	});
 }
 
+/** The JSON fields this node writes: an earlier SAM 3 node's are dropped from a kept input, not left beside the new ones. */
+const OWN_JSON_FIELDS = ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw'];
+
 function baseItem(ctx: IExecuteSingleFunctions, settings: JobSettings): { json: IDataObject; binary: Record<string, IBinaryData> } {
 	const input = ctx.getInputData();
-	return settings.output.keepInput ? { json: { ...input.json }, binary: { ...(input.binary ?? {}) } } : { json: {}, binary: {} };
+	if (!settings.output.keepInput) return { json: {}, binary: {} };
+	const json = { ...input.json };
+	// Only an item an earlier SAM 3 node wrote is cleaned: a user's own "image" or "status" field stays.
+	const earlierResult = typeof json.maskCount === 'number' && (Array.isArray(json.masks) || json.mask !== undefined);
+	if (!earlierResult) return { json, binary: { ...(input.binary ?? {}) } };
+	for (const field of OWN_JSON_FIELDS) delete json[field];
+	// Mask files (prefix + index, or the split field) and the preview: the new result's replace them all.
+	const prefix = settings.output.binaryPrefix;
+	const splitName = prefix.replace(/_$/, '') || 'mask';
+	const source = settings.image.kind === 'binary' ? settings.image.property : undefined;
+	const isOwn = (name: string) =>
+		name !== source &&
+		(name === 'image' || name === splitName || [prefix, 'mask_'].some((start) => name.startsWith(start) && /^\d+$/.test(name.slice(start.length))));
+	const binary = Object.fromEntries(Object.entries(input.binary ?? {}).filter(([name]) => !isOwn(name)));
+	return { json, binary };
 }
 
 /** The input image's name without extension (from the binary file or the URL path), to name its masks after. */
@@ -87,7 +105,7 @@ export function submissionItem({ ctx, settings, adapter }: ItemJob, submission: 
 }
 
 export async function resultItems(
-	{ ctx, http, settings, adapter }: ItemJob,
+	{ ctx, http, settings, adapter, batch, signal, deadline }: ItemJob,
 	submission: Submission,
 	result: NormalizedResult,
 	timing: JobTiming,
@@ -95,13 +113,13 @@ export async function resultItems(
 	const { output } = settings;
 	const itemIndex = ctx.getItemIndex();
 	const stem = inputStem(ctx, settings);
+	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
 	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));
-	const [maskFiles, preview] = output.download
-		? await Promise.all([
-				Promise.all(result.masks.map(async (mask, index) => await storeImageFile(ctx, http, mask, `${stem}-mask-${index}`))),
-				result.image ? storeImageFile(ctx, http, result.image, `${stem}-preview`) : undefined,
-			])
-		: [[], undefined];
+	const files = result.masks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}` }));
+	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview` });
+	const stored = output.download ? await storeImageFiles(ctx, http, files, bounds) : [];
+	const maskFiles = stored.slice(0, result.masks.length);
+	const preview = result.image ? stored[result.masks.length] : undefined;
 	const [inputSize, maskSizes] = await Promise.all([
 		inputImageSize(ctx, settings),
 		Promise.all(result.masks.map(async (mask, index) => await imageFileSize(ctx, mask, maskFiles[index]))),

@@ -1,13 +1,13 @@
 import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Submission } from '../providers/provider';
-import { ProviderError } from '../transport/errors';
+import { type JobStage, ProviderError } from '../transport/errors';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
+import { type Batch, inBatch } from './batch';
 import { resolveImageUrl } from './image-input';
 import { failItem } from './item-errors';
 import { type ItemJob, openItemJob } from './item-job';
-import { inJobSlot } from './job-slots';
 import { resultItems, submissionItem } from './output-items';
 import { type WaitOutcome, waitForJob } from './wait-for-job';
 
@@ -21,43 +21,78 @@ export async function runSegmentationJob(
 	this: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
-	const outcome = await settle(async () => {
-		const job = await openItemJob(this, requestData);
-		const { settings, adapter, http } = job;
-
-		const started = Date.now();
-		// A slot stands for one job at the provider: held from the image upload until the provider reports the job
-		// finished. Fetching the result and storing the masks happen after, so they never hold back the next job.
-		const { submission, waited } = await inJobSlot(this, settings.maxConcurrency, async () => await runProviderJob(job));
-		if (!settings.waitForResult) return [submissionItem(job, submission)];
-		return await withJobId(submission, async () => {
-			const done = waited?.done ?? { phase: 'done' as const, status: 'COMPLETED', raw: submission.raw };
-			const output = await withRetry('result', async () => await adapter.fetchOutput(http, submission, done), { signal: http.signal });
-			const normalized = adapter.normalize(output, done);
-			const timing = { totalMs: Date.now() - started, queueMs: waited?.queueMs, polls: waited?.polls };
-			return await resultItems(job, submission, normalized, timing);
-		});
+	return await inBatch(this, async (batch) => {
+		// Started after the batch failed (e.g. behind Request Options > Batching): nothing is sent.
+		if (batch.failed) return [];
+		const outcome = await settle(async () => await runItem(this, requestData, batch));
+		return outcome.ok ? outcome.value : failItem(this, outcome.error as Error, batch);
 	});
-	return outcome.ok ? outcome.value : failItem(this, outcome.error as Error);
+}
+
+async function runItem(
+	ctx: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+	batch: Batch,
+): Promise<INodeExecutionData[]> {
+	const job = await openItemJob(ctx, requestData, batch);
+	const { settings, adapter, http } = job;
+
+	const started = Date.now();
+	// A slot stands for one job at the provider: held from the image upload until the provider reports the job
+	// finished. Fetching the result and storing the masks happen after, so they never hold back the next job.
+	const provided = await batch.jobSlots(settings.maxConcurrency)(async () => {
+		// The batch failed while this item waited for its slot: it starts nothing (RoutingNode reports the failure).
+		if (batch.failed) return undefined;
+		job.deadline = Date.now() + settings.maxWaitMs;
+		return await runProviderJob(job);
+	});
+	if (!provided) return [];
+	const { submission, waited } = provided;
+	if (!settings.waitForResult) return [submissionItem(job, submission)];
+	const done = waited?.done ?? { phase: 'done' as const, status: 'COMPLETED', raw: submission.raw };
+	const output = await withJobId(job, submission, 'result', async () =>
+		await withRetry('result', async () => await adapter.fetchOutput(http, submission, done), { signal: job.signal, deadline: job.deadline }),
+	);
+	const normalized = await withJobId(job, submission, 'result', async () => adapter.normalize(output, done));
+	const timing = { totalMs: Date.now() - started, queueMs: waited?.queueMs, polls: waited?.polls };
+	return await withJobId(job, submission, 'download', async () => await resultItems(job, submission, normalized, timing));
 }
 
 async function runProviderJob(job: ItemJob): Promise<{ submission: Submission; waited?: WaitOutcome }> {
-	const { settings, adapter, http } = job;
+	const { settings, adapter, http, batch } = job;
 	const imageUrl = await resolveImageUrl(job);
 	const request = { ...settings.request, input: { ...settings.request.input, image_url: imageUrl } };
 	const submission = await withRetry('submit', async () => await adapter.submit(http, request), {
-		signal: http.signal,
-		idempotentSubmit: request.mode === 'sync',
+		signal: job.signal,
+		deadline: job.deadline,
 	});
 	if (!settings.waitForResult || submission.output !== undefined) return { submission };
-	const waited = await withJobId(submission, async () => await waitForJob(job, submission));
-	return { submission, waited };
+	const running = adapter.cancellable ? 'cancellable' : 'uncancellable';
+	batch.running[running]++;
+	try {
+		const waited = await withJobId(job, submission, 'status', async () => await waitForJob(job, submission));
+		return { submission, waited };
+	} finally {
+		batch.running[running]--;
+	}
 }
 
-/** Once the job exists, any later failure (a poll, the result, a mask download) carries its id for the dashboard. */
-async function withJobId<T>(submission: Submission, call: () => Promise<T>): Promise<T> {
+/**
+ * Once the job exists, any later failure (a poll, the result, a mask download) carries its provider, stage and
+ * id for the dashboard; an unexpected error (e.g. a result the contract cannot read) becomes a ProviderError.
+ */
+async function withJobId<T>({ adapter }: ItemJob, submission: Submission, stage: JobStage, call: () => Promise<T>): Promise<T> {
 	const outcome = await settle(call);
 	if (outcome.ok) return outcome.value;
-	if (outcome.error instanceof ProviderError && submission.requestId) outcome.error.requestId = submission.requestId;
-	throw outcome.error;
+	let error = outcome.error;
+	if (!(error instanceof ProviderError) && error instanceof Error && error.name === 'Error') {
+		error = new ProviderError(`${adapter.label} ${stage} failed: ${error.message}`, {
+			provider: adapter.label,
+			stage,
+			errorType: 'unexpected_output',
+			retryableHint: false,
+		});
+	}
+	if (error instanceof ProviderError && submission.requestId) error.requestId = submission.requestId;
+	throw error;
 }

@@ -4,6 +4,7 @@ import { pause } from '../transport/pause';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import type { ItemJob } from './item-job';
+import { nextPollDelayMs } from './poll-schedule';
 
 export type DoneState = JobState & { phase: 'done' };
 
@@ -15,50 +16,52 @@ export interface WaitOutcome {
 }
 
 /**
- * Polls at intervals that grow with the time already waited (10 %, 50 ms to 2 s): a short job is seen done
- * within a few percent of its run time without flooding the provider with polls for long ones.
+ * Waits for a submitted job to finish, within Options > Max Wait. Every way of giving up on it — Max Wait, a
+ * status error that ends the item, a Retry-After longer than the time left, a stop, the batch failing — cancels
+ * the job at the provider (when it has a cancel), so nothing keeps running and billing for an item that failed.
  */
-export function nextPollDelayMs(elapsedMs: number): number {
-	return Math.min(2_000, Math.max(50, Math.round(elapsedMs * 0.1)));
+export async function waitForJob(job: ItemJob, submission: Submission): Promise<WaitOutcome> {
+	const waited = await settle(async () => await pollUntilDone(job, submission));
+	if (waited.ok) return waited.value;
+	const error = waited.error;
+	if (error instanceof ProviderError && error.jobEnded) throw error;
+	const cancelled = await cancelQuietly(job, submission);
+	if (error instanceof ProviderError) {
+		const note = cancelled
+			? 'The job was cancelled at the provider.'
+			: `${job.adapter.label} has no cancel: the job may still finish there.`;
+		error.description = [note, error.description].filter(Boolean).join(' ');
+	}
+	throw error;
 }
 
-export async function waitForJob(job: ItemJob, submission: Submission): Promise<WaitOutcome> {
-	const { adapter, http } = job;
+async function pollUntilDone(job: ItemJob, submission: Submission): Promise<WaitOutcome> {
+	const { adapter, http, signal } = job;
 	const { maxWaitMs } = job.settings;
-	const signal = http.signal;
 	const started = Date.now();
-	const deadline = started + maxWaitMs;
+	const deadline = job.deadline ?? started + maxWaitMs;
 	let polls = 0;
 	let queueMs: number | undefined;
-	let last: JobState | undefined;
 
 	for (;;) {
-		const polled = await settle(
-			async () => await withRetry('status', async () => await adapter.poll(http, submission), { signal, deadline }),
-		);
-		if (!polled.ok) {
-			if (polled.error instanceof ExecutionCancelledError) await cancelQuietly(job, submission);
-			throw polled.error;
-		}
-		const state: JobState = polled.value;
+		const state: JobState = await withRetry('status', async () => await adapter.poll(http, submission), { signal, deadline });
 		polls++;
-		last = state;
 		if (queueMs === undefined && !/queue|dispatch/i.test(state.status)) queueMs = Date.now() - started;
 		if (state.phase === 'done') return { done: state, polls, queueMs };
 		if (state.phase === 'failed') {
-			// The job itself was answered: a ProviderError with no HTTP code, never retried.
+			// The job itself was answered: a ProviderError with no HTTP code, never retried, nothing to cancel.
 			throw new ProviderError(`${adapter.label} job ${submission.requestId} failed: ${state.message}`, {
 				provider: adapter.label,
 				stage: 'status',
 				errorType: state.errorType,
 				requestId: submission.requestId,
+				jobEnded: true,
 			});
 		}
 
 		const delay = nextPollDelayMs(Date.now() - started);
 		if (Date.now() + delay > deadline) {
-			const cancelled = await cancelQuietly(job, submission);
-			const position = last.phase === 'waiting' && last.queuePosition !== undefined ? ` at queue position ${last.queuePosition}` : '';
+			const position = state.queuePosition !== undefined ? ` at queue position ${state.queuePosition}` : '';
 			throw new ProviderError(
 				`${adapter.label} job ${submission.requestId} did not finish within ${Math.round(maxWaitMs / 1000)} s (still ${state.status}${position})`,
 				{
@@ -66,15 +69,12 @@ export async function waitForJob(job: ItemJob, submission: Submission): Promise<
 					stage: 'status',
 					errorType: 'max_wait_exceeded',
 					requestId: submission.requestId,
-					description: `${cancelled ? 'The job was cancelled. ' : 'The provider has no cancel: the job may still finish there. '}Raise Options > Max Wait, or lower Options > Max Concurrent Jobs if jobs wait in the provider's queue.`,
+					description: "Raise Options > Max Wait, or lower Options > Max Concurrent Jobs if jobs wait in the provider's queue.",
 				},
 			);
 		}
 		const slept = await settle(async () => await pause(delay, signal));
-		if (!slept.ok) {
-			await cancelQuietly(job, submission);
-			throw new ExecutionCancelledError(submission.requestId);
-		}
+		if (!slept.ok) throw new ExecutionCancelledError(submission.requestId);
 	}
 }
 

@@ -3,8 +3,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { normalizeSam3Output } from '../contract/normalize';
 import { type JobStage, ProviderError } from '../transport/errors';
 import { type FullResponse, type ProviderHttp, header } from '../transport/http';
+import { withoutUserInfo } from '../transport/redact';
 import { parseRetryAfter } from '../transport/retry';
-import { type JobState, type ProviderAdapter, type Submission, putPresigned, trimSlash } from './provider';
+import { type JobState, type ProviderAdapter, type Submission, putPresigned, required, trimSlash } from './provider';
 
 /** Submit uses the full endpoint id; status, result and cancel use only owner/app (fal's subpath rule). */
 const ENDPOINT = 'fal-ai/sam-3/image';
@@ -19,12 +20,16 @@ function readFalError(response: FullResponse, stage: JobStage): ProviderError {
 	const detail = body.detail;
 	let message: string;
 	let errorType = header(response, 'x-fal-error-type') ?? (body.error_type as string | undefined);
+	let field: string | undefined;
 	if (Array.isArray(detail)) {
 		// 422: one entry per invalid field, loc like ["body", "image_url"].
 		message = (detail as IDataObject[])
 			.map((entry) => `${((entry.loc as string[]) ?? []).filter((part) => part !== 'body').join('.') || 'input'}: ${entry.msg}`)
 			.join('; ');
 		errorType ??= String((detail[0] as IDataObject)?.type ?? 'validation_error');
+		// The rejected request field: the last element of the first entry's loc (["body", "image_url"] -> image_url).
+		const loc = (detail[0] as IDataObject | undefined)?.loc;
+		if (Array.isArray(loc) && loc.length) field = String(loc[loc.length - 1]);
 	} else {
 		message = typeof detail === 'string' ? detail : typeof body.error === 'string' ? body.error : `HTTP ${response.statusCode}`;
 	}
@@ -45,14 +50,19 @@ function readFalError(response: FullResponse, stage: JobStage): ProviderError {
 		retryableHint: retryable === undefined ? undefined : retryable.toLowerCase() === 'true',
 		retryAfterMs: parseRetryAfter(header(response, 'retry-after')),
 		userTimeout,
+		field,
 		description: hint,
 	});
 }
+
+/** Links a user can follow from the item: never with user-info from a configured endpoint. */
+const linkTo = (http: ProviderHttp, requestId: string, suffix = '') => withoutUserInfo(requestUrl(http, requestId, suffix));
 
 export const falAdapter: ProviderAdapter = {
 	id: 'falApi',
 	label: LABEL,
 	readError: readFalError,
+	cancellable: true,
 
 	async submit(http, job): Promise<Submission> {
 		const headers: IDataObject = {};
@@ -67,18 +77,19 @@ export const falAdapter: ProviderAdapter = {
 			body: job.input,
 		});
 		const body = (response.body ?? {}) as IDataObject;
-		if (body.request_id === undefined) {
+		if (job.mode === 'sync') {
 			// fal.run answers the output itself; the id is only in the header.
 			return { requestId: header(response, 'x-fal-request-id') ?? '', status: 'COMPLETED', output: body, links: {}, raw: body };
 		}
-		const requestId = String(body.request_id);
+		// A queue submit answers the job's id (also sent as x-fal-request-id); never read it as a result.
+		const requestId = required(http, 'submit', 'request_id', body.request_id ?? header(response, 'x-fal-request-id'));
 		return {
 			requestId,
 			status: String(body.status ?? 'IN_QUEUE'),
 			links: {
-				statusUrl: requestUrl(http, requestId, '/status'),
-				resultUrl: requestUrl(http, requestId),
-				cancelUrl: requestUrl(http, requestId, '/cancel'),
+				statusUrl: linkTo(http, requestId, '/status'),
+				resultUrl: linkTo(http, requestId),
+				cancelUrl: linkTo(http, requestId, '/cancel'),
 				queuePosition: body.queue_position as number,
 			},
 			raw: body,
@@ -121,9 +132,11 @@ export const falAdapter: ProviderAdapter = {
 			qs: { storage_type: 'fal-cdn-v3' },
 			body: { content_type: file.mimeType, file_name: file.fileName },
 		});
-		const { upload_url: uploadUrl, file_url: fileUrl } = initiated.body as IDataObject;
+		const answer = (initiated.body ?? {}) as IDataObject;
+		const uploadUrl = required(http, 'upload', `upload_url for "${file.fileName}"`, answer.upload_url);
+		const fileUrl = required(http, 'upload', `file_url for "${file.fileName}"`, answer.file_url);
 		await putPresigned(http, uploadUrl, file);
-		return String(fileUrl);
+		return fileUrl;
 	},
 
 	normalize(output, done) {

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { NormalizedResult } from '../contract/normalize';
 import type { Sam3Input } from '../contract/sam3.schema';
+import { type JobStage, ProviderError } from '../transport/errors';
 import type { ErrorReader, ProviderHttp } from '../transport/http';
 
 export type ProviderId = 'falApi' | 'runflowApi';
@@ -47,6 +48,8 @@ export interface ProviderAdapter {
 	readonly id: ProviderId;
 	readonly label: string;
 	readonly readError: ErrorReader;
+	/** Whether the provider can cancel a submitted job (fal can; Runflow has no cancel). */
+	readonly cancellable: boolean;
 	submit(http: ProviderHttp, job: JobRequest): Promise<Submission>;
 	poll(http: ProviderHttp, submission: Submission): Promise<JobState>;
 	/** Fetches the output of a finished job (no request when the last poll already carried it). */
@@ -59,6 +62,18 @@ export interface ProviderAdapter {
 
 export function trimSlash(url: unknown): string {
 	return String(url ?? '').replace(/\/+$/, '');
+}
+
+/** A field a provider's answer must have, or a clear error naming what is missing: never a request with "undefined". */
+export function required(http: ProviderHttp, stage: JobStage, what: string, value: unknown): string {
+	if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
+	throw new ProviderError(`${http.provider}: the ${stage} answer has no ${what}`, {
+		provider: http.provider,
+		stage,
+		errorType: 'malformed_response',
+		// The answer came and was read; asking the same again would not make it whole (and a submit may not repeat).
+		retryableHint: false,
+	});
 }
 
 /** Presigned upload URLs authorise the PUT themselves: sent without the credential, so the key never goes there. */

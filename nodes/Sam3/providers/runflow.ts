@@ -4,12 +4,14 @@ import { type NormalizedResult, normalizeSam3Output } from '../contract/normaliz
 import { type JobStage, ProviderError } from '../transport/errors';
 import { type FullResponse, type ProviderHttp, header } from '../transport/http';
 import { parseRetryAfter } from '../transport/retry';
-import { type JobState, type ProviderAdapter, type Submission, putPresigned, trimSlash } from './provider';
+import { withoutUserInfo } from '../transport/redact';
+import { type JobState, type ProviderAdapter, type Submission, putPresigned, required, trimSlash } from './provider';
 
 const MODEL = 'meta/sam-3/image';
 const LABEL = 'Runflow';
-const WAITING = new Set(['queued', 'dispatching', 'running']);
 const SUCCEEDED = new Set(['succeeded', 'partial_succeeded']);
+/** Runflow's terminal failures (providers.md: failed | canceled, older docs spell cancelled; timed_out alike). */
+const FAILED = new Set(['failed', 'canceled', 'cancelled', 'timed_out']);
 
 const runUrl = (http: ProviderHttp, runId: string) => `${trimSlash(http.credentials.baseUrl)}/v1/runs/${encodeURIComponent(runId)}`;
 
@@ -33,7 +35,7 @@ function readRunflowError(response: FullResponse, stage: JobStage): ProviderErro
 function readOutput(output: IDataObject): Pick<NormalizedResult, 'masks' | 'image'> {
 	const modelData = (output.model_data ?? {}) as IDataObject;
 	if (Array.isArray(modelData.masks)) return normalizeSam3Output(modelData);
-	if (Array.isArray(output.masks)) return normalizeSam3Output(output);
+	if (Array.isArray(output.masks) || !Array.isArray(output.outputs)) return normalizeSam3Output(output);
 	const files = ((output.outputs ?? []) as IDataObject[]).filter((entry) => entry.type === 'image' && entry.url);
 	return normalizeSam3Output({ masks: files });
 }
@@ -42,6 +44,7 @@ export const runflowAdapter: ProviderAdapter = {
 	id: 'runflowApi',
 	label: LABEL,
 	readError: readRunflowError,
+	cancellable: false,
 
 	async submit(http, job): Promise<Submission> {
 		const body: IDataObject = { input: job.input };
@@ -53,16 +56,29 @@ export const runflowAdapter: ProviderAdapter = {
 			body,
 		});
 		const run = (response.body ?? {}) as IDataObject;
-		const requestId = String(run.id);
-		return { requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: runUrl(http, requestId) }, raw: run };
+		const requestId = required(http, 'submit', 'run id', run.id);
+		return { requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: withoutUserInfo(runUrl(http, requestId)) }, raw: run };
 	},
 
 	async poll(http, submission): Promise<JobState> {
 		const response = await http.api('status', { method: 'GET', url: runUrl(http, submission.requestId) });
 		const run = (response.body ?? {}) as IDataObject;
-		const status = String(run.status_code);
-		if (WAITING.has(status)) return { phase: 'waiting', status };
-		if (SUCCEEDED.has(status)) return { phase: 'done', status, output: run.output, run, raw: run };
+		const status = String(run.status_code ?? '');
+		if (SUCCEEDED.has(status)) {
+			if (run.output === null || typeof run.output !== 'object') {
+				throw new ProviderError(`${LABEL} run ${submission.requestId} succeeded without an output`, {
+					provider: LABEL,
+					stage: 'result',
+					errorType: 'missing_output',
+					requestId: submission.requestId,
+					retryableHint: false,
+					jobEnded: true,
+				});
+			}
+			return { phase: 'done', status, output: run.output, run, raw: run };
+		}
+		// queued, dispatching, running — and an empty or unknown status: keep waiting (Max Wait bounds it).
+		if (!FAILED.has(status)) return { phase: 'waiting', status: status || 'unknown' };
 		return {
 			phase: 'failed',
 			status,
@@ -87,14 +103,16 @@ export const runflowAdapter: ProviderAdapter = {
 			url: `${base}/v1/asset-uploads`,
 			body: { filename: file.fileName, mime_type: file.mimeType, size_bytes: file.data.length },
 		});
-		const { asset_id: assetId, upload_url: uploadUrl } = created.body as IDataObject;
+		const slot = (created.body ?? {}) as IDataObject;
+		const assetId = required(http, 'upload', `asset_id for "${file.fileName}"`, slot.asset_id);
+		const uploadUrl = required(http, 'upload', `upload_url for "${file.fileName}"`, slot.upload_url);
 		await putPresigned(http, uploadUrl, file);
 		const confirmed = await http.api('upload', {
 			method: 'POST',
-			url: `${base}/v1/asset-uploads/${encodeURIComponent(String(assetId))}/confirmations`,
+			url: `${base}/v1/asset-uploads/${encodeURIComponent(assetId)}/confirmations`,
 			body: {},
 		});
-		return String((confirmed.body as IDataObject).url);
+		return required(http, 'upload', `url for "${file.fileName}"`, ((confirmed.body ?? {}) as IDataObject).url);
 	},
 
 	normalize(output, done) {

@@ -15,6 +15,10 @@ export interface ProviderErrorDetails {
 	networkCode?: string;
 	/** fal answered 504 with x-fal-request-timeout-type: user — the user's own start deadline. */
 	userTimeout?: boolean;
+	/** The request field the provider rejected (fal 422: the last element of `detail[].loc`). */
+	field?: string;
+	/** The job ended at the provider on its own (it failed there): there is nothing left to cancel. */
+	jobEnded?: boolean;
 	description?: string;
 }
 

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 
 import { ExecutionCancelledError, type JobStage, ProviderError } from './errors';
 
@@ -25,6 +31,12 @@ export interface ProviderLine {
 	credentials: IDataObject;
 	defaults: TransportDefaults;
 	readError: ErrorReader;
+	/**
+	 * Ends every call of the job: the execution's cancel signal, joined with the batch's (job/batch.ts). n8n ties
+	 * authenticated calls to the context's getExecutionCancelSignal(), so the calls run on a view of the context
+	 * that answers this signal.
+	 */
+	signal?: AbortSignal;
 }
 
 /**
@@ -38,16 +50,28 @@ export class ProviderHttp {
 
 	readonly credentials: IDataObject;
 
+	readonly signal: AbortSignal | undefined;
+
+	private readonly ctx: IExecuteSingleFunctions;
+
+	/** The credential, read once for the item: n8n would otherwise load and decrypt it again for every request. */
+	private readonly resolved: { credentialsDecrypted: ICredentialsDecrypted };
+
 	constructor(
-		private readonly ctx: IExecuteSingleFunctions,
+		ctx: IExecuteSingleFunctions,
 		private readonly line: ProviderLine,
 	) {
 		this.provider = line.provider;
 		this.credentials = line.credentials;
-	}
-
-	get signal(): AbortSignal | undefined {
-		return this.ctx.getExecutionCancelSignal();
+		this.signal = line.signal;
+		// One signal per request, derived from the job's (AbortSignal.any holds its sources weakly, adding no
+		// listener): many requests of one item at once (its mask downloads) would otherwise pile listeners onto one.
+		const signal = line.signal;
+		const perRequest = () => (signal ? AbortSignal.any([signal]) : undefined);
+		this.ctx = Object.create(ctx, { getExecutionCancelSignal: { value: perRequest } }) as IExecuteSingleFunctions;
+		this.resolved = {
+			credentialsDecrypted: { id: '', name: line.credentialType, type: line.credentialType, data: line.credentials as ICredentialsDecrypted['data'] },
+		};
 	}
 
 	/** The per-request timeout from n8n's request options (the node's Timeout setting; 300 s when unset). */
@@ -68,8 +92,7 @@ export class ProviderHttp {
 	 * cancel signal, which has already fired, so this call runs detached from it (bounded by a short timeout).
 	 */
 	async apiDetached(stage: JobStage, options: IHttpRequestOptions): Promise<FullResponse> {
-		const detached = Object.create(this.ctx, { getExecutionCancelSignal: { value: () => undefined } });
-		const http = new ProviderHttp(detached, { ...this.line, defaults: { ...this.line.defaults, timeout: 10_000 } });
+		const http = new ProviderHttp(this.ctx, { ...this.line, signal: undefined, defaults: { ...this.line.defaults, timeout: 10_000 } });
 		return await http.api(stage, options);
 	}
 
@@ -97,7 +120,7 @@ export class ProviderHttp {
 			...options,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			abortSignal: this.signal,
+			abortSignal: this.ctx.getExecutionCancelSignal(),
 		};
 		let response: FullResponse;
 		try {
@@ -106,6 +129,7 @@ export class ProviderHttp {
 						this.ctx,
 						this.line.credentialType,
 						request,
+						this.resolved,
 					)) as FullResponse)
 				: ((await this.ctx.helpers.httpRequest(request)) as FullResponse);
 		} catch (error) {

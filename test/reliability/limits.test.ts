@@ -1,0 +1,100 @@
+/**
+ * Everything a provider answer could make the node do is bounded: how many downloads run at once, how long it
+ * waits on a Retry-After (and that no timer outlives a stop), how large a data: mask may be.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { expectErrorItem, expectMasks, gapsMs, logOf, segment, useEmulator } from './harness';
+
+const emulator = useEmulator();
+
+/** The smallest wait the node's backoff can pick (500 ms base, -25 % jitter). */
+const MIN_BACKOFF_MS = 375;
+const MiB = 1024 * 1024;
+
+function runChild(command: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+	return new Promise((resolve, reject) => {
+		execFile('bash', ['-c', command], { cwd: join(__dirname, '..', '..'), env, maxBuffer: 16 * MiB, timeout: 240_000 }, (error, stdout, stderr) =>
+			error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve({ stdout, stderr }),
+		);
+	});
+}
+
+describe('bounded downloads', () => {
+	it('100 items × 32 masks in filesystem mode under ulimit -n 1024: every mask stored, at most 4 downloads per job slot at once', async () => {
+		const userFolder = mkdtempSync(join(tmpdir(), 'n8n-sam3-ulimit-'));
+		try {
+			const { stdout } = await runChild('ulimit -n 1024 && exec npx tsx test/reliability/fixtures/many-masks.ts', {
+				...process.env,
+				N8N_USER_FOLDER: userFolder,
+			});
+			const report = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+			expect(report).toMatchObject({ items: 100, withAllMasks: 100, errorCount: 0, downloads: 3200 });
+			// Default Max Concurrent Jobs 4 -> 16 downloads at once for the run (each holds a socket and a file).
+			expect(report.peakDownloads).toBeLessThanOrEqual(16);
+		} finally {
+			rmSync(userFolder, { recursive: true, force: true });
+		}
+	}, 240_000);
+});
+
+describe('Retry-After that is no usable hint', () => {
+	it.each(['0', '-5', 'garbage'])('Retry-After "%s" on a submit 503: the normal backoff, not a tight loop', async (retryAfter) => {
+		emulator().faults.add({ route: 'fal.submit', fault: { kind: 'status', status: 503, retryAfter } });
+		const result = await segment(emulator(), 'falApi');
+		expectMasks(result.items[0], 0);
+		const submits = logOf(emulator(), 'fal.submit');
+		expect(submits).toHaveLength(2);
+		expect(gapsMs(submits)[0]).toBeGreaterThanOrEqual(MIN_BACKOFF_MS);
+	});
+
+	it('a submit 429 with a Retry-After longer than Max Wait: not waited for, the item fails at once saying so', async () => {
+		emulator().faults.add({ route: 'fal.submit', fault: { kind: 'status', status: 429, retryAfter: 600 } });
+		const result = await segment(emulator(), 'falApi', { options: { maxWaitSeconds: 30 } });
+		const error = expectErrorItem(result.items[0], 0, { httpCode: 429, stage: 'submit' });
+		expect(String(error.description)).toMatch(/Max Wait/);
+		expect(logOf(emulator(), 'fal.submit')).toHaveLength(1);
+	});
+});
+
+describe('timers end with the work', () => {
+	it('a stop during a long Retry-After wait: no timer of the node outlives it', async () => {
+		const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+		emulator().faults.add({ route: 'fal.submit', fault: { kind: 'status', status: 429, retryAfter: 3600 } });
+		const stop = new AbortController();
+		const running = segment(emulator(), 'falApi', { signal: stop.signal, options: { maxWaitSeconds: 7200 } });
+		await waitUntil(() => logOf(emulator(), 'fal.submit').length === 1);
+		await delay(300); // the node is in its Retry-After wait (5 min, the cap)
+		stop.abort();
+		const result = await running;
+		expect(result.status).toBe('canceled');
+		// The node waits in slices of 200 ms: one slice after the stop, nothing of it is left.
+		await delay(500);
+		const timersAfter = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+		expect(timersAfter).toBeLessThanOrEqual(timersBefore);
+		expect(logOf(emulator(), 'fal.submit')).toHaveLength(1);
+	});
+});
+
+describe('data: masks', () => {
+	it('a data: mask over the 100 MiB cap in a sync result: refused before it is decoded', async () => {
+		const oversized = `data:image/png;base64,${'A'.repeat(Math.ceil((101 * MiB * 4) / 3))}`;
+		emulator().jobs.script({ resultBody: (body: unknown) => ({ ...(body as object), masks: [{ url: oversized }] }) });
+		const result = await segment(emulator(), 'falApi', { parameters: { falMode: 'sync' } });
+		expectErrorItem(result.items[0], 0, { stage: 'download', errorType: 'file_too_large', message: /larger than 100 MiB/, requestId: true });
+	}, 120_000);
+});
+
+async function delay(ms: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitUntil(predicate: () => boolean): Promise<void> {
+	for (let waited = 0; !predicate(); waited += 10) {
+		if (waited > 30_000) throw new Error('condition not met in time');
+		await delay(10);
+	}
+}
