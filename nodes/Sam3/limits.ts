@@ -20,3 +20,10 @@ export const DOWNLOAD_TIMEOUT_MS = 120_000;
  * opened ~1,200 at once and ran out of file descriptors (EMFILE) at the common 1,024 limit.
  */
 export const DOWNLOADS_PER_JOB_SLOT = 4;
+
+/**
+ * fal's status stream: the longest silence accepted between two events before the node stops trusting the stream
+ * and polls. fal sends an event on each change (and log lines), so a SAM 3 job (seconds) is never this quiet; a
+ * stalled connection costs at most this long before polling takes over.
+ */
+export const STREAM_QUIET_MS = 10_000;

@@ -26,6 +26,7 @@
  *   emu.jobs.script({ resultBody: (body) => ({ ...body, scores: ['0.9'] }) });     // odd result bodies
  *   emu.stats().jobs.fal  // { created, started, succeeded, failed, cancelled }
  *   emu.stats().peakOpen['files.get']  // the most requests of a route answered at once (e.g. mask downloads)
+ *   emu.stats().openNow['fal.status.stream']  // requests of a route still open (a stream until it closes)
  *   emu.requests / emu.deliveries / emu.stats() / emu.statusRequests() / emu.reset() / await emu.close();
  * Standalone: `npm run emulator [PORT]` (cli.ts).
  */
@@ -147,7 +148,7 @@ export class Emulator {
 	}
 
 	stats() {
-		return { ...this.ctx.jobs.stats(), routes: this.log.counts(), peakOpen: this.log.peakOpen(), storedFiles: this.ctx.files.size, statusRequests: this.statusRequests() };
+		return { ...this.ctx.jobs.stats(), routes: this.log.counts(), peakOpen: this.log.peakOpen(), openNow: this.log.openNowByRoute(), storedFiles: this.ctx.files.size, statusRequests: this.statusRequests() };
 	}
 
 	/** Status polls and status streams per job, by provider, from the request log (since the last reset/clearLog). */

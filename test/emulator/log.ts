@@ -43,6 +43,11 @@ export class RequestLog {
 		};
 	}
 
+	/** Requests of each route being answered right now (an open status stream counts until it closes). */
+	openNowByRoute(): Partial<Record<RouteName, number>> {
+		return { ...this.openNow };
+	}
+
 	/** The most requests of each route open at once (since the last reset). */
 	peakOpen(): Partial<Record<RouteName, number>> {
 		return { ...this.openPeak };

@@ -31,7 +31,24 @@ function statesSeen(polls: LogEntry[]): string[] {
 }
 
 describe('fal.ai queue', () => {
-	it('polls the status (202 while queued or running) until 200, then fetches the result once', async () => {
+	it('learns of completion over the status stream: one stream request, no polls, then the result once', async () => {
+		emulator().jobs.script({ queueMs: 300, latencyMs: 300 });
+		const result = await runSam3(emulator(), { provider: 'falApi', parameters: { imageUrl: await imageUrl(), prompt: 'shoe' } });
+		expect(result.error).toBeUndefined();
+		const [job] = emulator().jobs.list();
+		const base = `/fal-queue/fal-ai/sam-3/requests/${job.id}`;
+		expect(apiRequests().map((entry) => entry.route)).toEqual(['fal.submit', 'fal.status.stream', 'fal.result']);
+		const [stream] = entries(emulator(), 'fal.status.stream');
+		expect(stream.url).toBe(`${base}/status/stream?logs=1`);
+		expect(stream.headers.authorization).toBe(`Key ${emulator().keys.fal}`);
+		expect(stream.headers.accept).toMatch(/text\/event-stream/);
+		// Queued, running, completed: the stream told every change until COMPLETED.
+		expect(stream.events).toBeGreaterThanOrEqual(3);
+		expect(result.items[0].json).toMatchObject({ requestId: job.id, status: 'COMPLETED', maskCount: 1, timing: expect.objectContaining({ polls: 1 }) });
+	});
+
+	it('polls the status (202 while queued or running) until 200 when the stream is not offered, then fetches the result once', async () => {
+		emulator().faults.add({ route: 'fal.status.stream', times: 'always', fault: { kind: 'streamNotOffered' } });
 		emulator().jobs.script({ queueMs: 1_500, latencyMs: 1_500 });
 		const result = await runSam3(emulator(), { provider: 'falApi', parameters: { imageUrl: await imageUrl(), prompt: 'shoe' } });
 		expect(result.error).toBeUndefined();
@@ -40,7 +57,7 @@ describe('fal.ai queue', () => {
 
 		const routes = apiRequests().map((entry) => entry.route);
 		const polls = entries(emulator(), 'fal.status');
-		expect(routes).toEqual(['fal.submit', ...polls.map(() => 'fal.status'), 'fal.result']);
+		expect(routes).toEqual(['fal.submit', 'fal.status.stream', ...polls.map(() => 'fal.status'), 'fal.result']);
 		expect(polls.length).toBeGreaterThanOrEqual(3);
 		expect(polls.map((entry) => entry.status)).toEqual([...polls.slice(1).map(() => 202), 200]);
 		expect(new Set(polls.map((entry) => entry.url))).toEqual(new Set([`${base}/status?logs=1`]));

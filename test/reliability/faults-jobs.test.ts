@@ -2,7 +2,7 @@
  * Jobs that the provider ran and ended badly, user timeouts, the user pressing stop, and how an error reads when
  * the node is not set to continue on fail.
  */
-import { PROVIDERS, ROUTES, dataImageUrl, eventually, expectErrorItem, expectMasks, logOf, runSam3, segment, useEmulator } from './harness';
+import { PROVIDERS, ROUTES, dataImageUrl, eventually, expectErrorItem, expectMasks, logOf, runSam3, segment, useEmulator, withoutStatusStream } from './harness';
 
 const emulator = useEmulator();
 
@@ -52,6 +52,7 @@ describe('jobs that end in an error', () => {
 });
 
 describe.each(PROVIDERS)('the user stops the execution mid-poll (%s)', (provider) => {
+	beforeEach(() => provider === 'falApi' && withoutStatusStream(emulator()));
 	it('user stops the execution mid-poll: polling stops at once; a fal job is cancelled too', async () => {
 		emulator().jobs.script({ latencyMs: 20_000 });
 		const stop = new AbortController();
@@ -79,6 +80,7 @@ describe.each(PROVIDERS)('the user stops the execution mid-poll (%s)', (provider
 });
 
 describe.each(PROVIDERS)('without continue-on-fail (%s)', (provider) => {
+	beforeEach(() => provider === 'falApi' && withoutStatusStream(emulator()));
 	it('without continue-on-fail: the execution error names the item, HTTP status, error type and request id', async () => {
 		const routes = ROUTES[provider];
 		const imageUrl = await dataImageUrl();

@@ -2,7 +2,7 @@
  * Transient faults a provider answers on a busy night: the node waits and repeats what is safe to repeat, so the
  * item still ends with its masks. Timing is read from the emulator's arrival times, never from the test's clock.
  */
-import { PROVIDERS, ROUTES, expectErrorItem, expectMasks, gapsMs, logOf, segment, useEmulator } from './harness';
+import { PROVIDERS, ROUTES, expectErrorItem, expectMasks, gapsMs, logOf, segment, useEmulator, withoutStatusStream } from './harness';
 
 const emulator = useEmulator();
 
@@ -11,6 +11,8 @@ const MIN_BACKOFF_MS = 375;
 
 describe.each(PROVIDERS)('transient faults (%s)', (provider) => {
 	const routes = ROUTES[provider];
+	// Status-poll faults: fal polls here (its stream not offered); the stream's faults are in stream.test.ts.
+	beforeEach(() => provider === 'falApi' && withoutStatusStream(emulator()));
 
 	it('429 with Retry-After on submit: waits as told, then submits once more; one job', async () => {
 		emulator().faults.add({ route: routes.submit, fault: { kind: 'status', status: 429, retryAfter: 2 } });
@@ -99,6 +101,7 @@ describe.each(PROVIDERS)('transient faults (%s)', (provider) => {
 });
 
 describe('transient faults (fal.ai only)', () => {
+	beforeEach(() => withoutStatusStream(emulator()));
 	it('fal sync call answering 503 before it started: called again, one job, completes', async () => {
 		emulator().faults.add({ route: 'fal.sync', fault: { kind: 'status', status: 503 } });
 		const result = await segment(emulator(), 'falApi', { parameters: { falMode: 'sync' } });

@@ -114,3 +114,11 @@ export async function eventually(predicate: () => boolean, timeoutMs = 30_000): 
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
+
+/**
+ * fal as it polls: the status stream answers 404 (not offered), so the node falls back to polling from the start.
+ * For the cases about status-poll faults; the stream's own faults are in stream.test.ts.
+ */
+export function withoutStatusStream(emulator: Emulator): void {
+	emulator.faults.add({ route: 'fal.status.stream', times: 'always', fault: { kind: 'streamNotOffered' } });
+}

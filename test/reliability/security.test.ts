@@ -73,7 +73,10 @@ describe.each(PROVIDERS)('API key (%s)', (provider) => {
 	it('API key does not follow a status redirect to the same API path on another host', async () => {
 		const port = emulator().port;
 		const prefix = provider === 'falApi' ? 'fal-queue/fal-ai/sam-3/requests/x/status' : 'runflow/v1/runs/x';
-		emulator().faults.add({ route: routes.status, fault: { kind: 'redirect', location: `http://localhost:${port}/${prefix}`, status: 302 }, times: 'always' });
+		const redirect = { kind: 'redirect', location: `http://localhost:${port}/${prefix}`, status: 302 } as const;
+		emulator().faults.add({ route: routes.status, fault: redirect, times: 'always' });
+		// fal asks its status stream first: that redirect is not followed either (polling takes over, and is refused too).
+		if (provider === 'falApi') emulator().faults.add({ route: 'fal.status.stream', fault: { ...redirect, location: `${redirect.location}/stream` }, times: 'always' });
 		const result = await segment(emulator(), provider, { options: { maxWaitSeconds: 2 } });
 		expectErrorItem(result.items[0], 0, { httpCode: 302, stage: 'status', requestId: true });
 		expect(emulator().requests.filter((entry) => entry.host?.startsWith('localhost'))).toHaveLength(0);

@@ -1,3 +1,4 @@
+import { STREAM_QUIET_MS } from '../limits';
 import type { JobState, Submission } from '../providers/provider';
 import { ExecutionCancelledError, ProviderError } from '../transport/errors';
 import { pause } from '../transport/pause';
@@ -10,6 +11,7 @@ export type DoneState = JobState & { phase: 'done' };
 
 export interface WaitOutcome {
 	done: DoneState;
+	/** Status requests: polls, and the status stream when one was opened. */
 	polls: number;
 	/** Time from submit until the provider reported the job running or done (ms). */
 	queueMs?: number;
@@ -36,46 +38,67 @@ export async function waitForJob(job: ItemJob, submission: Submission): Promise<
 }
 
 async function pollUntilDone(job: ItemJob, submission: Submission): Promise<WaitOutcome> {
-	const { adapter, http, signal } = job;
+	const { adapter, http, signal, batch } = job;
 	const { maxWaitMs } = job.settings;
 	const started = Date.now();
 	const deadline = job.deadline ?? started + maxWaitMs;
 	let polls = 0;
 	let queueMs: number | undefined;
+	let last: JobState | undefined;
+	const settled = (state: JobState): WaitOutcome | undefined => {
+		last = state;
+		if (queueMs === undefined && !/queue|dispatch/i.test(state.status)) queueMs = Date.now() - started;
+		if (state.phase === 'done') return { done: state, polls, queueMs };
+		if (state.phase === 'failed') throw jobFailed(job, submission, state);
+		return undefined;
+	};
+
+	// fal: one status stream instead of polls. Whatever ends it short of done or failed, polling takes over.
+	if (adapter.watch && !batch.streamNotOffered) {
+		const watched = await adapter.watch(http, submission, { quietMs: STREAM_QUIET_MS, deadline, signal });
+		polls++;
+		if (watched.end === 'not_offered') batch.streamNotOffered = true;
+		if (watched.runningAt !== undefined) queueMs = watched.runningAt - started;
+		const outcome = watched.state && settled(watched.state);
+		if (outcome) return outcome;
+		if (watched.end === 'stopped') throw new ExecutionCancelledError(submission.requestId);
+		if (watched.end === 'deadline') throw maxWaitExceeded(job, submission, last);
+	}
 
 	for (;;) {
 		const state: JobState = await withRetry('status', async () => await adapter.poll(http, submission), { signal, deadline });
 		polls++;
-		if (queueMs === undefined && !/queue|dispatch/i.test(state.status)) queueMs = Date.now() - started;
-		if (state.phase === 'done') return { done: state, polls, queueMs };
-		if (state.phase === 'failed') {
-			// The job itself was answered: a ProviderError with no HTTP code, never retried, nothing to cancel.
-			throw new ProviderError(`${adapter.label} job ${submission.requestId} failed: ${state.message}`, {
-				provider: adapter.label,
-				stage: 'status',
-				errorType: state.errorType,
-				requestId: submission.requestId,
-				jobEnded: true,
-			});
-		}
+		const outcome = settled(state);
+		if (outcome) return outcome;
 
 		const delay = nextPollDelayMs(Date.now() - started);
-		if (Date.now() + delay > deadline) {
-			const position = state.queuePosition !== undefined ? ` at queue position ${state.queuePosition}` : '';
-			throw new ProviderError(
-				`${adapter.label} job ${submission.requestId} did not finish within ${Math.round(maxWaitMs / 1000)} s (still ${state.status}${position})`,
-				{
-					provider: adapter.label,
-					stage: 'status',
-					errorType: 'max_wait_exceeded',
-					requestId: submission.requestId,
-					description: "Raise Options > Max Wait, or lower Options > Max Concurrent Jobs if jobs wait in the provider's queue.",
-				},
-			);
-		}
+		if (Date.now() + delay > deadline) throw maxWaitExceeded(job, submission, state);
 		const slept = await settle(async () => await pause(delay, signal));
 		if (!slept.ok) throw new ExecutionCancelledError(submission.requestId);
 	}
+}
+
+/** The job itself was answered as failed: a ProviderError with no HTTP code, never retried, nothing to cancel. */
+function jobFailed({ adapter }: ItemJob, submission: Submission, state: JobState & { phase: 'failed' }): ProviderError {
+	return new ProviderError(`${adapter.label} job ${submission.requestId} failed: ${state.message}`, {
+		provider: adapter.label,
+		stage: 'status',
+		errorType: state.errorType,
+		requestId: submission.requestId,
+		jobEnded: true,
+	});
+}
+
+function maxWaitExceeded({ adapter, settings }: ItemJob, submission: Submission, state: JobState | undefined): ProviderError {
+	const position = state?.phase === 'waiting' && state.queuePosition !== undefined ? ` at queue position ${state.queuePosition}` : '';
+	const still = state ? ` (still ${state.status}${position})` : '';
+	return new ProviderError(`${adapter.label} job ${submission.requestId} did not finish within ${Math.round(settings.maxWaitMs / 1000)} s${still}`, {
+		provider: adapter.label,
+		stage: 'status',
+		errorType: 'max_wait_exceeded',
+		requestId: submission.requestId,
+		description: "Raise Options > Max Wait, or lower Options > Max Concurrent Jobs if jobs wait in the provider's queue.",
+	});
 }
 
 /** Cancelling is a courtesy to the user's bill: it must never hide the error that led to it. */

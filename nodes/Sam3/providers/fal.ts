@@ -5,7 +5,9 @@ import { type JobStage, ProviderError } from '../transport/errors';
 import { type FullResponse, type ProviderHttp, header } from '../transport/http';
 import { withoutUserInfo } from '../transport/redact';
 import { parseRetryAfter } from '../transport/retry';
-import { type JobState, type ProviderAdapter, type Submission, putPresigned, required, trimSlash } from './provider';
+import { readJsonEvents } from '../transport/event-stream';
+import { settle } from '../transport/settle';
+import { type JobState, type ProviderAdapter, type Submission, type WatchOutcome, putPresigned, required, trimSlash } from './provider';
 
 /** Submit uses the full endpoint id; status, result and cancel use only owner/app (fal's subpath rule). */
 const ENDPOINT = 'fal-ai/sam-3/image';
@@ -58,6 +60,16 @@ function readFalError(response: FullResponse, stage: JobStage): ProviderError {
 /** Links a user can follow from the item: never with user-info from a configured endpoint. */
 const linkTo = (http: ProviderHttp, requestId: string, suffix = '') => withoutUserInfo(requestUrl(http, requestId, suffix));
 
+/** A status answer (poll or stream event) as a job state. */
+function statusState(body: IDataObject): JobState {
+	const status = String(body.status);
+	if (status === 'COMPLETED') {
+		if (body.error) return { phase: 'failed', status, message: String(body.error), errorType: body.error_type as string, raw: body };
+		return { phase: 'done', status, raw: body };
+	}
+	return { phase: 'waiting', status, queuePosition: body.queue_position as number | undefined };
+}
+
 export const falAdapter: ProviderAdapter = {
 	id: 'falApi',
 	label: LABEL,
@@ -102,15 +114,50 @@ export const falAdapter: ProviderAdapter = {
 			url: requestUrl(http, submission.requestId, '/status'),
 			qs: { logs: 1 },
 		});
-		const body = (response.body ?? {}) as IDataObject;
-		const status = String(body.status);
-		if (status === 'COMPLETED') {
-			if (body.error) {
-				return { phase: 'failed', status, message: String(body.error), errorType: body.error_type as string, raw: body };
-			}
-			return { phase: 'done', status, raw: body };
+		return statusState((response.body ?? {}) as IDataObject);
+	},
+
+	/**
+	 * fal's queue status stream: `GET {queue}/fal-ai/sam-3/requests/{id}/status/stream?logs=1` (app id without the
+	 * /image subpath, like status), answered `text/event-stream`, one status object per event, the same shape as a
+	 * poll, until COMPLETED — verified in fal-js 1.10.1 `queue.streamStatus` and fal's queue docs
+	 * (notes/fal-status-stream.md). One request per job through the item's ProviderHttp (credential, Request
+	 * Options, no redirects). fal-js ends on the server's close and trusts whatever came last; here only a COMPLETED
+	 * event ends the wait: an end, a break, a bad event, silence or a 404/405 (not offered) hands over to polling.
+	 */
+	async watch(http, submission, bounds): Promise<WatchOutcome> {
+		const opened = await settle(
+			async () =>
+				await http.api('status', {
+					method: 'GET',
+					url: requestUrl(http, submission.requestId, '/status/stream'),
+					qs: { logs: 1 },
+					headers: { Accept: 'text/event-stream' },
+					encoding: 'stream',
+					json: false,
+				}),
+		);
+		if (!opened.ok) {
+			const error = opened.error;
+			// A stop or a refused key ends the item as a poll would; anything else (5xx, 429, network) is for polling.
+			if (!(error instanceof ProviderError) || error.httpCode === 401 || error.httpCode === 403) throw error;
+			return { end: error.httpCode === 404 || error.httpCode === 405 ? 'not_offered' : 'unavailable' };
 		}
-		return { phase: 'waiting', status, queuePosition: body.queue_position as number | undefined };
+		const response = opened.value;
+		const body = response.body as AsyncIterable<Buffer> & { destroy?: () => void };
+		if (!String(header(response, 'content-type') ?? '').startsWith('text/event-stream')) {
+			body.destroy?.();
+			return { end: 'unavailable' };
+		}
+		let state: JobState | undefined;
+		let runningAt: number | undefined;
+		const end = await readJsonEvents(body, bounds, (event) => {
+			if (event === null || typeof event !== 'object' || typeof (event as IDataObject).status !== 'string') return false;
+			state = statusState(event as IDataObject);
+			if (runningAt === undefined && state.status !== 'IN_QUEUE') runningAt = Date.now();
+			return state.phase !== 'waiting';
+		});
+		return { state, end, runningAt };
 	},
 
 	async fetchOutput(http, submission) {

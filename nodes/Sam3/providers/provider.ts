@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { NormalizedResult } from '../contract/normalize';
 import type { Sam3Input } from '../contract/sam3.schema';
 import { type JobStage, ProviderError } from '../transport/errors';
+import type { StreamBounds, StreamEnd } from '../transport/event-stream';
 import type { ErrorReader, ProviderHttp } from '../transport/http';
 
 export type ProviderId = 'falApi' | 'runflowApi';
@@ -33,6 +34,16 @@ export type JobState =
 	| { phase: 'done'; status: string; output?: unknown; run?: IDataObject; raw: unknown }
 	| { phase: 'failed'; status: string; message: string; errorType?: string; raw: unknown };
 
+/** What watching a job's status stream came to. */
+export interface WatchOutcome {
+	/** The last status the stream told (done or failed ends the wait). */
+	state?: JobState;
+	/** Why the stream ended; 'not_offered' (404/405) and 'unavailable' (any other answer) mean: poll. */
+	end: StreamEnd | 'not_offered' | 'unavailable';
+	/** When the stream first told the job running (ms since epoch). */
+	runningAt?: number;
+}
+
 export interface UploadFile {
 	data: Buffer;
 	mimeType: string;
@@ -52,6 +63,11 @@ export interface ProviderAdapter {
 	readonly cancellable: boolean;
 	submit(http: ProviderHttp, job: JobRequest): Promise<Submission>;
 	poll(http: ProviderHttp, submission: Submission): Promise<JobState>;
+	/**
+	 * Learns of the job's end over one long request instead of polls, when the provider offers it (fal's status
+	 * stream). Whatever it returns short of done/failed, the caller falls back to polling.
+	 */
+	watch?(http: ProviderHttp, submission: Submission, bounds: StreamBounds): Promise<WatchOutcome>;
 	/** Fetches the output of a finished job (no request when the last poll already carried it). */
 	fetchOutput(http: ProviderHttp, submission: Submission, done: JobState & { phase: 'done' }): Promise<unknown>;
 	/** Best effort; false when the provider has no way to cancel. */

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ExecutionCancelledError, type JobStage, ProviderError } from './errors';
+import { settle } from './settle';
 
 export type FullResponse = Pick<IN8nHttpFullResponse, 'statusCode' | 'headers' | 'body'>;
 
@@ -135,8 +136,11 @@ export class ProviderHttp {
 		} catch (error) {
 			throw this.networkError(stage, error);
 		}
-		// An error answer fetched as a stream (downloads) is not read: free its connection.
-		if (response.statusCode < 200 || response.statusCode >= 300) (response.body as { destroy?: () => void } | undefined)?.destroy?.();
+		// An error answer fetched as a stream (downloads, the status stream): read its start for the provider's
+		// words, then free its connection.
+		if ((response.statusCode < 200 || response.statusCode >= 300) && request.encoding === 'stream') {
+			response = { ...response, body: (await readErrorBody(response.body)) as FullResponse['body'] };
+		}
 		return this.check(stage, response, request.json !== false);
 	}
 
@@ -167,6 +171,27 @@ export function networkCodeOf(error: unknown): string | undefined {
 	}
 	const message = String((error as Error)?.message ?? '');
 	return /timeout|timed out/i.test(message) ? 'ETIMEDOUT' : /socket hang up/i.test(message) ? 'ECONNRESET' : undefined;
+}
+
+/** The first few KB of an error answer that came as a stream, as JSON when it is JSON; bounded in size and time. */
+async function readErrorBody(body: unknown): Promise<unknown> {
+	const stream = body as (AsyncIterable<Buffer> & { destroy?: () => void }) | undefined;
+	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return body;
+	const chunks: Buffer[] = [];
+	let size = 0;
+	const read = (async () => {
+		for await (const chunk of stream) {
+			chunks.push(Buffer.from(chunk));
+			size += chunk.length;
+			if (size >= 16_384) break;
+		}
+	})();
+	const waited = AbortSignal.timeout(2_000);
+	await settle(async () => await Promise.race([read, new Promise((resolve) => waited.addEventListener('abort', resolve, { once: true }))]));
+	stream.destroy?.();
+	const text = Buffer.concat(chunks).toString('utf8');
+	const parsed = await settle(async () => JSON.parse(text) as unknown);
+	return parsed.ok ? parsed.value : text;
 }
 
 export function header(response: FullResponse, name: string): string | undefined {
