@@ -8,7 +8,7 @@ import type { ItemJob } from './item-job';
  * The image_url to send: a URL as given, or a binary file read through n8n's helpers (so files kept on disk by
  * n8n 2.x work) and sent inline as a data: URI or uploaded to the provider's storage first.
  */
-export async function resolveImageUrl({ ctx, settings, adapter, http }: ItemJob): Promise<string> {
+export async function resolveImageUrl({ ctx, settings, adapter, http, signal, deadline }: ItemJob): Promise<string> {
 	const { image } = settings;
 	if (image.kind === 'url') return image.url;
 
@@ -45,7 +45,5 @@ export async function resolveImageUrl({ ctx, settings, adapter, http }: ItemJob)
 	if (inline) return `data:${detected};base64,${data.toString('base64')}`;
 
 	const fileName = metadata.fileName ?? `image.${detected.split('/')[1]}`;
-	return await withRetry('upload', async () => await adapter.upload(http, { data, mimeType: detected, fileName }), {
-		signal: http.signal,
-	});
+	return await withRetry('upload', async () => await adapter.upload(http, { data, mimeType: detected, fileName }), { signal, deadline });
 }
