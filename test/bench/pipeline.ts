@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 		const per = (ms: number) => `${(ms / PHOTOS / 1000).toFixed(2)} s`;
 		const section = [
 			'<!-- pipeline:begin (written by npm run bench:pipeline, test/bench/pipeline.ts; do not edit by hand) -->',
-			'## 6. Background removal pipeline (example 5, `npm run bench:pipeline`)',
+			'## 7. Background removal pipeline (example 5, `npm run bench:pipeline`)',
 			'',
 			`ONE run on ${machine.date.slice(0, 10)} (${machine.cpu}, ${machine.cores} cores, ${line.label} on Node ${process.version.slice(1)}, filesystem binary mode):`,
 			`example 5 on ${PHOTOS} product photos (${products.map((p) => `${p.width}×${p.height}`).join(', ')} in turn),`,
