@@ -27,3 +27,11 @@ export const DOWNLOADS_PER_JOB_SLOT = 4;
  * stalled connection costs at most this long before polling takes over.
  */
 export const STREAM_QUIET_MS = 10_000;
+
+/**
+ * Bounds on what a provider's answer can make the node hold. SAM 3 returns at most 32 masks with Return Multiple
+ * Masks (and a few instances per text prompt otherwise): a result with far more is not one to download.
+ */
+export const MAX_MASKS_PER_RESULT = 256;
+/** One status-stream event is a small JSON object: a line that grows past this is no status (polling takes over). */
+export const MAX_STREAM_EVENT_BYTES = 1 * MiB;

@@ -35,7 +35,7 @@ describe.each(PROVIDERS)('without continue-on-fail, one failing item stops the b
 		if (provider === 'falApi') {
 			expect(logOf(emulator(), 'fal.cancel')).toHaveLength(others);
 			expect(jobs.filter((job) => job.state === 'cancelled')).toHaveLength(others);
-			if (others) expect(result.error?.description).toMatch(new RegExp(`${others} job\\(s\\) in flight were cancelled`));
+			if (others) expect(result.error?.description).toMatch(new RegExp(`${others} job\\(s\\) in flight are being cancelled`));
 		} else if (others) {
 			expect(result.error?.description).toMatch(new RegExp(`${others} Runflow run\\(s\\) already submitted may still finish`));
 		}
@@ -53,6 +53,49 @@ describe.each(PROVIDERS)('without continue-on-fail, one failing item stops the b
 		expect(result.error?.message).toMatch(/Image URL in item 0/);
 		expect(emulator().jobs.list().length).toBeLessThanOrEqual(CAP);
 		expect(emulator().jobs.list().filter((job) => job.state === 'succeeded')).toHaveLength(0);
+	});
+
+	it('a submit on its way when another item fails: not cut off, its job is cancelled or named', async () => {
+		// One submit is answered 422 at once; the other creates its job and is answered late. Whichever comes
+		// first, the late one's job must not be left running unnoticed: its answer gives the id to cancel it.
+		emulator().jobs.script({ latencyMs: 30_000 });
+		emulator().faults.add({ route: ROUTES[provider].submit, times: 1, fault: { kind: 'slowResponse', delayMs: 1_500 } });
+		emulator().faults.add({ route: ROUTES[provider].submit, times: 1, fault: { kind: 'status', status: 422 } });
+		const imageUrl = await dataImageUrl();
+		const result = await runSam3(emulator(), {
+			provider,
+			parameters: { imageUrl, prompt: 'shoe', options: { maxConcurrency: 2 } },
+			items: [{ json: {} }, { json: {} }],
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.httpCode).toBe('422');
+		const jobs = emulator().jobs.list();
+		expect(jobs).toHaveLength(1);
+		if (provider === 'falApi') {
+			expect(logOf(emulator(), 'fal.cancel')).toHaveLength(1);
+			expect(jobs[0].state).toBe('cancelled');
+			expect(result.error?.description).toMatch(/1 job\(s\) in flight are being cancelled/);
+		} else {
+			expect(result.error?.description).toMatch(/1 Runflow run\(s\) already submitted may still finish/);
+		}
+	});
+});
+
+describe('Retry On Fail (the node setting) after a failed batch', () => {
+	it('the second try runs every item again: no item lost to the failed first try', async () => {
+		emulator().faults.add({ route: 'fal.submit', times: 1, fault: { kind: 'status', status: 422 } });
+		const imageUrl = await dataImageUrl();
+		const result = await runSam3(emulator(), {
+			provider: 'falApi',
+			parameters: { imageUrl, prompt: 'shoe' },
+			items: [{ json: { row: 0 } }, { json: { row: 1 } }],
+			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.status).toBe('success');
+		expect(result.items.map((item) => [item.json.row, item.json.maskCount])).toEqual([
+			[0, 1],
+			[1, 1],
+		]);
 	});
 });
 

@@ -24,6 +24,8 @@ export interface WorkflowSpec {
 	onError?: INode['onError'];
 	start?: 'workflow' | 'stack';
 	nodeName?: string;
+	/** The node's Settings tab: Retry On Fail and its tries. */
+	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
 export interface BuiltWorkflow {
@@ -59,6 +61,7 @@ export function buildWorkflow(spec: WorkflowSpec, workflowId: string): BuiltWork
 		credentials,
 		...(spec.continueOnFail !== undefined && { continueOnFail: spec.continueOnFail }),
 		...(spec.onError !== undefined && { onError: spec.onError }),
+		...spec.settings,
 	};
 	const start: INode = { id: randomUUID(), name: START_NAME, type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
 	const viaWorkflow = (spec.start ?? 'workflow') === 'workflow';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { MAX_MASKS_PER_RESULT } from '../limits';
+
 /**
  * The SAM 3 contract, as fal.ai (`fal-ai/sam-3/image`) and Runflow (`meta/sam-3/image`) document it.
  * Per-item validation and the panel's types, defaults and ranges derive from these schemas. A new model option
@@ -123,7 +125,9 @@ export const ImageFileSchema = z
 export const Sam3OutputSchema = z
 	.object({
 		image: ImageFileSchema.optional().catch(undefined),
-		masks: z.array(ImageFileSchema, { required_error: 'is missing', invalid_type_error: 'is not a list' }),
+		masks: z
+			.array(ImageFileSchema, { required_error: 'is missing', invalid_type_error: 'is not a list' })
+			.max(MAX_MASKS_PER_RESULT, `has more than ${MAX_MASKS_PER_RESULT} masks`),
 		metadata: lenientList(
 			z
 				.object({ index: lenientNumber, score: lenientNumber, box: NormalizedBox })

@@ -26,6 +26,9 @@ export class Batch {
 	/** The item whose failure ended the batch, once one has. */
 	failedItem?: number;
 
+	/** Item indexes that joined: one joining again means n8n runs the node again (Retry On Fail). */
+	readonly seen = new Set<number>();
+
 	/** Jobs submitted and not finished yet, by whether their provider can cancel them. */
 	readonly running = { cancellable: 0, uncancellable: 0 };
 
@@ -53,19 +56,20 @@ export class Batch {
 		return this.failedItem !== undefined;
 	}
 
+	/** What was still running elsewhere when the batch failed, for the error's description. */
+	private failedWith = { running: { cancellable: 0, uncancellable: 0 }, others: false };
+
 	/**
-	 * Marks the batch failed by this item; true for the first failure only (that item's error is the execution's).
-	 * Returns what was still running elsewhere, for the error's description.
+	 * Marks the batch failed by this item. `first` is true for the item that failed it (however often it asks):
+	 * that item's error is the execution's. The rest is what was still running elsewhere at that moment.
 	 */
 	fail(itemIndex: number): { first: boolean; running: Batch['running']; others: boolean } {
-		const first = this.failedItem === undefined;
-		const running = { ...this.running };
-		const others = this.items > 1;
-		if (first) {
+		if (this.failedItem === undefined) {
 			this.failedItem = itemIndex;
+			this.failedWith = { running: { ...this.running }, others: this.items > 1 };
 			this.stop.abort();
 		}
-		return { first, running, others };
+		return { first: this.failedItem === itemIndex, ...this.failedWith };
 	}
 }
 
@@ -76,11 +80,15 @@ const fallback = new Map<string, { batch: Batch; members: number }>();
 export async function inBatch<T>(ctx: IExecuteSingleFunctions, run: (batch: Batch) => Promise<T>): Promise<T> {
 	const executeData = (ctx as Partial<Pick<IExecuteSingleFunctions, 'getExecuteData'>>).getExecuteData?.() as object | undefined;
 	if (executeData) {
+		// n8n's Retry On Fail runs the node again with the same execute data, after every item of the try settled:
+		// an item index the batch has seen starts a fresh batch, so a retry is not ended by the try it replaces.
+		const itemIndex = ctx.getItemIndex();
 		let batch = batches.get(executeData);
-		if (!batch) {
+		if (!batch || batch.seen.has(itemIndex)) {
 			batch = new Batch();
 			batches.set(executeData, batch);
 		}
+		batch.seen.add(itemIndex);
 		batch.items++;
 		return await run(batch);
 	}

@@ -4,6 +4,7 @@ import { type ZodError, type ZodIssue, z } from 'zod';
 import { MODEL_OPTION_FIELDS, modelOptionLabel } from '../contract/model-options';
 import { BoxPromptSchema, PointPromptSchema } from '../contract/sam3.schema';
 import { ItemInputError } from '../transport/errors';
+import { withoutUserInfo } from '../transport/redact';
 
 /** How an error names a contract field: the way the panel shows it. */
 export const FIELD_LABELS: Record<string, string> = {
@@ -17,7 +18,7 @@ export const FIELD_LABELS: Record<string, string> = {
 };
 
 export function inputError(itemIndex: number, field: string, problem: string, got?: unknown): ItemInputError {
-	const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)?.slice(0, 80)})`;
+	const shown = got === undefined ? '' : ` (got ${withoutUserInfo(JSON.stringify(got) ?? '').slice(0, 80)})`;
 	return new ItemInputError(`${field} in item ${itemIndex} is not valid: ${problem}${shown}`, field);
 }
 

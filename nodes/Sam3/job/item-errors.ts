@@ -34,13 +34,19 @@ export function errorDetails(error: Error, itemIndex: number): IDataObject {
  * batch (job/batch.ts) and throws; the others resolve empty, so RoutingNode, which throws the first rejected item
  * in item order, reports that real failure and not an "aborted" one of an item stopped because of it.
  */
+/** Whether this error fails the execution (no continue-on-fail, not a stop): then the item's batch stops too. */
+export function endsBatch(ctx: IExecuteSingleFunctions, error: unknown): boolean {
+	if (ctx.getExecutionCancelSignal()?.aborted) return false;
+	return !ctx.continueOnFail() || error instanceof ExecutionCancelledError;
+}
+
 export function failItem(ctx: IExecuteSingleFunctions, error: Error, batch?: Batch): INodeExecutionData[] {
 	const itemIndex = ctx.getItemIndex();
 	if (ctx.continueOnFail() && !(error instanceof ExecutionCancelledError)) {
 		return [{ json: { error: errorDetails(error, itemIndex) }, pairedItem: { item: itemIndex } }];
 	}
 	let batchNote: string | undefined;
-	if (batch && !ctx.getExecutionCancelSignal()?.aborted) {
+	if (batch && endsBatch(ctx, error)) {
 		const { first, running, others } = batch.fail(itemIndex);
 		if (!first) return [];
 		if (others) batchNote = stoppedBatchNote(running);
@@ -51,7 +57,7 @@ export function failItem(ctx: IExecuteSingleFunctions, error: Error, batch?: Bat
 /** What the failure did to the other items' jobs, for the execution error's description. */
 function stoppedBatchNote(running: Batch['running']): string {
 	const parts = ['The other items start no new job.'];
-	if (running.cancellable) parts.push(`${running.cancellable} job(s) in flight were cancelled.`);
+	if (running.cancellable) parts.push(`${running.cancellable} job(s) in flight are being cancelled.`);
 	if (running.uncancellable) {
 		parts.push(`${running.uncancellable} Runflow run(s) already submitted may still finish (and be billed): Runflow has no cancel.`);
 	}

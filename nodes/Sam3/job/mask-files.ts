@@ -6,6 +6,7 @@ import { DOWNLOAD_LIMIT_BYTES, DOWNLOAD_TIMEOUT_MS, MiB } from '../limits';
 import { ExecutionCancelledError, ProviderError } from '../transport/errors';
 import type { ProviderHttp } from '../transport/http';
 import { withRetry } from '../transport/retry';
+import { withoutUserInfo } from '../transport/redact';
 import { settle } from '../transport/settle';
 import { EXTENSIONS, imageTypeOf } from './image-bytes';
 
@@ -79,7 +80,7 @@ export async function storeImageFile(
 	}
 	// Only the web is fetched: a provider answer can never make the node read file:, ftp: or other schemes.
 	if (!/^https?:\/\//i.test(file.url)) {
-		throw new ProviderError(`${http.provider}: ${baseName} has a URL that is not http(s): ${file.url.slice(0, 40)}`, {
+		throw new ProviderError(`${http.provider}: ${baseName} has a URL that is not http(s): ${withoutUserInfo(file.url).slice(0, 40)}`, {
 			provider: http.provider,
 			stage: 'download',
 			errorType: 'unsupported_url',
@@ -187,7 +188,7 @@ async function download(
 }
 
 function notAnImage(http: ProviderHttp, baseName: string, source: string): ProviderError {
-	return new ProviderError(`${http.provider}: ${baseName} from ${source.slice(0, 120)} is not an image`, {
+	return new ProviderError(`${http.provider}: ${baseName} from ${withoutUserInfo(source).slice(0, 120)} is not an image`, {
 		provider: http.provider,
 		stage: 'download',
 		errorType: 'not_an_image',

@@ -56,7 +56,7 @@ function maskJson(
 }
 
 /** The JSON fields this node writes: an earlier SAM 3 node's are dropped from a kept input, not left beside the new ones. */
-const OWN_JSON_FIELDS = ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw'];
+const OWN_JSON_FIELDS = ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'];
 
 function baseItem(ctx: IExecuteSingleFunctions, settings: JobSettings): { json: IDataObject; binary: Record<string, IBinaryData> } {
 	const input = ctx.getInputData();
@@ -136,8 +136,7 @@ export async function resultItems(
 		status: 'COMPLETED',
 		maskCount: masks.length,
 		// The input image's size, which every mask's `crop` is in (unknown for image URLs: see image-sizes.ts).
-		width: inputSize?.width,
-		height: inputSize?.height,
+		...(inputSize ? { width: inputSize.width, height: inputSize.height } : {}),
 		image: result.image ? fileJson(result.image, 'image', preview) : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
 		cost: result.cost,

@@ -6,7 +6,7 @@ import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import { type Batch, inBatch } from './batch';
 import { resolveImageUrl } from './image-input';
-import { failItem } from './item-errors';
+import { endsBatch, failItem } from './item-errors';
 import { type ItemJob, openItemJob } from './item-job';
 import { resultItems, submissionItem } from './output-items';
 import { type WaitOutcome, waitForJob } from './wait-for-job';
@@ -44,7 +44,11 @@ async function runItem(
 		// The batch failed while this item waited for its slot: it starts nothing (RoutingNode reports the failure).
 		if (batch.failed) return undefined;
 		job.deadline = Date.now() + settings.maxWaitMs;
-		return await runProviderJob(job);
+		const ran = await settle(async () => await runProviderJob(job));
+		if (ran.ok) return ran.value;
+		// Marked before the slot is released, so the item queued behind it sees the failure and starts nothing.
+		if (endsBatch(ctx, ran.error)) batch.fail(ctx.getItemIndex());
+		throw ran.error;
 	});
 	if (!provided) return [];
 	const { submission, waited } = provided;
@@ -62,14 +66,18 @@ async function runProviderJob(job: ItemJob): Promise<{ submission: Submission; w
 	const { settings, adapter, http, batch } = job;
 	const imageUrl = await resolveImageUrl(job);
 	const request = { ...settings.request, input: { ...settings.request.input, image_url: imageUrl } };
-	const submission = await withRetry('submit', async () => await adapter.submit(http, request), {
-		signal: job.signal,
-		deadline: job.deadline,
-	});
-	if (!settings.waitForResult || submission.output !== undefined) return { submission };
 	const running = adapter.cancellable ? 'cancellable' : 'uncancellable';
 	batch.running[running]++;
 	try {
+		// A submit on its way is not cut off when another item fails: the provider may have created the job
+		// already, and only its answer gives the id to cancel it with (waitForJob does, seeing the batch failed).
+		// Only a stop ends it; no new try starts once the batch failed.
+		const submitHttp = http.withSignal(job.ctx.getExecutionCancelSignal());
+		const submission = await withRetry('submit', async () => await adapter.submit(submitHttp, request), {
+			signal: job.signal,
+			deadline: job.deadline,
+		});
+		if (!settings.waitForResult || submission.output !== undefined) return { submission };
 		const waited = await withJobId(job, submission, 'status', async () => await waitForJob(job, submission));
 		return { submission, waited };
 	} finally {

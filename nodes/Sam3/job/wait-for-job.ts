@@ -31,7 +31,9 @@ export async function waitForJob(job: ItemJob, submission: Submission): Promise<
 	if (error instanceof ProviderError) {
 		const note = cancelled
 			? 'The job was cancelled at the provider.'
-			: `${job.adapter.label} has no cancel: the job may still finish there.`;
+			: job.adapter.cancellable
+				? `Cancelling the job at ${job.adapter.label} failed: it may still finish there (and be billed).`
+				: `${job.adapter.label} has no cancel: the job may still finish there.`;
 		error.description = [note, error.description].filter(Boolean).join(' ');
 	}
 	throw error;

@@ -6,6 +6,8 @@
  * notes/fal-status-stream.md for the sources and what stays assumed.
  */
 
+import { MAX_STREAM_EVENT_BYTES } from '../limits';
+
 /** Why reading stopped. */
 export type StreamEnd =
 	/** The consumer had what it needed (e.g. COMPLETED). */
@@ -43,6 +45,10 @@ export async function* eventData(body: AsyncIterable<Buffer | string>): AsyncGen
 		// A CR at the very end may be the first half of a CRLF: keep it for the next chunk.
 		const lines = pending.split(/\r\n|\r(?!$)|\n/);
 		pending = lines.pop() ?? '';
+		// A stream that never ends a line or an event would grow without bound: treated as broken (polling takes over).
+		if (pending.length + data.reduce((sum, line) => sum + line.length, 0) > MAX_STREAM_EVENT_BYTES) {
+			throw new Error(`a status event is larger than ${MAX_STREAM_EVENT_BYTES} bytes`);
+		}
 		for (const line of lines) {
 			if (line === '') {
 				if (data.length) yield data.join('\n');

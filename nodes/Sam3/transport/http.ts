@@ -88,6 +88,11 @@ export class ProviderHttp {
 		return await this.send(stage, options, false);
 	}
 
+	/** The same line with calls ended by `signal` alone (e.g. a submit that must not be cut off by the batch). */
+	withSignal(signal: AbortSignal | undefined): ProviderHttp {
+		return new ProviderHttp(this.ctx, { ...this.line, signal });
+	}
+
 	/**
 	 * For cancelling a job after the user stopped the execution: n8n ties authenticated calls to the execution's
 	 * cancel signal, which has already fired, so this call runs detached from it (bounded by a short timeout).
