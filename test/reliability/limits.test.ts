@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { expectErrorItem, expectMasks, gapsMs, logOf, segment, useEmulator } from './harness';
+import { expectErrorItem, expectMasks, gapsMs, logOf, segment, useEmulator, withoutStatusStream } from './harness';
 
 const emulator = useEmulator();
 
@@ -39,6 +39,17 @@ describe('bounded downloads', () => {
 			rmSync(userFolder, { recursive: true, force: true });
 		}
 	}, 240_000);
+});
+
+describe('Max Wait bounds every request of the job', () => {
+	it('a status request that never answers: Max Wait ends it (not the 300 s Timeout), the fal job is cancelled', async () => {
+		withoutStatusStream(emulator());
+		emulator().jobs.script({ latencyMs: 60_000 });
+		emulator().faults.add({ route: 'fal.status', fault: { kind: 'hang' } });
+		const result = await segment(emulator(), 'falApi', { options: { maxWaitSeconds: 3 } });
+		expectErrorItem(result.items[0], 0, { stage: 'status', requestId: true });
+		expect(logOf(emulator(), 'fal.cancel')).toHaveLength(1);
+	}, 60_000);
 });
 
 describe('Retry-After that is no usable hint', () => {

@@ -44,6 +44,7 @@ async function runItem(
 		// The batch failed while this item waited for its slot: it starts nothing (RoutingNode reports the failure).
 		if (batch.failed) return undefined;
 		job.deadline = Date.now() + settings.maxWaitMs;
+		job.http.deadline = job.deadline;
 		const ran = await settle(async () => await runProviderJob(job));
 		if (ran.ok) return ran.value;
 		// Marked before the slot is released, so the item queued behind it sees the failure and starts nothing.

@@ -53,6 +53,12 @@ export class ProviderHttp {
 
 	readonly signal: AbortSignal | undefined;
 
+	/**
+	 * Options > Max Wait as a point in time, once the job has its slot: no single request may run past it (the
+	 * node's Timeout alone would let one hung poll or sync call run 300 s). Cancels (apiDetached) are exempt.
+	 */
+	deadline?: number;
+
 	private readonly ctx: IExecuteSingleFunctions;
 
 	/** The credential, read once for the item: n8n would otherwise load and decrypt it again for every request. */
@@ -90,7 +96,9 @@ export class ProviderHttp {
 
 	/** The same line with calls ended by `signal` alone (e.g. a submit that must not be cut off by the batch). */
 	withSignal(signal: AbortSignal | undefined): ProviderHttp {
-		return new ProviderHttp(this.ctx, { ...this.line, signal });
+		const http = new ProviderHttp(this.ctx, { ...this.line, signal });
+		http.deadline = this.deadline;
+		return http;
 	}
 
 	/**
@@ -120,10 +128,14 @@ export class ProviderHttp {
 	}
 
 	private async send(stage: JobStage, options: IHttpRequestOptions, authenticated: boolean): Promise<FullResponse> {
+		const timeout = options.timeout ?? this.line.defaults.timeout;
+		// At least a second: a request that cannot even start is no use, and the deadline error comes from the caller.
+		const left = this.deadline === undefined ? undefined : Math.max(1_000, this.deadline - Date.now());
 		const request: IHttpRequestOptions = {
 			json: true,
 			...this.line.defaults,
 			...options,
+			timeout: left === undefined ? timeout : Math.min(timeout ?? left, left),
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			abortSignal: this.ctx.getExecutionCancelSignal(),
