@@ -29,7 +29,7 @@ export class Batch {
 	/** Item indexes that joined: one joining again means n8n runs the node again (Retry On Fail). */
 	readonly seen = new Set<number>();
 
-	/** Jobs submitted and not finished yet, by whether their provider can cancel them. */
+	/** Jobs being submitted or waited for, by whether their provider can cancel them (a submit may create one). */
 	readonly running = { cancellable: 0, uncancellable: 0 };
 
 	/** fal's status stream answered 404/405 once: the other items of the run poll from the start. */
