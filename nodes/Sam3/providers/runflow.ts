@@ -40,6 +40,16 @@ function readOutput(output: IDataObject): Pick<NormalizedResult, 'masks' | 'imag
 	return normalizeSam3Output({ masks: files });
 }
 
+/**
+ * The run's time from creation to completion by Runflow's own clock (completed_at - created_at; duration_ms when
+ * the timestamps are missing): exact, where the node's own view is only as fine as its polls.
+ */
+function reportedDuration(run: IDataObject): number | undefined {
+	const took = Date.parse(String(run.completed_at)) - Date.parse(String(run.created_at));
+	if (Number.isFinite(took) && took > 0) return took;
+	return typeof run.duration_ms === 'number' && run.duration_ms > 0 ? run.duration_ms : undefined;
+}
+
 export const runflowAdapter: ProviderAdapter = {
 	id: 'runflowApi',
 	label: LABEL,
@@ -75,7 +85,7 @@ export const runflowAdapter: ProviderAdapter = {
 					jobEnded: true,
 				});
 			}
-			return { phase: 'done', status, output: run.output, run, raw: run };
+			return { phase: 'done', status, output: run.output, run, raw: run, tookMs: reportedDuration(run) };
 		}
 		// queued, dispatching, running — and an empty or unknown status: keep waiting (Max Wait bounds it).
 		if (!FAILED.has(status)) return { phase: 'waiting', status: status || 'unknown' };
