@@ -8,7 +8,11 @@
 import { DOWNLOAD_LIMIT_BYTES, SMALL_ANSWER_LIMIT_BYTES } from '../limits';
 import type { JobStage } from './errors';
 
-type Body = AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => void };
+type Body = AsyncIterable<Buffer | string> & {
+	on?: (event: string, listener: (...args: unknown[]) => void) => unknown;
+	off?: (event: string, listener: (...args: unknown[]) => void) => unknown;
+	destroy?: (error?: Error) => void;
+};
 
 export type JsonAnswer = { ok: true; body: unknown } | { ok: false; why: 'too_large' | 'timeout' | 'stopped' | 'broken'; error?: unknown };
 
@@ -20,46 +24,50 @@ export interface AnswerBounds {
 	signal?: AbortSignal;
 }
 
-/** Reads a whole answer within its bounds; the stream is always destroyed when reading stops early. */
+/** Reads a whole answer within its bounds; the stream is destroyed when reading stops early. */
 export async function readJsonAnswer(stream: unknown, bounds: AnswerBounds): Promise<JsonAnswer> {
 	const body = stream as Body | undefined;
-	if (!body || typeof body[Symbol.asyncIterator] !== 'function') return { ok: true, body: stream };
+	if (!body || typeof body.on !== 'function' || typeof body.off !== 'function') return { ok: true, body: stream };
 	if (bounds.declaredBytes !== undefined && bounds.declaredBytes > bounds.limitBytes) {
 		body.destroy?.();
 		return { ok: false, why: 'too_large' };
 	}
+	// The stream's own events, not its async iterator: a promise per chunk costs more CPU than the answer is worth.
 	const chunks: Buffer[] = [];
 	let size = 0;
-	let cut: JsonAnswer | undefined;
-	const stop = (answer: JsonAnswer) => {
-		cut ??= answer;
-		body.destroy?.();
-	};
-	// The platform's timer (AbortSignal.timeout): it neither lingers nor keeps n8n's process alive.
-	const timer = AbortSignal.timeout(Math.max(1, bounds.timeoutMs));
-	const onTimeout = () => stop({ ok: false, why: 'timeout' });
-	const onStop = () => stop({ ok: false, why: 'stopped' });
-	timer.addEventListener('abort', onTimeout, { once: true });
-	bounds.signal?.addEventListener('abort', onStop, { once: true });
-	try {
-		if (bounds.signal?.aborted) onStop();
-		for await (const chunk of body) {
-			if (cut) break;
-			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+	const ended = await new Promise<JsonAnswer | undefined>((resolve) => {
+		// The platform's timer (AbortSignal.timeout): it neither lingers nor keeps n8n's process alive.
+		const timer = AbortSignal.timeout(Math.max(1, bounds.timeoutMs));
+		const finish = (answer?: JsonAnswer) => {
+			body.off!('data', onData);
+			body.off!('end', onEnd);
+			body.off!('error', onError);
+			body.off!('close', onClose);
+			timer.removeEventListener('abort', onTimeout);
+			bounds.signal?.removeEventListener('abort', onStop);
+			if (answer) body.destroy?.();
+			resolve(answer);
+		};
+		const onData = (chunk: unknown) => {
+			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
 			size += bytes.length;
-			if (size > bounds.limitBytes) {
-				stop({ ok: false, why: 'too_large' });
-				break;
-			}
+			if (size > bounds.limitBytes) return finish({ ok: false, why: 'too_large' });
 			chunks.push(bytes);
-		}
-	} catch (error) {
-		cut ??= { ok: false, why: 'broken', error };
-	} finally {
-		timer.removeEventListener('abort', onTimeout);
-		bounds.signal?.removeEventListener('abort', onStop);
-	}
-	if (cut) return cut;
+		};
+		const onEnd = () => finish();
+		const onError = (error: unknown) => finish({ ok: false, why: 'broken', error });
+		const onClose = () => finish({ ok: false, why: 'broken', error: new Error('the connection closed before the answer ended') });
+		const onTimeout = () => finish({ ok: false, why: 'timeout' });
+		const onStop = () => finish({ ok: false, why: 'stopped' });
+		body.on!('data', onData);
+		body.on!('end', onEnd);
+		body.on!('error', onError);
+		body.on!('close', onClose);
+		timer.addEventListener('abort', onTimeout, { once: true });
+		bounds.signal?.addEventListener('abort', onStop, { once: true });
+		if (bounds.signal?.aborted) onStop();
+	});
+	if (ended) return ended;
 	const text = Buffer.concat(chunks, size).toString('utf8');
 	if (text === '') return { ok: true, body: text };
 	try {
