@@ -63,7 +63,8 @@ export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
 		throw fromZod(itemIndex, parsed.error, raw, labels);
 	}
 	// Send only what the user set: parse() filled in defaults, the raw object did not.
-	const { image_url: _placeholder, ...input } = raw as Sam3Input;
+	const input: Omit<Sam3Input, 'image_url'> & { image_url?: string } = { ...(raw as Sam3Input) };
+	delete input.image_url;
 
 	const runOptions = readJobOptions(ctx, itemIndex, provider, options);
 	const waitForResult = ctx.getNodeParameter('waitForResult', true) as boolean;
