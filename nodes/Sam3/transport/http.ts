@@ -8,7 +8,7 @@ import type {
 
 import { MiB } from '../limits';
 import { ExecutionCancelledError, type JobStage, ProviderError } from './errors';
-import { JSON_ANSWER_LIMIT_BYTES, readJsonAnswer } from './json-answer';
+import { JSON_ANSWER_LIMIT_BYTES, readJsonAnswer } from './bounded-body';
 import { settle } from './settle';
 
 export type FullResponse = Pick<IN8nHttpFullResponse, 'statusCode' | 'headers' | 'body'>;
@@ -134,7 +134,7 @@ export class ProviderHttp {
 		// At least a second: a request that cannot even start is no use, and the deadline error comes from the caller.
 		const left = this.deadline === undefined ? undefined : Math.max(1_000, this.deadline - Date.now());
 		const begun = Date.now();
-		// A JSON answer comes as a stream and is read with a byte cap (json-answer.ts): n8n lets axios buffer any size.
+		// A JSON answer comes as a stream and is read with a byte cap (bounded-body.ts): n8n lets axios buffer any size.
 		const json = options.json !== false && options.encoding === undefined;
 		const request: IHttpRequestOptions = {
 			json: true,
