@@ -10,7 +10,8 @@ import { smallImage } from './images';
 import { runRawClient } from './raw-client';
 import { runSam3 } from './sam3-runner';
 
-export type Contender = 'node' | 'sync' | 'raw' | 'http';
+/** node: fal queue (default); sync: fal sync mode; raw: bare undici client; helpers: the same bare client through n8n-core's httpRequest; http: the HTTP Request workflow. */
+export type Contender = 'node' | 'sync' | 'raw' | 'helpers' | 'http';
 
 const PROMPT = 'cat';
 
@@ -57,9 +58,9 @@ export async function viaHttpRequestNode(emulator: EmulatorProcess, imageUrl: st
 export async function runContender(emulator: EmulatorProcess, contender: Contender, items: number, cap: number): Promise<void> {
 	const imageUrl = await benchImageUrl(emulator);
 	if (contender === 'http') return await viaHttpRequestNode(emulator, imageUrl, items);
-	if (contender === 'raw') {
+	if (contender === 'raw' || contender === 'helpers') {
 		const inputs = Array.from({ length: items }, () => ({ image_url: imageUrl, prompt: PROMPT, apply_mask: false }));
-		return void (await runRawClient(emulator.info, inputs, cap));
+		return void (await runRawClient(emulator.info, inputs, cap, { transport: contender === 'helpers' ? 'n8n' : 'undici' }));
 	}
 	await runSam3(emulator, {
 		items,

@@ -40,6 +40,7 @@ const CONTENDERS: Array<Omit<CpuRow, 'cpuPerItemMs' | 'cpuPerItemMsByRound' | 'w
 	{ contender: 'http', cap: 'all', requests: 2, label: 'HTTP Request workflow (fal.run, then GET mask as file), all at once' },
 	{ contender: 'raw', cap: 4, requests: 4, label: 'bare undici client, fal queue + status stream, cap 4' },
 	{ contender: 'raw', cap: 100, requests: 4, label: 'bare undici client, fal queue + status stream, cap 100' },
+	{ contender: 'helpers', cap: 4, requests: 4, label: "the same bare client through n8n-core's httpRequest, cap 4" },
 ];
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -69,7 +70,7 @@ export async function benchCpuPerItem(emulator: EmulatorProcess, items = 400, ro
 	});
 	const profiles: ProfileResult[] = [];
 	// The node at its default and in the comparison's setting, the HTTP workflow, the bare client at the default cap.
-	for (const [contender, cap] of [['node', 4], ['sync', 100], ['http', items], ['raw', 4]] as Array<[Contender, number]>) {
+	for (const [contender, cap] of [['node', 4], ['sync', 100], ['http', items], ['helpers', 4], ['raw', 4]] as Array<[Contender, number]>) {
 		profiles.push(await inFreshProcess<ProfileResult>({ task: 'profile', emulatorUrl: emulator.info.urls.base, contender, items, cap }));
 	}
 	return { items, rounds, httpRequestNode: httpRequestNode().label, rows, profiles };

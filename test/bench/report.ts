@@ -60,7 +60,7 @@ export function renderReport(r: BenchResults): string {
 			[
 				'1. overhead vs bare client',
 				`≤ ${GOALS.overheadWall}× per item`,
-				`wall ${r.overhead.map((o) => `${o.ratio}× (cap ${o.concurrency})`).join(', ')}`,
+				`wall ${r.overhead.map((o) => `${o.ratio}× (cap ${o.concurrency})`).join(', ')}; the bare client through n8n's helper alone: ${r.overhead.map((o) => `${o.helpersRatio ?? '?'}×`).join(', ')}`,
 				verdict(goals.overhead),
 			],
 			[
@@ -127,21 +127,43 @@ export function renderReport(r: BenchResults): string {
 		`Per-item time = run wall time / items, averaged over ${r.overhead[0]?.rounds} alternating rounds. CPU = this process's user+system time.`,
 		'',
 		table(
-			['cap', 'items × rounds', 'node ms/item', 'bare ms/item', 'ratio', 'node CPU ms/item', 'bare CPU ms/item', 'CPU ratio', 'status requests/item node / bare', 'node ms/item by round', 'bare ms/item by round'],
+			[
+				'cap',
+				'items × rounds',
+				'node ms/item',
+				'bare ms/item',
+				'ratio',
+				'bare via n8n helper ms/item',
+				'n8n helper alone (via helper / bare)',
+				'share of the node\'s extra time that is n8n\'s helper',
+				'node CPU ms/item',
+				'bare CPU ms/item',
+				'bare via helper CPU ms/item',
+				'status requests/item node / bare',
+				'node ms/item by round',
+				'bare ms/item by round',
+			],
 			r.overhead.map((o) => [
 				o.concurrency,
 				`${o.items} × ${o.rounds}`,
 				o.node.perItemMs,
 				o.raw.perItemMs,
 				`**${o.ratio}×**`,
+				o.helpers?.perItemMs ?? '–',
+				o.helpersRatio ? `${o.helpersRatio}×` : '–',
+				o.helpers && o.node.perItemMs > o.raw.perItemMs ? `${Math.round(((o.helpers.perItemMs - o.raw.perItemMs) / (o.node.perItemMs - o.raw.perItemMs)) * 100)} %` : '–',
 				o.node.cpuPerItemMs,
 				o.raw.cpuPerItemMs,
-				`${o.cpuRatio}×`,
+				o.helpers?.cpuPerItemMs ?? '–',
 				`${o.node.pollsPerItem} / ${o.raw.pollsPerItem}`,
 				o.node.perItemMsByRound.join(', '),
 				o.raw.perItemMsByRound.join(', '),
 			]),
 		),
+		'',
+		'"Bare via n8n helper": the bare client\'s same requests sent through n8n-core\'s `httpRequest` (the function behind every',
+		'node\'s `this.helpers.httpRequest`, which a verified node must use) instead of a pooled undici agent — no engine, no',
+		'node: the part of the overhead that no node calling n8n\'s helpers can avoid.',
 		'',
 		...cpuSections(r),
 		'## 2. Throughput at the cap',
@@ -251,6 +273,14 @@ function pollsSection(r: BenchResults): string[] {
 	];
 }
 
+const PROFILE_LABEL: Record<string, string> = {
+	node: 'node, fal queue',
+	sync: 'node, fal sync',
+	http: 'HTTP Request workflow',
+	helpers: 'bare client via n8n helper',
+	raw: 'bare undici client',
+};
+
 function cpuSections(r: BenchResults): string[] {
 	const c = r.cpuPerItem;
 	if (!c) return ['## 1b. CPU per item against the HTTP Request workflow', '', 'Not measured in this run.', ''];
@@ -273,14 +303,14 @@ function cpuSections(r: BenchResults): string[] {
 		'',
 		'## 1c. Where the CPU goes (profile)',
 		'',
-		`Each contender once more in a fresh process, ${c.profiles[0]?.items} items at cap 4 (the HTTP workflow: all at once), under V8's`,
+		`Each contender once more in a fresh process, ${c.profiles[0]?.items} items, under V8's`,
 		'sampling profiler (node:inspector, 200 µs; warm-up not profiled); self time per item by who runs the code',
 		'(test/bench/profile-summary.ts). "Under n8n\'s request helpers" is everything that runs below n8n-core\'s',
 		'`httpRequest` / `httpRequestWithAuthentication` / `request` (axios, the per-request agents, node\'s http), the',
 		'part no node calling them can avoid. Profiled totals run above the CPU column (sampling overhead).',
 		'',
 		table(
-			['bucket (ms/item)', ...c.profiles.map((p) => `${p.contender === 'node' ? 'node, queue' : p.contender === 'sync' ? 'node, sync' : p.contender === 'http' ? 'HTTP Request workflow' : 'bare client'}`)],
+			['bucket (ms/item)', ...c.profiles.map((p) => `${PROFILE_LABEL[p.contender]}, ${p.contender === 'http' ? 'all at once' : `cap ${p.cap}`}`)],
 			[
 				...buckets.map((bucket) => [bucket, ...c.profiles.map((p) => p.summary.byBucket[bucket] ?? 0)]),
 				['**total profiled**', ...c.profiles.map((p) => `**${p.summary.totalMs}**`)],
