@@ -31,6 +31,8 @@ export const GOALS = {
 
 export interface Goals {
 	overhead: boolean;
+	/** The node within the goal of the bare client sending the same requests through n8n's helper (n8n's part shown). */
+	overheadOverHelpers: boolean;
 	cpu: boolean;
 	/** The node's default (fal queue, cap 4) against the HTTP Request workflow: reported, not a goal. */
 	cpuDefaultRatio?: number;
@@ -75,6 +77,7 @@ export function goalsOf(r: BenchResults): Goals {
 	const everyRound = (row: typeof queue, goal: number) => Math.min(...row.roundsItemsPerSecond) / r.throughput.idealItemsPerSecond >= goal / 100;
 	return {
 		overhead: r.overhead.every((row) => row.ratio <= GOALS.overheadWall),
+		overheadOverHelpers: r.overhead.every((row) => row.helpers !== undefined && row.node.perItemMs / row.helpers.perItemMs <= GOALS.overheadWall),
 		cpu: cpu.ratio !== undefined && cpu.ratio <= GOALS.cpuVsHttpRequest,
 		cpuDefaultRatio: cpu.nodeDefault && cpu.http ? Math.round((cpu.nodeDefault.cpuPerItemMs / cpu.http.cpuPerItemMs) * 100) / 100 : undefined,
 		throughput: everyRound(queue, GOALS.throughputQueue),
