@@ -50,23 +50,23 @@ function maskJson(
 }
 
 /**
- * What Segment Image writes on an item: an earlier SAM 3 node's fields and files are dropped from a kept input,
- * not left beside the new ones. Only an item an earlier SAM 3 node wrote is cleaned: a user's own "image" or
- * "status" field stays.
+ * What Segment Image writes on an item. Its prefix's numbered fields (mask_0, mask_1 …) are this run's masks:
+ * whatever a kept input holds there is dropped, so the output holds exactly this run's masks (a second SAM 3 node
+ * that finds fewer masks leaves no stale mask_2), even when a node in between rewrote the JSON. An item an earlier
+ * SAM 3 node wrote (known by its JSON) also loses that node's fields, preview and split field; a user's own
+ * "image" or "status" field on any other item stays. The image being segmented is never dropped.
  */
 export const IMAGE_OUTPUT: OwnOutput = {
 	jsonFields: ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'],
 	isEarlierResult: (json) => typeof json.maskCount === 'number' && (Array.isArray(json.masks) || json.mask !== undefined),
 	isOwnBinary(name, { settings }, earlier) {
-		if (!earlier) return false;
-		// Mask files (prefix + index, or the split field) and the preview: the new result's replace them all.
 		const prefix = settings.output.binaryPrefix;
+		if (settings.media.kind === 'binary' && name === settings.media.property) return false;
+		const numbered = (start: string) => name.startsWith(start) && /^\d+$/.test(name.slice(start.length));
+		if (numbered(prefix)) return true;
+		if (!earlier) return false;
 		const splitName = prefix.replace(/_$/, '') || 'mask';
-		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
-		return (
-			name !== source &&
-			(name === 'image' || name === splitName || [prefix, 'mask_'].some((start) => name.startsWith(start) && /^\d+$/.test(name.slice(start.length))))
-		);
+		return name === 'image' || name === splitName || numbered('mask_');
 	},
 };
 
