@@ -4,11 +4,10 @@ import type { z } from 'zod';
 import { camelCase } from '../../contract/fields';
 import { ImageModelSchema, MASK_DELIVERIES, MaskDeliverySchema, NOT_FOR_RLE } from '../../contract/image-targets';
 import { MODEL_OPTION_FIELDS } from '../../contract/model-options';
-import { type Sam3Input, Sam3InputSchema } from '../../contract/sam3.schema';
+import { Sam3InputSchema } from '../../contract/sam3.schema';
 import { FIELD_LABELS, fromZod, inputError } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
 import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
-import type { ProviderId } from '../../providers/provider';
 import { ItemInputError } from '../../transport/errors';
 import type { MediaSource, OperationRequest } from '../operation';
 
@@ -24,7 +23,7 @@ function choice<T extends string>(ctx: IExecuteSingleFunctions, itemIndex: numbe
 }
 
 /** Segment Image's parameters of one item, validated by the SAM 3 image contract before anything is sent. */
-export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number, _provider: ProviderId): OperationRequest {
+export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number): OperationRequest {
 	const modelOptions = ctx.getNodeParameter('modelOptions', {}) as IDataObject;
 	const model = choice(ctx, itemIndex, 'model', TARGET_LABELS.model, ImageModelSchema, 'sam-3');
 	const delivery = choice(ctx, itemIndex, 'maskDelivery', TARGET_LABELS.endpoint, MaskDeliverySchema, 'urls');
@@ -56,15 +55,11 @@ export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 		throw fromZod(itemIndex, parsed.error, raw, labels);
 	}
 	// Send only what the user set: parse() filled in defaults, the raw object did not.
-	const { image_url: _placeholder, ...input } = raw as Sam3Input;
+	const input: IDataObject = { ...raw };
+	delete input.image_url;
 	// RLE answers have no preview and no files: those options are hidden in RLE mode, and a value left over is not sent.
 	if (delivery === 'rle') for (const field of NOT_FOR_RLE) delete input[field];
-	return {
-		target: { model, endpoint: MASK_DELIVERIES[delivery].endpoint },
-		targetLabels: TARGET_LABELS,
-		media,
-		input: input as IDataObject,
-	};
+	return { target: { model, endpoint: MASK_DELIVERIES[delivery].endpoint }, targetLabels: TARGET_LABELS, media, input };
 }
 
 function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): MediaSource {
