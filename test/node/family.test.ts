@@ -124,6 +124,29 @@ describe.each([
 	});
 });
 
+describe('RLE edge cases', () => {
+	it('an EXIF-rotated JPEG: masks decoded at the upright size, the same pixels as URL mode', async () => {
+		// Stored 200×120 with orientation 6 (a quarter turn): shown, and segmented, as 120×200.
+		const data = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#346' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+		const items = [{ json: {}, binary: { photo: { data, mimeType: 'image/jpeg', fileName: 'turned.jpg' } } }];
+		const parameters = { imageSource: 'binary', binaryPropertyName: 'photo', boxPrompts: { boxes: [{ xMin: 10, yMin: 20, xMax: 90, yMax: 150 }] } };
+		const urls = await runSam3(emulator(), { items, parameters: { ...parameters, modelOptions: { applyMask: false } } });
+		const rle = await runSam3(emulator(), { items, parameters: { ...parameters, maskDelivery: 'rle' } });
+		const [a, b] = await Promise.all([grey(await urls.readBinary(urls.items[0], 'mask_0')), grey(await rle.readBinary(rle.items[0], 'mask_0'))]);
+		expect([b.info.width, b.info.height]).toEqual([HEIGHT, WIDTH]);
+		expect(b.data.equals(a.data)).toBe(true);
+	});
+
+	it('an answer with no masks: no files, maskCount 0, the input size still stated', async () => {
+		const { url } = await photo();
+		emulator().jobs.script({ times: 1, resultBody: (body: unknown) => ({ ...(body as IDataObject), rle: [], metadata: [] }) });
+		const result = await runSam3(emulator(), { parameters: { imageUrl: url, prompt: 'car', maskDelivery: 'rle' } });
+		const { json, binary } = result.items[0];
+		expect([json.maskCount, json.masks, json.width, json.height]).toEqual([0, [], WIDTH, HEIGHT]);
+		expect(binary).toBeUndefined();
+	});
+});
+
 describe('RLE without downloads', () => {
 	it('Download Masks off: each mask carries its RLE string and how to read it, and no file', async () => {
 		const { url } = await photo();
