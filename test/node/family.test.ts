@@ -50,6 +50,19 @@ describe('Model and Mask Delivery pick the fal endpoint', () => {
 		expect(result.items[0].json.statusUrl).toBeUndefined();
 	});
 
+	it('a SAM 3.1 job given up on (Max Wait) is cancelled under its own app, and the cancel takes', async () => {
+		const { url } = await photo();
+		emulator().jobs.script({ latencyMs: 5_000 });
+		const result = await runSam3(emulator(), {
+			continueOnFail: true,
+			parameters: { imageUrl: url, prompt: 'car', model: 'sam-3-1', maskDelivery: 'rle', options: { maxWaitSeconds: 1 } },
+		});
+		const [job] = emulator().jobs.list();
+		expect(result.items[0].json.error).toMatchObject({ errorType: 'max_wait_exceeded', requestId: job.id });
+		expect(entries(emulator(), 'fal.cancel').map((entry) => entry.url)).toEqual([`/fal-queue/fal-ai/sam-3-1/requests/${job.id}/cancel`]);
+		expect(job.state).toBe('cancelled');
+	});
+
 	it('sync mode posts to fal.run on the chosen endpoint', async () => {
 		const { url } = await photo();
 		const result = await runSam3(emulator(), { parameters: { imageUrl: url, prompt: 'car', model: 'sam-3-1', maskDelivery: 'rle', falMode: 'sync' } });
