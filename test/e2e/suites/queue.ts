@@ -261,7 +261,8 @@ export function queueSuite(ctx: () => LineContext): void {
 
 		test('(d) a worker is SIGKILLed mid-execution (n8n’s defaults): the other worker’s executions complete; what n8n does with the lost ones', async (t) => {
 			const c = ctx();
-			const tags = ['d1', 'd2', 'd3', 'd4'];
+			// Tags name the line too: the emulator (and its job list) is shared by the lines of one run.
+			const tags = ['d1', 'd2', 'd3', 'd4'].map((tag) => `${tag}-line${c.line.key}`);
 			const { survivor, lostRuns, after } = await killOneWorkerMidJob(t, tags);
 			for (const { id, tag, execution, orphans, submitted, error } of lostRuns) {
 				if (c.line.key === '1') {
@@ -290,7 +291,7 @@ export function queueSuite(ctx: () => LineContext): void {
 			await Promise.all(old.map((w) => w.stop()));
 			const fresh = await Promise.all(old.map((w) => startWorker(w.home, `${w.name}-nostall`, WORKER_CONCURRENCY, NO_STALLED_RERUN)));
 			cluster!.workers.push(...fresh);
-			const tags = ['e1', 'e2', 'e3', 'e4'];
+			const tags = ['e1', 'e2', 'e3', 'e4'].map((tag) => `${tag}-line${c.line.key}`);
 			const { survivor, lostRuns, after } = await killOneWorkerMidJob(t, tags);
 			for (const { id, tag, execution, orphans, submitted, error } of lostRuns) {
 				assert.ok(!survivor.startedExecutions().includes(id), `${c.line.label}: execution ${id} is not run again on ${survivor.name}`);
