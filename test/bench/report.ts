@@ -306,8 +306,9 @@ function cpuSections(r: BenchResults): string[] {
 		`Each contender once more in a fresh process, ${c.profiles[0]?.items} items, under V8's`,
 		'sampling profiler (node:inspector, 200 µs; warm-up not profiled); self time per item by who runs the code',
 		'(test/bench/profile-summary.ts). "Under n8n\'s request helpers" is everything that runs below n8n-core\'s',
-		'`httpRequest` / `httpRequestWithAuthentication` / `request` (axios, the per-request agents, node\'s http), the',
-		'part no node calling them can avoid. Profiled totals run above the CPU column (sampling overhead).',
+		'`httpRequest` / `httpRequestWithAuthentication` / `request` on the same stack (axios, the per-request agents, node\'s',
+		'http), a part no node calling them can avoid; the answers\' callbacks run from the event loop and land in "other",',
+		'so this is a lower bound. Profiled totals run above the CPU column (sampling overhead).',
 		'',
 		table(
 			['bucket (ms/item)', ...c.profiles.map((p) => `${PROFILE_LABEL[p.contender]}, ${p.contender === 'http' ? 'all at once' : `cap ${p.cap}`}`)],
