@@ -4,7 +4,8 @@
  * as on the real queue, so a client that builds them wrongly fails here too.
  */
 import { headerValue, type EmulatorContext } from './context';
-import { FAL_APP, FAL_ENDPOINT, checkFalKey, failureReply, falHost, falWork, jsonErrorReply, promptOf, queueStatus, queueUrls, startTimeoutMs } from './fal-shared';
+import { FAL_APPS, type FalEndpoint, falEndpointAt } from './fal-endpoints';
+import { appOf, checkFalKey, failureReply, falHost, jsonErrorReply, promptOf, queueStatus, queueUrls, startTimeoutMs } from './fal-shared';
 import { statusStream } from './fal-status-stream';
 import { isTerminal, resultBodyOf, type Job } from './jobs';
 import type { VirtualHostModule } from './server';
@@ -22,7 +23,7 @@ function sendWebhook(ctx: EmulatorContext, job: Job): void {
 	ctx.deliveries.send('fal.webhook', url, job.id, {}, JSON.stringify(body));
 }
 
-async function submit(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> {
+async function submit(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEndpoint): Promise<Reply> {
 	const denied = checkFalKey(ctx, call) ?? jsonErrorReply(call);
 	if (denied) return denied;
 	const webhookUrl = call.url.searchParams.get('fal_webhook') ?? undefined;
@@ -35,35 +36,36 @@ async function submit(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> 
 		prompt: promptOf(call.json),
 		priority,
 		startTimeoutMs: startTimeoutMs(call),
-		extra: { webhookUrl },
-		work: () => falWork(ctx, call.json),
+		extra: { webhookUrl, app: endpoint.app, endpoint: endpoint.id },
+		work: () => endpoint.work(ctx, call.json),
 		onTerminal: (done) => sendWebhook(ctx, done),
 	});
-	const body = { status: 'IN_QUEUE', ...queueUrls(ctx, job.id), queue_position: ctx.jobs.queuePosition(job) };
+	const body = { status: 'IN_QUEUE', ...queueUrls(ctx, job.id, endpoint.app), queue_position: ctx.jobs.queuePosition(job) };
 	return { status: 200, headers: { 'x-fal-request-id': job.id }, body };
 }
 
-function queuedJob(ctx: EmulatorContext, id: string): Job | undefined {
+/** A queued fal job, found only under its own app root (a sam-3-1 job is unknown under fal-ai/sam-3). */
+function queuedJob(ctx: EmulatorContext, id: string, app: string): Job | undefined {
 	const job = ctx.jobs.get(id);
-	return job?.provider === 'fal' && job.mode === 'queue' ? job : undefined;
+	return job?.provider === 'fal' && job.mode === 'queue' && appOf(job) === app ? job : undefined;
 }
 
 const notFound = (id: string): Reply => ({ status: 404, headers: { 'x-fal-request-id': id }, body: { detail: 'Request not found' } });
 
-async function status(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+async function status(ctx: EmulatorContext, call: IncomingCall, app: string, id: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
-	const job = queuedJob(ctx, id);
+	const job = queuedJob(ctx, id, app);
 	if (!job) return notFound(id);
 	const withLogs = call.url.searchParams.get('logs') === '1';
 	const body = queueStatus(ctx, job, withLogs ? job.logs : null);
 	return { status: body.status === 'COMPLETED' ? 200 : 202, headers: { 'x-fal-request-id': job.id }, body };
 }
 
-async function result(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+async function result(ctx: EmulatorContext, call: IncomingCall, app: string, id: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
-	const job = queuedJob(ctx, id);
+	const job = queuedJob(ctx, id, app);
 	if (!job) return notFound(id);
 	if (!isTerminal(job)) return { status: 400, headers: { 'x-fal-request-id': id }, body: { detail: 'Request is still in progress' } };
 	if (job.state !== 'succeeded') return failureReply(job.failure!, job.id);
@@ -71,10 +73,10 @@ async function result(ctx: EmulatorContext, call: IncomingCall, id: string): Pro
 	return { status: 200, headers: { 'x-fal-request-id': job.id }, body: resultBodyOf(job, job.output) };
 }
 
-async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+async function cancel(ctx: EmulatorContext, call: IncomingCall, app: string, id: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
-	const job = queuedJob(ctx, id);
+	const job = queuedJob(ctx, id, app);
 	const outcome = job ? ctx.jobs.cancel(id) : 'not_found';
 	const headers = { 'x-fal-request-id': id };
 	if (outcome === 'cancellation_requested') return { status: 202, headers, body: { status: 'CANCELLATION_REQUESTED' } };
@@ -82,18 +84,19 @@ async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string): Pro
 	return { status: 404, headers, body: { status: 'NOT_FOUND' } };
 }
 
-const REQUEST_PATH = new RegExp(`^/${FAL_APP}/requests/([^/]+)(/status|/status/stream|/cancel)?$`);
+const REQUEST_PATH = new RegExp(`^/(${FAL_APPS.join('|')})/requests/([^/]+)(/status|/status/stream|/cancel)?$`);
 
 export function falQueueHost(ctx: EmulatorContext): VirtualHostModule {
 	return falHost((call) => {
-		if (call.method === 'POST' && call.path === `/${FAL_ENDPOINT}`) return { name: 'fal.submit', handle: (c) => submit(ctx, c) };
+		const endpoint = call.method === 'POST' ? falEndpointAt(call.path) : undefined;
+		if (endpoint) return { name: 'fal.submit', handle: (c) => submit(ctx, c, endpoint) };
 		const match = REQUEST_PATH.exec(call.path);
 		if (!match) return undefined;
-		const [, id, tail] = match;
-		if (call.method === 'GET' && tail === '/status') return { name: 'fal.status', handle: (c) => status(ctx, c, id) };
-		if (call.method === 'GET' && tail === '/status/stream') return { name: 'fal.status.stream', handle: (c) => statusStream(ctx, c, id) };
-		if (call.method === 'GET' && !tail) return { name: 'fal.result', handle: (c) => result(ctx, c, id) };
-		if (call.method === 'PUT' && tail === '/cancel') return { name: 'fal.cancel', handle: (c) => cancel(ctx, c, id) };
+		const [, app, id, tail] = match;
+		if (call.method === 'GET' && tail === '/status') return { name: 'fal.status', handle: (c) => status(ctx, c, app, id) };
+		if (call.method === 'GET' && tail === '/status/stream') return { name: 'fal.status.stream', handle: (c) => statusStream(ctx, c, app, id) };
+		if (call.method === 'GET' && !tail) return { name: 'fal.result', handle: (c) => result(ctx, c, app, id) };
+		if (call.method === 'PUT' && tail === '/cancel') return { name: 'fal.cancel', handle: (c) => cancel(ctx, c, app, id) };
 		return undefined;
 	});
 }

@@ -1,16 +1,16 @@
-/** fal's synchronous host: `POST /fal-run/fal-ai/sam-3/image` answers with the output itself. */
+/** fal's synchronous host: `POST /fal-run/{endpoint id}` (fal-endpoints.ts) answers with the output itself. */
 import type { EmulatorContext } from './context';
-import { FAL_ENDPOINT, checkFalKey, failureReply, falHost, falWork, jsonErrorReply, promptOf, startTimeoutMs, validationReply } from './fal-shared';
+import { type FalEndpoint, falEndpointAt } from './fal-endpoints';
+import { checkFalKey, failureReply, falHost, jsonErrorReply, promptOf, startTimeoutMs, validationReply } from './fal-shared';
 import { resultBodyOf } from './jobs';
-import { validateSam3Input } from './schema';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply } from './types';
 
-async function runSync(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> {
+async function runSync(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEndpoint): Promise<Reply> {
 	const denied = checkFalKey(ctx, call) ?? jsonErrorReply(call);
 	if (denied) return denied;
 	// A sync call is validated up front: nothing is queued for an input the model would reject.
-	const validation = validateSam3Input(call.json);
+	const validation = endpoint.validate(call.json);
 	if (!validation.ok) return validationReply(validation.issues);
 	const job = ctx.jobs.create({
 		provider: 'fal',
@@ -18,7 +18,8 @@ async function runSync(ctx: EmulatorContext, call: IncomingCall): Promise<Reply>
 		input: call.json,
 		prompt: promptOf(call.json),
 		startTimeoutMs: startTimeoutMs(call),
-		work: () => falWork(ctx, call.json),
+		extra: { app: endpoint.app, endpoint: endpoint.id },
+		work: () => endpoint.work(ctx, call.json),
 	});
 	await job.finished;
 	if (job.state === 'succeeded' && job.output) return { status: 200, headers: { 'x-fal-request-id': job.id }, body: resultBodyOf(job, job.output) };
@@ -27,7 +28,8 @@ async function runSync(ctx: EmulatorContext, call: IncomingCall): Promise<Reply>
 
 export function falRunHost(ctx: EmulatorContext): VirtualHostModule {
 	return falHost((call) => {
-		if (call.method === 'POST' && call.path === `/${FAL_ENDPOINT}`) return { name: 'fal.sync', handle: (c) => runSync(ctx, c) };
+		const endpoint = call.method === 'POST' ? falEndpointAt(call.path) : undefined;
+		if (endpoint) return { name: 'fal.sync', handle: (c) => runSync(ctx, c, endpoint) };
 		return undefined;
 	});
 }

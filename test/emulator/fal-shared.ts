@@ -7,6 +7,7 @@ import { validateSam3Input, type FieldIssue } from './schema';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply, Route } from './types';
 
+/** The image endpoint's app root; every endpoint's is in fal-endpoints.ts. */
 export const FAL_APP = 'fal-ai/sam-3';
 export const FAL_ENDPOINT = `${FAL_APP}/image`;
 
@@ -63,7 +64,7 @@ export function failureReply(failure: JobFailure, requestId: string): Reply {
 	return { status: failure.status, headers, body: failure.body ?? { detail: failure.message, error_type: failure.errorType } };
 }
 
-function issueFailure(issues: FieldIssue[], message: string, errorType: string): JobFailure {
+export function issueFailure(issues: FieldIssue[], message: string, errorType: string): JobFailure {
 	return { message, errorType, status: 422, body: validationReply(issues).body, failureCode: 'INVALID_INPUT', failureStage: 'validation' };
 }
 
@@ -90,15 +91,20 @@ export function startTimeoutMs(call: IncomingCall): number | undefined {
 	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
+/** The app root a queued job's status, result and cancel live under (fal-endpoints.ts). */
+export function appOf(job: Job): string {
+	return (job.extra.app as string | undefined) ?? FAL_APP;
+}
+
 /** The URLs a queue answer carries; status, result and cancel live under the app id only. */
-export function queueUrls(ctx: EmulatorContext, id: string) {
-	const base = `${ctx.urls.falQueue}/${FAL_APP}/requests/${id}`;
+export function queueUrls(ctx: EmulatorContext, id: string, app = FAL_APP) {
+	const base = `${ctx.urls.falQueue}/${app}/requests/${id}`;
 	return { request_id: id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
 }
 
 /** A queue status object, as the status poll answers it and the status stream sends it. */
 export function queueStatus(ctx: EmulatorContext, job: Job, logs: JobLogLine[] | null) {
-	const base = queueUrls(ctx, job.id);
+	const base = queueUrls(ctx, job.id, appOf(job));
 	if (job.state === 'queued') return { status: 'IN_QUEUE' as const, ...base, queue_position: ctx.jobs.queuePosition(job), logs };
 	if (!isTerminal(job)) return { status: 'IN_PROGRESS' as const, ...base, logs };
 	const metrics = { inference_time: job.inferenceMs !== undefined ? job.inferenceMs / 1000 : null };

@@ -6,10 +6,12 @@
  * Every answer carries `x-emulator: n8n-nodes-sam3 test double`.
  *
  * One HTTP server on 127.0.0.1:PORT, path-prefixed "virtual hosts":
- *   /fal-run     fal sync      POST fal-ai/sam-3/image
- *   /fal-queue   fal queue     POST fal-ai/sam-3/image[?fal_webhook=]; GET fal-ai/sam-3/requests/{id}[/status];
- *                              GET fal-ai/sam-3/requests/{id}/status/stream (SSE, fal-status-stream.ts);
- *                              PUT fal-ai/sam-3/requests/{id}/cancel
+ *   /fal-run     fal sync      POST {endpoint}
+ *   /fal-queue   fal queue     POST {endpoint}[?fal_webhook=]; GET {app}/requests/{id}[/status];
+ *                              GET {app}/requests/{id}/status/stream (SSE, fal-status-stream.ts);
+ *                              PUT {app}/requests/{id}/cancel
+ *                endpoints (fal-endpoints.ts): fal-ai/sam-3/image; fal-ai/sam-3/video, fal-ai/sam-3/video-rle,
+ *                fal-ai/sam-3-1/video, fal-ai/sam-3-1/video-rle (video-inference.ts); app = fal-ai/sam-3 | fal-ai/sam-3-1
  *   /fal-rest    fal rest      POST storage/upload/initiate?storage_type=fal-cdn-v3
  *   /runflow     Runflow       POST v1/models/meta/sam-3/image/runs; GET v1/runs/{id}; POST v1/asset-uploads;
  *                              POST v1/asset-uploads/{id}/confirmations

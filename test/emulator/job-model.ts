@@ -1,5 +1,6 @@
 /** The job record and its failure shapes, shared by the job manager and the provider routes. */
 import type { Sam3Output } from './inference';
+import type { VideoOutput } from './video-inference';
 import type { JobMode, JobOutcome, JobState, Provider, Timing } from './types';
 
 /** Why a job failed, with what each provider needs to report it. */
@@ -15,7 +16,10 @@ export interface JobFailure {
 	failureStage: string;
 }
 
-export type WorkResult = { ok: true; output: Sam3Output; inferenceMs: number } | { ok: false; failure: JobFailure };
+/** An image job's output (Sam3Output) or a video job's (fal's answer for its endpoint). */
+export type JobOutput = Sam3Output | VideoOutput;
+
+export type WorkResult = { ok: true; output: JobOutput; inferenceMs: number } | { ok: false; failure: JobFailure };
 
 export interface JobLogLine {
 	message: string;
@@ -39,7 +43,7 @@ export interface Job {
 	dispatchedAt?: number;
 	startedAt?: number;
 	completedAt?: number;
-	output?: Sam3Output;
+	output?: JobOutput;
 	/** Scripted answer body of a succeeded job (ScriptRule.resultBody); see resultBodyOf. */
 	resultBody?: unknown;
 	inferenceMs?: number;

@@ -221,7 +221,8 @@ export class JobManager {
 			job.state = 'succeeded';
 			job.output = result.output;
 			job.inferenceMs = result.inferenceMs;
-			this.log(job, `Done: ${result.output.masks.length} mask(s)`);
+			const masks = result.output.masks;
+			this.log(job, Array.isArray(masks) ? `Done: ${masks.length} mask(s)` : 'Done: video segmented');
 		} else {
 			job.state = state ?? 'failed';
 			job.failure = result.failure;

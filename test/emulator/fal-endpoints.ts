@@ -1,0 +1,46 @@
+/**
+ * The fal endpoints the emulator speaks, each with its queue app root (status, result and cancel live under the
+ * app only: `fal-ai/sam-3` or `fal-ai/sam-3-1`, sam3-family.md §9), how it validates its input and what its
+ * model does. Submit (queue) and sync (fal.run) take the full endpoint id.
+ */
+import type { EmulatorContext } from './context';
+import { falWork, issueFailure } from './fal-shared';
+import type { WorkResult } from './jobs';
+import { validateSam3Input, type FieldIssue } from './schema';
+import { runSam3Video } from './video-inference';
+import { VIDEO_SCHEMAS, type VideoEndpoint, validateVideoInput } from './video-schema';
+
+export interface FalEndpoint {
+	id: string;
+	app: string;
+	/** Checked up front by a sync call; a queued job is checked when it runs (its result answers 422). */
+	validate(input: unknown): { ok: true } | { ok: false; issues: FieldIssue[] };
+	work(ctx: EmulatorContext, input: unknown): Promise<WorkResult>;
+}
+
+async function videoWork(ctx: EmulatorContext, endpoint: VideoEndpoint, input: unknown): Promise<WorkResult> {
+	const validation = validateVideoInput(endpoint, input);
+	if (!validation.ok) return { ok: false, failure: issueFailure(validation.issues, 'Unprocessable Entity: invalid input', 'validation_error') };
+	const result = await runSam3Video(endpoint, validation.value, ctx.files);
+	if (result.ok) return result;
+	return { ok: false, failure: issueFailure([{ path: [result.field], msg: result.message, type: result.errorType }], result.message, result.errorType) };
+}
+
+const image: FalEndpoint = { id: 'fal-ai/sam-3/image', app: 'fal-ai/sam-3', validate: validateSam3Input, work: falWork };
+
+const videos: FalEndpoint[] = (Object.keys(VIDEO_SCHEMAS) as VideoEndpoint[]).map((id) => ({
+	id,
+	app: id.split('/').slice(0, 2).join('/'),
+	validate: (input) => validateVideoInput(id, input),
+	work: (ctx, input) => videoWork(ctx, id, input),
+}));
+
+export const FAL_ENDPOINTS: FalEndpoint[] = [image, ...videos];
+
+/** The endpoint a submit or sync path (`/fal-ai/sam-3/image`) names, if the emulator speaks it. */
+export function falEndpointAt(path: string): FalEndpoint | undefined {
+	return FAL_ENDPOINTS.find((endpoint) => path === `/${endpoint.id}`);
+}
+
+/** The queue app roots: `fal-ai/sam-3`, `fal-ai/sam-3-1`. */
+export const FAL_APPS = [...new Set(FAL_ENDPOINTS.map((endpoint) => endpoint.app))];
