@@ -35,3 +35,14 @@ export const STREAM_QUIET_MS = 10_000;
 export const MAX_MASKS_PER_RESULT = 256;
 /** One status-stream event is a small JSON object: a line that grows past this is no status (polling takes over). */
 export const MAX_STREAM_EVENT_BYTES = 1 * MiB;
+
+/**
+ * Video. fal's simple storage upload takes files up to ~90 MB (larger ones need its multipart upload), so a video
+ * from a binary is bounded there. A result video is far larger than a mask but not unbounded; it streams into
+ * n8n's binary storage, bounded by size and time. A per-frame answer holds one entry per frame: 50,000 frames is
+ * half an hour at 30 fps.
+ */
+export const VIDEO_UPLOAD_LIMIT_BYTES = 90 * MiB;
+export const VIDEO_DOWNLOAD_LIMIT_BYTES = 1024 * MiB;
+export const VIDEO_DOWNLOAD_TIMEOUT_MS = 600_000;
+export const MAX_VIDEO_FRAMES = 50_000;
