@@ -20,7 +20,7 @@ export class Sam3 implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ ($parameter["authentication"] === "runflowApi" ? "Runflow" : "fal.ai") + ": " + ($parameter["prompt"] || "points / boxes") }}',
-		description: 'Segment objects in images with Meta SAM 3 (fal.ai or Runflow) and get the masks as files',
+		description: 'Segment objects in images (fal.ai or Runflow) and videos (fal.ai) with Meta SAM 3 and get the masks as files',
 		defaults: { name: 'SAM 3' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -19,6 +19,8 @@ export interface MediaKind {
 	uploadLimitBytes?: number;
 	/** The largest such file the node downloads from a provider's answer (default DOWNLOAD_LIMIT_BYTES). */
 	downloadLimitBytes?: number;
+	/** The longest one such download may take (default DOWNLOAD_TIMEOUT_MS; the node's Timeout can only shorten it). */
+	downloadTimeoutMs?: number;
 }
 
 /**

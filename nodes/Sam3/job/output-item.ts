@@ -1,7 +1,8 @@
-import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Submission } from '../providers/provider';
 import type { ItemJob } from './item-job';
+import type { JobSettings } from './job-settings';
 
 export interface JobTiming {
 	totalMs: number;
@@ -39,4 +40,22 @@ export function submissionItem(job: ItemJob, submission: Submission): INodeExecu
 		binary: Object.keys(binary).length ? binary : undefined,
 		pairedItem: { item: job.ctx.getItemIndex() },
 	};
+}
+
+/** The input media's name without extension (from the binary file or the URL path), to name the result files after. */
+export function mediaStem(ctx: IExecuteSingleFunctions, settings: JobSettings, fallback: string): string {
+	const { media } = settings;
+	let name = '';
+	if (media.kind === 'binary') name = ctx.getInputData().binary?.[media.property]?.fileName ?? '';
+	else if (/^https?:/i.test(media.url)) name = lastPathSegment(media.url);
+	const stem = name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80);
+	return stem || fallback;
+}
+
+function lastPathSegment(url: string): string {
+	try {
+		return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+	} catch {
+		return '';
+	}
 }

@@ -1,10 +1,9 @@
-import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
 import type { ItemJob } from '../../job/item-job';
-import type { JobSettings } from '../../job/job-settings';
-import { type JobTiming, compact, keptInput } from '../../job/output-item';
+import { type JobTiming, compact, keptInput, mediaStem } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
 import { withoutUserInfoIn } from '../../transport/redact';
@@ -68,24 +67,6 @@ export const IMAGE_OUTPUT: OwnOutput = {
 	},
 };
 
-/** The input image's name without extension (from the binary file or the URL path), to name its masks after. */
-function inputStem(ctx: IExecuteSingleFunctions, settings: JobSettings): string {
-	const { media } = settings;
-	let name = '';
-	if (media.kind === 'binary') name = ctx.getInputData().binary?.[media.property]?.fileName ?? '';
-	else if (/^https?:/i.test(media.url)) name = lastPathSegment(media.url);
-	const stem = name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80);
-	return stem || 'image';
-}
-
-function lastPathSegment(url: string): string {
-	try {
-		return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-	} catch {
-		return '';
-	}
-}
-
 export async function resultItems(
 	job: ItemJob,
 	submission: Submission,
@@ -95,7 +76,7 @@ export async function resultItems(
 	const { ctx, http, settings, adapter, batch, signal, deadline } = job;
 	const { output } = settings;
 	const itemIndex = ctx.getItemIndex();
-	const stem = inputStem(ctx, settings);
+	const stem = mediaStem(ctx, settings, 'image');
 	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
 	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));
 	const files = result.masks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}`, kind: IMAGE_KIND }));

@@ -1,0 +1,91 @@
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { endpointOptions, videoOptionLabel } from '../../contract/video-options';
+import {
+	VIDEO_MODELS,
+	VIDEO_OUTPUTS,
+	type VideoEndpoint,
+	type VideoModel,
+	type VideoOutputKind,
+	videoEndpoint,
+	videoInputSchema,
+} from '../../contract/video.schema';
+import { fromZod, inputError, keysOf } from '../../job/input-errors';
+import { NUMERIC } from '../../job/job-settings';
+import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
+import type { ProviderId } from '../../providers/provider';
+import { ItemInputError } from '../../transport/errors';
+import type { MediaSource, OperationRequest } from '../operation';
+
+/** The endpoint an item runs: Model × Output (fal-ai/sam-3/video … fal-ai/sam-3-1/video-rle). */
+export function readVideoEndpoint(ctx: IExecuteSingleFunctions, itemIndex: number): VideoEndpoint {
+	const model = ctx.getNodeParameter('model', 'sam-3') as VideoModel;
+	const output = ctx.getNodeParameter('videoOutput', 'video') as VideoOutputKind;
+	if (!VIDEO_MODELS.includes(model)) throw inputError(itemIndex, 'Model', `must be one of ${VIDEO_MODELS.join(', ')}`, model);
+	if (!VIDEO_OUTPUTS.includes(output)) throw inputError(itemIndex, 'Output', `must be one of ${VIDEO_OUTPUTS.join(', ')}`, output);
+	return videoEndpoint(model, output);
+}
+
+/**
+ * Segment Video's parameters of one item, validated by its endpoint's own schema before anything is sent. Only
+ * what the user set is sent (each endpoint has its own defaults, fal applies them).
+ */
+export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number, _provider: ProviderId): OperationRequest {
+	const endpoint = readVideoEndpoint(ctx, itemIndex);
+	const framed = endpoint.output === 'rle';
+	const options = ctx.getNodeParameter('videoOptions', {}) as IDataObject;
+
+	const media = readVideoSource(ctx, itemIndex);
+	const raw: IDataObject = { video_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder' };
+	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
+	if (prompt) raw.prompt = prompt;
+	const points = readPointPrompts(ctx, itemIndex, framed);
+	const boxes = readBoxPrompts(ctx, itemIndex, framed);
+	if (points.length) raw.point_prompts = points;
+	if (boxes.length) raw.box_prompts = boxes;
+
+	const rows = endpointOptions(endpoint.id as never);
+	for (const row of rows) {
+		const value = options[row.name];
+		const text = typeof value === 'string' ? value.trim() : value;
+		// A number from an expression may arrive as text ("0.3"): read as a number, anything else left for zod to name.
+		if (text !== undefined && text !== '' && text !== null) raw[row.field] = typeof text === 'string' && NUMERIC.test(text) && row.field !== 'mask_url' ? Number(text) : text;
+	}
+	if (!prompt && !points.length && !boxes.length && !raw.mask_url) {
+		throw new ItemInputError(
+			`No prompt in item ${itemIndex}: set Text Prompt, Point Prompts or Box Prompts${framed ? ' (or Video Options > Mask URL)' : ''}; without one fal tracks nothing`,
+			'Text Prompt',
+		);
+	}
+
+	const schema = videoInputSchema(endpoint);
+	const parsed = schema.safeParse(raw);
+	if (!parsed.success) {
+		const labels: Record<string, string> = {
+			video_url: media.kind === 'url' ? 'Video URL' : 'Input Binary Field',
+			prompt: 'Text Prompt',
+			point_prompts: ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json' ? 'Point Prompts (JSON)' : 'Point Prompts',
+			box_prompts: ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json' ? 'Box Prompts (JSON)' : 'Box Prompts',
+			...Object.fromEntries(rows.map((row) => [row.field, videoOptionLabel(row)])),
+		};
+		const prompts = (field: 'point_prompts' | 'box_prompts') => keysOf((schema.shape[field].unwrap() as z.ZodArray<z.ZodTypeAny>).element);
+		throw fromZod(itemIndex, parsed.error, raw, labels, { point_prompts: prompts('point_prompts'), box_prompts: prompts('box_prompts') });
+	}
+	const { video_url: _placeholder, ...input } = raw;
+	return { target: { model: endpoint.model, endpoint: endpoint.id.split('/')[2] }, media, input };
+}
+
+function readVideoSource(ctx: IExecuteSingleFunctions, itemIndex: number): MediaSource {
+	if (ctx.getNodeParameter('videoSource', 'url') === 'binary') {
+		const property = String(ctx.getNodeParameter('videoBinaryPropertyName', 'data') ?? '').trim();
+		if (!property) throw inputError(itemIndex, 'Input Binary Field', 'give the name of the binary field holding the video');
+		return { kind: 'binary', property };
+	}
+	const url = String(ctx.getNodeParameter('videoUrl', '') ?? '').trim();
+	if (!url) throw inputError(itemIndex, 'Video URL', 'it is empty; give an absolute http(s) URL of a video');
+	if (!/^(https?:\/\/[^\s/]+|data:video\/[\w.+-]+;base64,)/i.test(url)) {
+		throw inputError(itemIndex, 'Video URL', 'only absolute http:// or https:// URLs (or data:video/…;base64 URIs) are accepted', url);
+	}
+	return { kind: 'url', url };
+}
