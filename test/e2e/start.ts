@@ -12,7 +12,7 @@ import { startImageServer, type ImageServer } from './lib/image-server';
 import { activateWorkflow, OWNER, startN8n } from './lib/n8n-server';
 import { hostedProductPhotos } from './lib/product-photos';
 import { lineFromEnv, log, preparedHome } from './lib/setup';
-import { TEST_IMAGES } from './lib/test-images';
+import { TEST_IMAGES, TEST_VIDEO } from './lib/test-images';
 
 async function main(): Promise<void> {
 	const line = lineFromEnv('SAM3_START_LINE');
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
 		await home.importCredentials(realProviderCredentials());
 	} else {
 		emulator = await startEmulator();
-		images = await startImageServer([...TEST_IMAGES, ...(await hostedProductPhotos())]);
+		images = await startImageServer([...TEST_IMAGES, TEST_VIDEO, ...(await hostedProductPhotos())]);
 		await home.importCredentials(emulatorCredentials(emulator));
 	}
 	const workflows = allExampleFiles()

@@ -3,7 +3,10 @@
  * is sent, what comes out (the result video and the boxes zip as n8n binaries, per-frame masks as JSON), and the
  * shared job machinery (status stream, Max Wait → cancel, Wait for Result off, webhook, binary upload) for video.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
+
+import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { VIDEO_INPUT_SCHEMAS } from '../../nodes/Sam3/contract/video.schema';
 
 import { readVideo } from '../emulator/video-container';
 import { makeTestVideo } from '../emulator/video-fixture';
@@ -96,6 +99,41 @@ describe('Segment Video: what each endpoint is sent', () => {
 			expect(String((result.items[0].json.error as IDataObject).message)).toMatch(message);
 		}
 		expect(routeSequence(emulator()).filter((route) => route?.startsWith('fal.'))).toEqual([]);
+	});
+});
+
+describe('Segment Video: every field of each endpoint is in the panel and reaches fal when set', () => {
+	const properties = new Sam3().description.properties;
+	const videoOptions = (properties.find((property) => property.name === 'videoOptions')?.options ?? []) as INodeProperties[];
+	/** Shown for this model and output (the panel's displayOptions, as n8n reads them). */
+	const shownFor = (option: INodeProperties, model: string, output: string) =>
+		(option.displayOptions?.show?.['/model'] ?? [model]).includes(model) && (option.displayOptions?.show?.['/videoOutput'] ?? [output]).includes(output);
+	const nonDefault = (option: INodeProperties, maskUrl: string): unknown => {
+		if (option.type === 'boolean') return !option.default;
+		if (option.type === 'number') return option.name.endsWith('hreshold') ? 0.25 : Math.min(Number(option.default) + 1, option.typeOptions?.maxValue ?? Infinity);
+		if (option.type === 'options') return (option.options as Array<{ value: unknown }>).find((entry) => entry.value !== option.default)?.value;
+		return maskUrl;
+	};
+
+	it.each(Object.keys(VIDEO_INPUT_SCHEMAS))('%s', async (endpoint) => {
+		const [, model, path] = endpoint.split('/');
+		const output = path === 'video-rle' ? 'rle' : 'video';
+		const shown = videoOptions.filter((option) => shownFor(option, model, output));
+		// One panel option per field: no field has two rows (and two defaults) for the same endpoint.
+		expect(new Set(shown.map((option) => option.displayName)).size).toBe(shown.length);
+		const maskUrl = emulator().hostImage(await makeMaskPng(), 'image/png', 'mask.png');
+		const result = await segmentVideo({
+			model,
+			videoOutput: output,
+			prompt: 'ball',
+			pointPrompts: { points: [{ x: 5, y: 5, label: 'foreground', objectId: '', frameIndex: 1 }] },
+			boxPrompts: { boxes: [{ xMin: 1, yMin: 1, xMax: 20, yMax: 20, objectId: '', frameIndex: 1 }] },
+			videoOptions: Object.fromEntries(shown.map((option) => [option.name, nonDefault(option, maskUrl)])) as INodeParameters,
+			options: { downloadMasks: false },
+		});
+		expect(result.error).toBeUndefined();
+		const schemaFields = Object.keys(VIDEO_INPUT_SCHEMAS[endpoint as keyof typeof VIDEO_INPUT_SCHEMAS].shape);
+		expect(Object.keys(sentBody()).sort()).toEqual([...schemaFields].sort());
 	});
 });
 

@@ -6,8 +6,8 @@ import { repoRoot } from './lines';
 export const examplesDir = join(repoRoot, 'examples');
 /** Where the examples write files; a run swaps it for its own folder. */
 export const EXAMPLE_OUTPUT_DIR = '/tmp/n8n-sam3-examples';
-/** Public image URLs in the examples (real providers download these). */
-const PUBLIC_IMAGE_URL = /https:\/\/[^"'\s\\]+\.(?:jpe?g|png|webp)/g;
+/** Public image and video URLs in the examples (real providers download these). */
+const PUBLIC_IMAGE_URL = /https:\/\/[^"'\s\\]+\.(?:jpe?g|png|webp|mp4)/g;
 
 export interface WorkflowNode {
 	id: string;
@@ -33,6 +33,7 @@ export const EXAMPLES = {
 	scheduledBoxes: '03-scheduled-box-prompts.json',
 	asyncCallback: '04-async-callback-wait.json',
 	ecommerceCutouts: '05-ecommerce-cutouts.json',
+	videoUnzip: '07-video-segment-and-unzip.json',
 } as const;
 
 export function loadExample(file: string): Workflow {

@@ -84,6 +84,28 @@ export function examplesSuite(ctx: () => LineContext): void {
 			const wanted = inputs.map((i) => i.json.boxes).sort((a, b) => a.length - b.length);
 			assert.deepEqual(sentBoxes, wanted);
 		});
+
+		test('7 video: SAM 3 Segment Video, then n8n\'s Compression node unpacks the per-frame boxes zip', async () => {
+			const c = ctx();
+			const workflow = localExample(c, EXAMPLES.videoUnzip);
+			await c.home.importWorkflows([workflow]);
+			const result = await c.home.execute(workflow.id);
+			c.record('example 7 execute (video-rle + zip, fal queue)', result.ms);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+
+			const [segmented] = result.items('SAM 3 Segment Video');
+			assert.equal(segmented.json.model, 'fal-ai/sam-3/video-rle');
+			assert.equal(segmented.json.frameCount, 8);
+			const [unpacked, ...rest] = result.items('Unpack boxes');
+			assert.equal(rest.length, 0);
+			const frames = Object.keys(unpacked.binary ?? {}).filter((name) => name.startsWith('frame_')).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+			assert.deepEqual(frames, Array.from({ length: 8 }, (_, i) => `frame_${i}`));
+			for (const name of frames) {
+				const picture = result.binary(unpacked.binary![name]);
+				assert.equal(picture.subarray(1, 4).toString('latin1'), 'PNG', `${name} is no PNG`);
+				assert.match(unpacked.binary![name].fileName ?? '', /^frame_\d{5}\.png$/);
+			}
+		});
 	});
 }
 
