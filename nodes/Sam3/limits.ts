@@ -46,3 +46,5 @@ export const VIDEO_UPLOAD_LIMIT_BYTES = 90 * MiB;
 export const VIDEO_DOWNLOAD_LIMIT_BYTES = 1024 * MiB;
 export const VIDEO_DOWNLOAD_TIMEOUT_MS = 600_000;
 export const MAX_VIDEO_FRAMES = 50_000;
+/** Segment Video's Mask Files per Frame: the PNGs of one item together (1-bit, uncompressed: 1080p is 253 KiB a frame). */
+export const FRAME_MASK_FILES_LIMIT_BYTES = 256 * MiB;

@@ -11,7 +11,7 @@ import { VIDEO_INPUT_SCHEMAS } from '../../nodes/Sam3/contract/video.schema';
 import { readVideo } from '../emulator/video-container';
 import { makeTestVideo } from '../emulator/video-fixture';
 import { runSam3 } from './fixture';
-import { binaryNames, entries, onlySubmit, routeSequence, useEmulator } from './harness';
+import { binaryNames, entries, maskGeometry, onlySubmit, routeSequence, useEmulator } from './harness';
 
 const emulator = useEmulator();
 const MiB = 1024 * 1024;
@@ -177,6 +177,35 @@ describe('Segment Video: the output', () => {
 		expect(json.frames).toHaveLength(8);
 		expect(json.frames[3]).toEqual({ frameIndex: 3, rle: expect.stringMatching(/^\d+ \d+( \d+ \d+)*$/), box: [30 / 64, 20 / 48, 20 / 64, 20 / 48] });
 		expect(json.video).toBeUndefined();
+	});
+
+	it('Mask Files per Frame: each frame\'s RLE decoded into a PNG at the binary video\'s frame size', async () => {
+		const result = await runSam3(emulator(), {
+			provider: 'falApi',
+			parameters: {
+				operation: 'segmentVideo',
+				videoOutput: 'rle',
+				videoSource: 'binary',
+				frameMaskFiles: true,
+				boxPrompts: { boxes: [{ xMin: 20, yMin: 10, xMax: 40, yMax: 30, objectId: '', frameIndex: 3 }] },
+			},
+			items: [{ json: {}, binary: { data: { data: clip, mimeType: 'video/mp4', fileName: 'clip.mp4' } } }],
+		});
+		expect(result.error).toBeUndefined();
+		const [item] = result.items;
+		const frames = (item.json.frames as IDataObject[]).map((frame) => frame.binaryProperty);
+		expect(frames).toEqual(Array.from({ length: 8 }, (_, i) => `frame_${i}`));
+		expect(item.json.rleFormat).toEqual({ pairs: 'start length', base: 1, order: 'row-major', width: 64, height: 48 });
+		expect(item.binary?.frame_3).toMatchObject({ mimeType: 'image/png', fileName: 'clip-frame-3.png' });
+		// The prompt's frame: the mask is the box's ellipse, exactly its bounding box, at the video's size.
+		const geometry = await maskGeometry(await result.readBinary(item, 'frame_3'));
+		expect(geometry).toMatchObject({ format: 'png', width: 64, height: 48, white: { x0: 20, y0: 10, x1: 40, y1: 30 } });
+	});
+
+	it('Mask Files per Frame with a Video URL is refused before anything is sent (no frame size to decode at)', async () => {
+		const result = await segmentVideo({ videoOutput: 'rle', prompt: 'ball', frameMaskFiles: true }, { continueOnFail: true });
+		expect(String((result.items[0].json.error as IDataObject).message)).toMatch(/Mask Files per Frame in item 0 is not valid: needs the frame size/);
+		expect(entries(emulator(), 'fal.submit')).toEqual([]);
 	});
 
 	it('reads the other documented answers: `video` as a bare URL, `rle` as a File (kept as a binary)', async () => {

@@ -9,6 +9,7 @@ import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
 import { withoutUserInfoIn } from '../../transport/redact';
 import type { OwnOutput } from '../operation';
+import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
 import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
 
 /** The binary fields Segment Video writes. */
@@ -26,7 +27,7 @@ export const VIDEO_OUTPUT: OwnOutput = {
 	isEarlierResult: (json) => typeof json.model === 'string' && /^fal-ai\/sam-3(-1)?\/video(-rle)?$/.test(json.model) && typeof json.requestId === 'string',
 	isOwnBinary(name, { settings }, earlier) {
 		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
-		return earlier && name !== source && (Object.values(BINARY) as string[]).includes(name);
+		return earlier && name !== source && ((Object.values(BINARY) as string[]).includes(name) || /^frame_\d+$/.test(name));
 	},
 };
 
@@ -42,8 +43,8 @@ function fileJson(file: VideoFile, binaryProperty: string, binary?: IBinaryData)
 	});
 }
 
-function frameJson(frame: VideoFrame): IDataObject {
-	return compact({ frameIndex: frame.frameIndex, rle: frame.rle, box: frame.box, score: frame.score });
+function frameJson(frame: VideoFrame, mask: IBinaryData | undefined): IDataObject {
+	return compact({ frameIndex: frame.frameIndex, rle: frame.rle, box: frame.box, score: frame.score, binaryProperty: mask ? frameMaskField(frame.frameIndex) : undefined });
 }
 
 /**
@@ -70,8 +71,10 @@ export async function videoResultItems(
 	const files = Object.fromEntries(wanted.map((entry, index) => [entry.key, { file: entry.file, binary: stored[index] as IBinaryData | undefined }]));
 	const describe = (key: keyof typeof BINARY) => (files[key] ? fileJson(files[key].file, BINARY[key], files[key].binary) : undefined);
 
+	const decoded = output.download && result.frames && wantsFrameMasks(job) ? await frameMaskFiles(job, result.frames, stem) : undefined;
+	const masks = decoded?.files ?? [];
 	const { json, binary } = keptInput(job);
-	const frames = result.frames?.map(frameJson);
+	const frames = result.frames?.map((frame, index) => frameJson(frame, masks[index]));
 	const item: IDataObject = compact({
 		...json,
 		provider: adapter.label,
@@ -82,12 +85,13 @@ export async function videoResultItems(
 		boundingBoxes: describe('boundingBoxes'),
 		rleFile: describe('rle'),
 		frameCount: frames?.length,
-		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? RLE_FORMAT : undefined,
+		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...decoded?.size } : undefined,
 		frames,
 		timing: { ...timing, ...(result.timing ?? {}) },
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
 	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.binary ? [[BINARY[key as keyof typeof BINARY], entry.binary]] : [])));
-	const allBinary = { ...binary, ...ownBinary };
+	const maskBinary = Object.fromEntries(masks.flatMap((mask, index) => (mask ? [[frameMaskField(result.frames![index].frameIndex), mask]] : [])));
+	const allBinary = { ...binary, ...ownBinary, ...maskBinary };
 	return [{ json: item, binary: Object.keys(allBinary).length ? allBinary : undefined, pairedItem: { item: ctx.getItemIndex() } }];
 }

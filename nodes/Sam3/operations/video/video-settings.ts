@@ -37,6 +37,14 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	const options = ctx.getNodeParameter('videoOptions', {}) as IDataObject;
 
 	const media = readVideoSource(ctx, itemIndex);
+	// Checked before anything is sent: the frame size for the mask files comes from a binary video's header.
+	if (framed && media.kind === 'url' && ctx.getNodeParameter('frameMaskFiles', false) === true) {
+		throw inputError(
+			itemIndex,
+			'Mask Files per Frame',
+			'needs the frame size, read from a binary video: download the video first (e.g. HTTP Request, response format File) and set Video Source to Binary File, or turn this off and decode frames[].rle downstream',
+		);
+	}
 	const raw: IDataObject = { video_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder' };
 	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
 	if (prompt) raw.prompt = prompt;

@@ -73,6 +73,15 @@ export const videoFields: INodeProperties[] = [
 		description: `Files up to ${VIDEO_UPLOAD_LIMIT_BYTES / MiB} MiB; small ones are sent inline, larger ones uploaded to fal storage first (see Options > Upload)`,
 		displayOptions: { show: { videoSource: ['binary'] } },
 	},
+	{
+		displayName: 'Mask Files per Frame',
+		name: 'frameMaskFiles',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to decode each frame\'s mask into a PNG file (binary fields frame_0, frame_1, …). Needs the frame size, read from a binary video (Video Source: Binary File).',
+		displayOptions: { show: { videoOutput: ['rle'] } },
+	},
 ];
 
 /** Every optional field of the chosen endpoint, from contract/video-options.ts; unset options are not sent. */
