@@ -202,6 +202,18 @@ describe('Segment Video: the output', () => {
 		expect(geometry).toMatchObject({ format: 'png', width: 64, height: 48, white: { x0: 20, y0: 10, x1: 40, y1: 30 } });
 	});
 
+	it('Mask Files per Frame: a frame whose RLE does not fit the video is named, not guessed', async () => {
+		emulator().jobs.script({ resultBody: { rle: ['1 4', '3072 2'], boxes: [null, null] } });
+		const result = await runSam3(emulator(), {
+			provider: 'falApi',
+			continueOnFail: true,
+			parameters: { operation: 'segmentVideo', videoOutput: 'rle', videoSource: 'binary', frameMaskFiles: true, prompt: 'ball' },
+			items: [{ json: {}, binary: { data: { data: clip, mimeType: 'video/mp4', fileName: 'clip.mp4' } } }],
+		});
+		// 64×48 = 3,072 pixels: a run from pixel 3,072 of length 2 leaves the frame.
+		expect(result.items[0].json.error).toMatchObject({ stage: 'result', errorType: 'malformed_rle', message: expect.stringMatching(/frame 1's mask \(rle\) is not valid for 64×48/) });
+	});
+
 	it('Mask Files per Frame with a Video URL is refused before anything is sent (no frame size to decode at)', async () => {
 		const result = await segmentVideo({ videoOutput: 'rle', prompt: 'ball', frameMaskFiles: true }, { continueOnFail: true });
 		expect(String((result.items[0].json.error as IDataObject).message)).toMatch(/Mask Files per Frame in item 0 is not valid: needs the frame size/);
