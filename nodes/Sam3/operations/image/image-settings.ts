@@ -41,8 +41,9 @@ export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 		throw fromZod(itemIndex, parsed.error, raw, labels);
 	}
 	// Send only what the user set: parse() filled in defaults, the raw object did not.
-	const { image_url: _placeholder, ...input } = raw as Sam3Input;
-	return { target: { model: 'sam-3', endpoint: 'image' }, media, input: input as IDataObject };
+	const input: IDataObject = { ...raw };
+	delete input.image_url;
+	return { target: { model: 'sam-3', endpoint: 'image' }, media, input };
 }
 
 function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): MediaSource {
