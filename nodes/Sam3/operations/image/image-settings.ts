@@ -2,16 +2,15 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { camelCase } from '../../contract/fields';
 import { MODEL_OPTION_FIELDS } from '../../contract/model-options';
-import { type Sam3Input, Sam3InputSchema } from '../../contract/sam3.schema';
+import { Sam3InputSchema } from '../../contract/sam3.schema';
 import { FIELD_LABELS, fromZod, inputError } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
 import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
-import type { ProviderId } from '../../providers/provider';
 import { ItemInputError } from '../../transport/errors';
 import type { MediaSource, OperationRequest } from '../operation';
 
 /** Segment Image's parameters of one item, validated by the SAM 3 image contract before anything is sent. */
-export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number, _provider: ProviderId): OperationRequest {
+export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number): OperationRequest {
 	const modelOptions = ctx.getNodeParameter('modelOptions', {}) as IDataObject;
 
 	const media = readImageSource(ctx, itemIndex);

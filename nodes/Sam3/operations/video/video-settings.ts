@@ -14,7 +14,6 @@ import {
 import { fromZod, inputError, keysOf } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
 import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
-import type { ProviderId } from '../../providers/provider';
 import { ItemInputError } from '../../transport/errors';
 import type { MediaSource, OperationRequest } from '../operation';
 
@@ -31,7 +30,7 @@ export function readVideoEndpoint(ctx: IExecuteSingleFunctions, itemIndex: numbe
  * Segment Video's parameters of one item, validated by its endpoint's own schema before anything is sent. Only
  * what the user set is sent (each endpoint has its own defaults, fal applies them).
  */
-export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number, _provider: ProviderId): OperationRequest {
+export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number): OperationRequest {
 	const endpoint = readVideoEndpoint(ctx, itemIndex);
 	const framed = endpoint.output === 'rle';
 	const options = ctx.getNodeParameter('videoOptions', {}) as IDataObject;
@@ -80,7 +79,9 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 		const prompts = (field: 'point_prompts' | 'box_prompts') => keysOf((schema.shape[field].unwrap() as z.ZodArray<z.ZodTypeAny>).element);
 		throw fromZod(itemIndex, parsed.error, raw, labels, { point_prompts: prompts('point_prompts'), box_prompts: prompts('box_prompts') });
 	}
-	const { video_url: _placeholder, ...input } = raw;
+	// Send only what the user set (the raw object, not the parsed one with the endpoint's defaults filled in).
+	const input: IDataObject = { ...raw };
+	delete input.video_url;
 	return { target: { model: endpoint.model, endpoint: endpoint.id.split('/')[2] }, media, input };
 }
 
