@@ -252,6 +252,14 @@ describe('Segment Video: the job machinery, as for images', () => {
 		]);
 	});
 
+	it('Mode Sync: one fal.run call to the endpoint, its answer read as the result', async () => {
+		const result = await segmentVideo({ model: 'sam-3-1', prompt: 'ball', falMode: 'sync' });
+		expect(result.error).toBeUndefined();
+		expect(submitted().url).toBe('/fal-run/fal-ai/sam-3-1/video');
+		expect(emulator().requests.filter((entry) => entry.vhost !== 'files').map((entry) => entry.route)).toEqual(['fal.sync']);
+		expect(binaryNames(result.items[0])).toEqual(['boundingBoxes', 'video']);
+	});
+
 	it('Max Wait: gives up on a long video job and cancels it at fal', async () => {
 		emulator().jobs.script({ latencyMs: 30_000 });
 		const result = await segmentVideo({ prompt: 'ball', options: { maxWaitSeconds: 1 } }, { continueOnFail: true });

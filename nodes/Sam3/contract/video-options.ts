@@ -51,7 +51,7 @@ export const VIDEO_OPTIONS: VideoOption[] = [
 /** The endpoints a row applies to. */
 export function optionEndpoints(option: VideoOption): VideoEndpointId[] {
 	return (option.models ?? [...VIDEO_MODELS]).flatMap((model) =>
-		(option.outputs ?? [...VIDEO_OUTPUTS]).map((output) => videoEndpoint(model, output).id as VideoEndpointId),
+		(option.outputs ?? [...VIDEO_OUTPUTS]).map((output) => videoEndpoint(model, output).id),
 	);
 }
 

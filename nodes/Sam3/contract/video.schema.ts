@@ -20,7 +20,9 @@ export type VideoOutputKind = (typeof VIDEO_OUTPUTS)[number];
 
 export interface VideoEndpoint {
 	/** The submit path (full endpoint id). */
-	id: string;
+	id: VideoEndpointId;
+	/** The endpoint's path under its app: `video` or `video-rle`. */
+	path: 'video' | 'video-rle';
 	/** The queue app root, for the provider's status/result/cancel when it returns no URLs (§9). */
 	app: string;
 	model: VideoModel;
@@ -28,7 +30,8 @@ export interface VideoEndpoint {
 }
 
 export function videoEndpoint(model: VideoModel, output: VideoOutputKind): VideoEndpoint {
-	return { id: `fal-ai/${model}/${output === 'rle' ? 'video-rle' : 'video'}`, app: `fal-ai/${model}`, model, output };
+	const path = output === 'rle' ? 'video-rle' : 'video';
+	return { id: `fal-ai/${model}/${path}`, path, app: `fal-ai/${model}`, model, output };
 }
 
 export const VIDEO_OUTPUT_TYPES = ['X264 (.mp4)', 'VP9 (.webm)'] as const;
@@ -98,7 +101,7 @@ export type VideoEndpointId = keyof typeof VIDEO_INPUT_SCHEMAS;
 export type VideoInput = z.input<(typeof VIDEO_INPUT_SCHEMAS)[VideoEndpointId]>;
 
 export function videoInputSchema(endpoint: VideoEndpoint) {
-	return VIDEO_INPUT_SCHEMAS[endpoint.id as VideoEndpointId];
+	return VIDEO_INPUT_SCHEMAS[endpoint.id];
 }
 
 // ---- output -------------------------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import { normalizeVideoOutput } from '../../contract/normalize-video';
-import { videoEndpoint } from '../../contract/video.schema';
 import { promptFields } from '../../descriptions/prompts.description';
 import type { Operation } from '../operation';
 import { videoFields, videoOptionsFields } from './video.description';
@@ -28,8 +27,7 @@ export const segmentVideo: Operation = {
 		return {
 			items: async (job, submission, timing) => {
 				const { model, endpoint } = submission.target;
-				const endpointId = videoEndpoint(model, endpoint === 'video-rle' ? 'rle' : 'video').id;
-				return await videoResultItems(job, submission, endpointId, normalized, timing);
+				return await videoResultItems(job, submission, `fal-ai/${model}/${endpoint}`, normalized, timing);
 			},
 		};
 	},

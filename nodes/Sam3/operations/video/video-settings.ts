@@ -52,7 +52,7 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	if (points.length) raw.point_prompts = points;
 	if (boxes.length) raw.box_prompts = boxes;
 
-	const rows = endpointOptions(endpoint.id as never);
+	const rows = endpointOptions(endpoint.id);
 	for (const row of rows) {
 		const value = options[row.name];
 		const text = typeof value === 'string' ? value.trim() : value;
@@ -82,7 +82,7 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	// Send only what the user set (the raw object, not the parsed one with the endpoint's defaults filled in).
 	const input: IDataObject = { ...raw };
 	delete input.video_url;
-	return { target: { model: endpoint.model, endpoint: endpoint.id.split('/')[2] }, media, input };
+	return { target: { model: endpoint.model, endpoint: endpoint.path }, media, input };
 }
 
 function readVideoSource(ctx: IExecuteSingleFunctions, itemIndex: number): MediaSource {
