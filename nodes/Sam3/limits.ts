@@ -48,3 +48,11 @@ export const VIDEO_DOWNLOAD_TIMEOUT_MS = 600_000;
 export const MAX_VIDEO_FRAMES = 50_000;
 /** Segment Video's Mask Files per Frame: the PNGs of one item together (1-bit, uncompressed: 1080p is 253 KiB a frame). */
 export const FRAME_MASK_FILES_LIMIT_BYTES = 256 * MiB;
+
+/**
+ * RLE masks are decoded by the node at the input image's size (one bit per pixel). An image beyond this many
+ * pixels is refused for RLE before any job starts (50 MP: larger than any camera photo SAM 3 is sent).
+ */
+export const MAX_RLE_IMAGE_PIXELS = 50_000_000;
+/** All masks of one RLE answer together (32 masks of a 16 MP photo: 64 MiB of bits): more is refused, not allocated. */
+export const MAX_RLE_RESULT_PIXELS = 32 * 16_000_000;

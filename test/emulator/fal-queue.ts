@@ -1,11 +1,23 @@
 /**
- * fal's queue host. Submit uses the full endpoint id (`fal-ai/sam-3/image`); status, result and cancel
- * live ONLY under the app id (`fal-ai/sam-3/requests/{id}…`): the same paths under the subpath 404,
- * as on the real queue, so a client that builds them wrongly fails here too.
+ * fal's queue host. Submit uses the full endpoint id (`fal-ai/sam-3/image`, `fal-ai/sam-3-1/image-rle`,
+ * `fal-ai/sam-3-1/video-rle` …: fal-endpoints.ts);
+ * status, result and cancel live ONLY under the app id (`fal-ai/sam-3/requests/{id}…`, `fal-ai/sam-3-1/…`): the
+ * same paths under the subpath, or under another app than the job's, 404, as on the real queue, so a client that
+ * builds them wrongly fails here too.
  */
 import { headerValue, type EmulatorContext } from './context';
 import { FAL_APPS, type FalEndpoint, falEndpointAt } from './fal-endpoints';
-import { appOf, checkFalKey, failureReply, falHost, jsonErrorReply, promptOf, queueStatus, queueUrls, startTimeoutMs } from './fal-shared';
+import {
+	appOf,
+	checkFalKey,
+	failureReply,
+	falHost,
+	jsonErrorReply,
+	promptOf,
+	queueStatus,
+	queueUrls,
+	startTimeoutMs,
+} from './fal-shared';
 import { statusStream } from './fal-status-stream';
 import { isTerminal, resultBodyOf, type Job } from './jobs';
 import type { VirtualHostModule } from './server';
@@ -33,10 +45,10 @@ async function submit(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEnd
 		provider: 'fal',
 		mode: 'queue',
 		input: call.json,
-		prompt: promptOf(call.json),
+		prompt: promptOf(endpoint.input(call.json)),
 		priority,
 		startTimeoutMs: startTimeoutMs(call),
-		extra: { webhookUrl, app: endpoint.app, endpoint: endpoint.id },
+		extra: { webhookUrl, falApp: endpoint.app, falEndpoint: endpoint.id },
 		work: () => endpoint.work(ctx, call.json),
 		onTerminal: (done) => sendWebhook(ctx, done),
 	});
@@ -44,7 +56,7 @@ async function submit(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEnd
 	return { status: 200, headers: { 'x-fal-request-id': job.id }, body };
 }
 
-/** A queued fal job, found only under its own app root (a sam-3-1 job is unknown under fal-ai/sam-3). */
+/** A queue job under the app the path names: another app's requests are not found there. */
 function queuedJob(ctx: EmulatorContext, id: string, app: string): Job | undefined {
 	const job = ctx.jobs.get(id);
 	return job?.provider === 'fal' && job.mode === 'queue' && appOf(job) === app ? job : undefined;
@@ -52,7 +64,7 @@ function queuedJob(ctx: EmulatorContext, id: string, app: string): Job | undefin
 
 const notFound = (id: string): Reply => ({ status: 404, headers: { 'x-fal-request-id': id }, body: { detail: 'Request not found' } });
 
-async function status(ctx: EmulatorContext, call: IncomingCall, app: string, id: string): Promise<Reply> {
+async function status(ctx: EmulatorContext, call: IncomingCall, id: string, app: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
 	const job = queuedJob(ctx, id, app);
@@ -62,7 +74,7 @@ async function status(ctx: EmulatorContext, call: IncomingCall, app: string, id:
 	return { status: body.status === 'COMPLETED' ? 200 : 202, headers: { 'x-fal-request-id': job.id }, body };
 }
 
-async function result(ctx: EmulatorContext, call: IncomingCall, app: string, id: string): Promise<Reply> {
+async function result(ctx: EmulatorContext, call: IncomingCall, id: string, app: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
 	const job = queuedJob(ctx, id, app);
@@ -73,7 +85,7 @@ async function result(ctx: EmulatorContext, call: IncomingCall, app: string, id:
 	return { status: 200, headers: { 'x-fal-request-id': job.id }, body: resultBodyOf(job, job.output) };
 }
 
-async function cancel(ctx: EmulatorContext, call: IncomingCall, app: string, id: string): Promise<Reply> {
+async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string, app: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
 	const job = queuedJob(ctx, id, app);
@@ -88,15 +100,15 @@ const REQUEST_PATH = new RegExp(`^/(${FAL_APPS.join('|')})/requests/([^/]+)(/sta
 
 export function falQueueHost(ctx: EmulatorContext): VirtualHostModule {
 	return falHost((call) => {
-		const endpoint = call.method === 'POST' ? falEndpointAt(call.path) : undefined;
-		if (endpoint) return { name: 'fal.submit', handle: (c) => submit(ctx, c, endpoint) };
+		const endpoint = falEndpointAt(call.path);
+		if (call.method === 'POST' && endpoint) return { name: 'fal.submit', handle: (c) => submit(ctx, c, endpoint) };
 		const match = REQUEST_PATH.exec(call.path);
 		if (!match) return undefined;
 		const [, app, id, tail] = match;
-		if (call.method === 'GET' && tail === '/status') return { name: 'fal.status', handle: (c) => status(ctx, c, app, id) };
-		if (call.method === 'GET' && tail === '/status/stream') return { name: 'fal.status.stream', handle: (c) => statusStream(ctx, c, app, id) };
-		if (call.method === 'GET' && !tail) return { name: 'fal.result', handle: (c) => result(ctx, c, app, id) };
-		if (call.method === 'PUT' && tail === '/cancel') return { name: 'fal.cancel', handle: (c) => cancel(ctx, c, app, id) };
+		if (call.method === 'GET' && tail === '/status') return { name: 'fal.status', handle: (c) => status(ctx, c, id, app) };
+		if (call.method === 'GET' && tail === '/status/stream') return { name: 'fal.status.stream', handle: (c) => statusStream(ctx, c, id, app) };
+		if (call.method === 'GET' && !tail) return { name: 'fal.result', handle: (c) => result(ctx, c, id, app) };
+		if (call.method === 'PUT' && tail === '/cancel') return { name: 'fal.cancel', handle: (c) => cancel(ctx, c, id, app) };
 		return undefined;
 	});
 }

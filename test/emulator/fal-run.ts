@@ -1,7 +1,15 @@
-/** fal's synchronous host: `POST /fal-run/{endpoint id}` (fal-endpoints.ts) answers with the output itself. */
+/** fal's synchronous host: `POST /fal-run/fal-ai/sam-3/image` (and every other endpoint of fal-endpoints.ts) answers with the output itself. */
 import type { EmulatorContext } from './context';
 import { type FalEndpoint, falEndpointAt } from './fal-endpoints';
-import { checkFalKey, failureReply, falHost, jsonErrorReply, promptOf, startTimeoutMs, validationReply } from './fal-shared';
+import {
+	checkFalKey,
+	failureReply,
+	falHost,
+	jsonErrorReply,
+	promptOf,
+	startTimeoutMs,
+	validationReply,
+} from './fal-shared';
 import { resultBodyOf } from './jobs';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply } from './types';
@@ -9,6 +17,7 @@ import type { IncomingCall, Reply } from './types';
 async function runSync(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEndpoint): Promise<Reply> {
 	const denied = checkFalKey(ctx, call) ?? jsonErrorReply(call);
 	if (denied) return denied;
+	const input = endpoint.input(call.json);
 	// A sync call is validated up front: nothing is queued for an input the model would reject.
 	const validation = endpoint.validate(call.json);
 	if (!validation.ok) return validationReply(validation.issues);
@@ -16,9 +25,9 @@ async function runSync(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEn
 		provider: 'fal',
 		mode: 'sync',
 		input: call.json,
-		prompt: promptOf(call.json),
+		prompt: promptOf(input),
 		startTimeoutMs: startTimeoutMs(call),
-		extra: { app: endpoint.app, endpoint: endpoint.id },
+		extra: { falApp: endpoint.app, falEndpoint: endpoint.id },
 		work: () => endpoint.work(ctx, call.json),
 	});
 	await job.finished;
@@ -28,8 +37,8 @@ async function runSync(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEn
 
 export function falRunHost(ctx: EmulatorContext): VirtualHostModule {
 	return falHost((call) => {
-		const endpoint = call.method === 'POST' ? falEndpointAt(call.path) : undefined;
-		if (endpoint) return { name: 'fal.sync', handle: (c) => runSync(ctx, c, endpoint) };
+		const endpoint = falEndpointAt(call.path);
+		if (call.method === 'POST' && endpoint) return { name: 'fal.sync', handle: (c) => runSync(ctx, c, endpoint) };
 		return undefined;
 	});
 }

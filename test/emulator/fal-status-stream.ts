@@ -38,7 +38,7 @@ import { FAL_APP, appOf, checkFalKey, queueStatus } from './fal-shared';
 import type { Job } from './jobs';
 import type { EventFeed, IncomingCall, Reply } from './types';
 
-export const STATUS_STREAM_PATH = (id: string, app = FAL_APP) => `/${app}/requests/${id}/status/stream`;
+export const STATUS_STREAM_PATH = (id: string) => `/${FAL_APP}/requests/${id}/status/stream`;
 
 /** Events of one job: now, on every change, COMPLETED last; ends early when the emulator drops the job. */
 function jobEvents(ctx: EmulatorContext, job: Job, withLogs: boolean): EventFeed {
@@ -77,7 +77,7 @@ function jobEvents(ctx: EmulatorContext, job: Job, withLogs: boolean): EventFeed
 	};
 }
 
-export async function statusStream(ctx: EmulatorContext, call: IncomingCall, app: string, id: string): Promise<Reply> {
+export async function statusStream(ctx: EmulatorContext, call: IncomingCall, id: string, app = FAL_APP): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
 	const job = ctx.jobs.get(id);

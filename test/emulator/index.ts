@@ -6,12 +6,15 @@
  * Every answer carries `x-emulator: n8n-nodes-sam3 test double`.
  *
  * One HTTP server on 127.0.0.1:PORT, path-prefixed "virtual hosts":
- *   /fal-run     fal sync      POST {endpoint}
- *   /fal-queue   fal queue     POST {endpoint}[?fal_webhook=]; GET {app}/requests/{id}[/status];
+ *   /fal-run     fal sync      POST fal-ai/sam-3/image (also /image-rle, fal-ai/sam-3-1/image, /image-rle)
+ *   /fal-queue   fal queue     POST fal-ai/sam-3/image[?fal_webhook=] (and the other image endpoints);
+ *                              under the job's app (fal-ai/sam-3 or fal-ai/sam-3-1): GET {app}/requests/{id}[/status];
  *                              GET {app}/requests/{id}/status/stream (SSE, fal-status-stream.ts);
  *                              PUT {app}/requests/{id}/cancel
- *                endpoints (fal-endpoints.ts): fal-ai/sam-3/image; fal-ai/sam-3/video, fal-ai/sam-3/video-rle,
- *                fal-ai/sam-3-1/video, fal-ai/sam-3-1/video-rle (video-inference.ts); app = fal-ai/sam-3 | fal-ai/sam-3-1
+ *                              RLE answers encode exactly the masks the URL endpoint serves (rle.ts; rleFault for
+ *                              malformed ones)
+ *                video endpoints (fal-endpoints.ts, video-inference.ts): fal-ai/sam-3/video, /video-rle,
+ *                fal-ai/sam-3-1/video, /video-rle — Motion-JPEG test-double videos, per-frame RLE, boxes zip
  *   /fal-rest    fal rest      POST storage/upload/initiate?storage_type=fal-cdn-v3
  *   /runflow     Runflow       POST v1/models/meta/sam-3/image/runs; GET v1/runs/{id}; POST v1/asset-uploads;
  *                              POST v1/asset-uploads/{id}/confirmations

@@ -1,5 +1,5 @@
 /** The job record and its failure shapes, shared by the job manager and the provider routes. */
-import type { Sam3Output } from './inference';
+import type { ModelOutput } from './inference';
 import type { VideoOutput } from './video-inference';
 import type { JobMode, JobOutcome, JobState, Provider, Timing } from './types';
 
@@ -16,10 +16,11 @@ export interface JobFailure {
 	failureStage: string;
 }
 
-/** An image job's output (Sam3Output) or a video job's (fal's answer for its endpoint). */
-export type JobOutput = Sam3Output | VideoOutput;
+/** An image endpoint's output (masks or RLE) or a video endpoint's (fal's answer for it). */
+export type JobOutput = ModelOutput | VideoOutput;
 
-export type WorkResult = { ok: true; output: JobOutput; inferenceMs: number } | { ok: false; failure: JobFailure };
+/** `summary`: the job's last log line when it is not an image's mask count (a video's). */
+export type WorkResult = { ok: true; output: JobOutput; inferenceMs: number; summary?: string } | { ok: false; failure: JobFailure };
 
 export interface JobLogLine {
 	message: string;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { failureFromOutcome, isTerminal, type CreateJob, type Job, type JobLogLine, type WorkResult } from './job-model';
+import { type ModelOutput, maskCountOf } from './inference';
 import { ScriptBook } from './scripts';
 import type { JobState, Provider, Timing } from './types';
 
@@ -221,8 +222,7 @@ export class JobManager {
 			job.state = 'succeeded';
 			job.output = result.output;
 			job.inferenceMs = result.inferenceMs;
-			const masks = result.output.masks;
-			this.log(job, Array.isArray(masks) ? `Done: ${masks.length} mask(s)` : 'Done: video segmented');
+			this.log(job, result.summary ?? `Done: ${maskCountOf(result.output as ModelOutput)} mask(s)`);
 		} else {
 			job.state = state ?? 'failed';
 			job.failure = result.failure;

@@ -32,7 +32,7 @@ export interface VideoFile {
 export type VideoOutput = Record<string, unknown>;
 
 export type VideoInferenceResult =
-	| { ok: true; output: VideoOutput; inferenceMs: number }
+	| { ok: true; output: VideoOutput; inferenceMs: number; summary: string }
 	| { ok: false; message: string; errorType: string; field: string };
 
 /** A tracked object: a region on its prompt's frame. */
@@ -237,7 +237,7 @@ export async function runSam3Video(endpoint: VideoEndpoint, input: VideoInput, f
 
 	if (endpoint.endsWith('/video')) {
 		const output = { video: await renderVideo(input.video_output_type === 'VP9 (.webm)'), boundingbox_frames_zip: await renderZip() };
-		return { ok: true, output, inferenceMs: Date.now() - started };
+		return { ok: true, output, inferenceMs: Date.now() - started, summary: `Done: ${frameCount} frame(s) segmented` };
 	}
 	const boxes = masks.map((mask) => (mask.box ? normalizedBox(mask.box, width, height) : null));
 	const output: VideoOutput = {
@@ -248,5 +248,5 @@ export async function runSam3Video(endpoint: VideoEndpoint, input: VideoInput, f
 		boundingbox_frames_zip: input.boundingbox_zip ? await renderZip() : null,
 		...(input.apply_mask ? { video: await renderVideo(false) } : {}),
 	};
-	return { ok: true, output, inferenceMs: Date.now() - started };
+	return { ok: true, output, inferenceMs: Date.now() - started, summary: `Done: ${frameCount} frame mask(s)` };
 }

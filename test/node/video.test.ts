@@ -315,7 +315,7 @@ describe('Segment Video: the job machinery, as for images', () => {
 
 	it('Runflow: refused per item with a clear error; nothing reaches Runflow', async () => {
 		const result = await segmentVideo({ prompt: 'ball' }, { provider: 'runflowApi', continueOnFail: true });
-		expect(result.items[0].json.error).toMatchObject({ field: 'Provider', message: expect.stringMatching(/Provider in item 0 .*Runflow offers SAM 3 for images only.*choose fal\.ai/) });
+		expect(result.items[0].json.error).toMatchObject({ field: 'Provider', message: expect.stringMatching(/Provider in item 0 .*Runflow runs only SAM 3 on images.*"video".*choose fal\.ai/) });
 		expect(routeSequence(emulator()).filter((route) => route?.startsWith('runflow.'))).toEqual([]);
 	});
 });

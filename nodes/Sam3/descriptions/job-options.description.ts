@@ -60,7 +60,7 @@ export const jobOptionsFields: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to download the result files as binary (masks and preview; Segment Video: the video and the boxes zip). Off: output their URLs only.',
+					'Whether to download the result files as binary (masks and preview; Segment Video: the video and the boxes zip). Off: output their URLs only (RLE masks: their RLE strings).',
 			},
 			{
 				displayName: 'Include Raw Response',

@@ -33,6 +33,7 @@ export const EXAMPLES = {
 	scheduledBoxes: '03-scheduled-box-prompts.json',
 	asyncCallback: '04-async-callback-wait.json',
 	ecommerceCutouts: '05-ecommerce-cutouts.json',
+	sam31Rle: '06-sam31-rle-masks.json',
 	videoUnzip: '07-video-segment-and-unzip.json',
 } as const;
 
