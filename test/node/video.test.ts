@@ -7,6 +7,7 @@ import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { VIDEO_INPUT_SCHEMAS } from '../../nodes/Sam3/contract/video.schema';
+import { MAX_VIDEO_FRAMES } from '../../nodes/Sam3/limits';
 
 import { readVideo } from '../emulator/video-container';
 import { makeTestVideo } from '../emulator/video-fixture';
@@ -229,6 +230,17 @@ describe('Segment Video: the output', () => {
 		expect(binaryNames(item)).toEqual(['rle', 'video']);
 		expect((await result.readBinary(item, 'rle')).toString()).toBe('1 3 10 2\n');
 		expect(item.json).toMatchObject({ video: { binaryProperty: 'video', mimeType: 'video/mp4' }, rleFile: { binaryProperty: 'rle', fileSize: 9 } });
+	});
+
+	it('keeps the valid frames of an odd answer (a box of 3 numbers, a score as text) and bounds the frame count', async () => {
+		emulator().jobs.script({ times: 1, resultBody: { rle: ['1 2', null], boxes: [[0.5, 0.5, 0.1], [0.5, 0.5, 0.2, 0.2]], scores: ['0.9', 'high'] } });
+		const odd = await segmentVideo({ videoOutput: 'rle', prompt: 'ball' });
+		expect(odd.error).toBeUndefined();
+		expect(odd.items[0].json.frames).toEqual([{ frameIndex: 0, rle: '1 2', score: 0.9 }, { frameIndex: 1, box: [0.5, 0.5, 0.2, 0.2] }]);
+
+		emulator().jobs.script({ resultBody: { rle: Array.from({ length: MAX_VIDEO_FRAMES + 1 }, () => '') } });
+		const huge = await segmentVideo({ videoOutput: 'rle', prompt: 'ball' }, { continueOnFail: true });
+		expect(huge.items[0].json.error).toMatchObject({ stage: 'result', message: expect.stringMatching(new RegExp(`rle has more than ${MAX_VIDEO_FRAMES} frames`)) });
 	});
 
 	it('names an answer with neither a video nor masks, and cancels nothing (the job is done)', async () => {
