@@ -1,5 +1,6 @@
 import type { MediaKind } from '../../job/media-input';
 import { VIDEO_DOWNLOAD_LIMIT_BYTES, VIDEO_DOWNLOAD_TIMEOUT_MS, VIDEO_UPLOAD_LIMIT_BYTES } from '../../limits';
+import { EBML, ebmlDocType } from './video-dimensions';
 
 /**
  * Recognises video files by their first bytes: ISO BMFF (`ftyp` at byte 4: MP4, M4V, MOV by its brand) and
@@ -12,27 +13,7 @@ export function videoTypeOf(bytes: Buffer): string | undefined {
 		if (brand.startsWith('M4V')) return 'video/x-m4v';
 		return 'video/mp4';
 	}
-	if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x1a45dfa3) return ebmlDocType(bytes) === 'webm' ? 'video/webm' : 'video/x-matroska';
-	return undefined;
-}
-
-/** An EBML number's length from its first byte (1–8), or 0 when the byte cannot start one. */
-const vintLength = (byte: number | undefined) => (byte ? Math.clz32(byte) - 23 : 0);
-
-/** The DocType ("webm", "matroska") of the EBML header at the start of `bytes`, if it is within them. */
-function ebmlDocType(bytes: Buffer): string | undefined {
-	const headerSizeLength = vintLength(bytes[4]);
-	let at = 4 + headerSizeLength;
-	while (headerSizeLength && at + 3 <= bytes.length) {
-		const idLength = vintLength(bytes[at]);
-		const sizeLength = vintLength(bytes[at + idLength]);
-		if (!idLength || !sizeLength) return undefined;
-		let size = bytes[at + idLength] & (0xff >> sizeLength);
-		for (let i = 1; i < sizeLength; i++) size = size * 256 + (bytes[at + idLength + i] ?? 0);
-		const body = at + idLength + sizeLength;
-		if (idLength === 2 && bytes[at] === 0x42 && bytes[at + 1] === 0x82) return bytes.toString('latin1', body, body + size);
-		at = body + size;
-	}
+	if (bytes.length >= 4 && bytes.readUInt32BE(0) === EBML) return ebmlDocType(bytes) === 'webm' ? 'video/webm' : 'video/x-matroska';
 	return undefined;
 }
 

@@ -1,10 +1,10 @@
 import type { MaskSize } from '../../codecs/rle-decode';
 
 /**
- * A video's frame size from its container, without decoding: MP4/MOV (ISO BMFF: the video track's `tkhd`
- * width/height, 16.16 fixed point) and WebM/Matroska (the video track's PixelWidth/PixelHeight). fal's RLE carries
- * no size (sam3-family.md §6): per-frame mask files need the input video's. Bounded by the bytes given; undefined
- * when the size is not found in them.
+ * What a video's container says, without decoding. Its frame size: MP4/MOV (ISO BMFF: the video track's `tkhd`
+ * width/height, 16.16 fixed point) and WebM/Matroska (the video track's PixelWidth/PixelHeight); fal's RLE carries
+ * no size (sam3-family.md §6), so per-frame mask files need the input video's. And a Matroska file's DocType
+ * (WebM or not). Bounded by the bytes given; undefined when not found in them.
  */
 export function videoFrameSize(bytes: Buffer): MaskSize | undefined {
 	const size = bytes.length >= 12 && bytes.toString('latin1', 4, 8) === 'ftyp' ? mp4Size(bytes) : bytes.length >= 4 && bytes.readUInt32BE(0) === EBML ? webmSize(bytes) : undefined;
@@ -45,8 +45,9 @@ function mp4Size(bytes: Buffer): MaskSize | undefined {
 	return undefined;
 }
 
-const EBML = 0x1a45dfa3;
-const ID = { segment: 0x18538067, tracks: 0x1654ae6b, trackEntry: 0xae, video: 0xe0, pixelWidth: 0xb0, pixelHeight: 0xba };
+/** The EBML header's id: the first four bytes of every Matroska/WebM file. */
+export const EBML = 0x1a45dfa3;
+const ID = { docType: 0x4282, segment: 0x18538067, tracks: 0x1654ae6b, trackEntry: 0xae, video: 0xe0, pixelWidth: 0xb0, pixelHeight: 0xba };
 
 const vintLength = (byte: number | undefined) => (byte ? Math.clz32(byte) - 23 : 0);
 
@@ -84,4 +85,12 @@ function webmSize(bytes: Buffer): MaskSize | undefined {
 		}
 	}
 	return undefined;
+}
+
+/** The DocType ("webm", "matroska") in the EBML header at the start of `bytes`, if it is within them. */
+export function ebmlDocType(bytes: Buffer): string | undefined {
+	const [header] = [...ebmlElements(bytes, 0, bytes.length)];
+	if (header?.id !== EBML) return undefined;
+	const docType = [...ebmlElements(bytes, header.body, header.end)].find((entry) => entry.id === ID.docType);
+	return docType && bytes.toString('latin1', docType.body, docType.end);
 }
