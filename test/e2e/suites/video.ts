@@ -77,5 +77,37 @@ export function videoSuite(ctx: () => LineContext): void {
 			assert.ok(log.some((entry) => entry.route === 'files.put'), 'the video was uploaded through fal storage');
 			assert.ok(String(submit?.body?.video_url).startsWith(c.emulator!.filesUrl), 'the submit names the uploaded file');
 		});
+
+		test('a long SAM 3.1 video job past Max Wait: an error item, and the job cancelled at fal under fal-ai/sam-3-1', async () => {
+			const c = ctx();
+			await c.emulator!.control('scripts', { match: { promptPattern: '^slow ball$' }, latencyMs: 120_000, times: 1 });
+			const sam3 = segmentVideo({ model: 'sam-3-1', prompt: 'slow ball', videoUrl: c.images.url(TEST_VIDEO.name), options: { maxWaitSeconds: 2 } });
+			sam3.onError = 'continueRegularOutput';
+			const workflow = chain('sam3E2eVideo0003', 'e2e video Max Wait', [manualTrigger(), sam3]);
+			await c.home.importWorkflows([workflow]);
+			const since = ((await c.emulator!.control('log')) as Array<{ seq: number }>).at(-1)?.seq ?? 0;
+			const result = await c.home.execute(workflow.id);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+			const [item] = result.items('SAM 3');
+			assert.equal(item.json.error?.errorType, 'max_wait_exceeded', JSON.stringify(item.json));
+			const cancels = (await c.emulator!.control(`log?since=${since}&route=fal.cancel`)) as Array<{ url: string }>;
+			assert.deepEqual(cancels.map((entry) => entry.url), [`/fal-queue/fal-ai/sam-3-1/requests/${item.json.error.requestId}/cancel`]);
+		});
+
+		test('Wait for Result off with a Callback URL: the video job is submitted with fal_webhook, its ids and links come out at once', async () => {
+			const c = ctx();
+			// A local receiver (the image server answers 404): fal's webhook goes nowhere outside this machine.
+			const callbackUrl = c.images.url('sam3-video-webhook');
+			const sam3 = segmentVideo({ videoOutput: 'rle', videoUrl: c.images.url(TEST_VIDEO.name), waitForResult: false, options: { callbackUrl } });
+			const workflow = chain('sam3E2eVideo0004', 'e2e video no wait', [manualTrigger(), sam3]);
+			await c.home.importWorkflows([workflow]);
+			const result = await c.home.execute(workflow.id);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+			const [item] = result.items('SAM 3');
+			const base = `${c.emulator!.falQueueUrl}/fal-ai/sam-3/requests/${item.json.requestId}`;
+			assert.deepEqual([item.json.statusUrl, item.json.resultUrl, item.json.cancelUrl], [`${base}/status`, base, `${base}/cancel`]);
+			const submits = (await c.emulator!.control(`log?route=fal.submit`)) as Array<{ url: string }>;
+			assert.equal(submits.at(-1)?.url, `/fal-queue/fal-ai/sam-3/video-rle?fal_webhook=${encodeURIComponent(callbackUrl)}`);
+		});
 	});
 }
