@@ -50,6 +50,19 @@ describe('Model and Mask Delivery pick the fal endpoint', () => {
 		expect(result.items[0].json.statusUrl).toBeUndefined();
 	});
 
+	it('a SAM 3.1 job given up on (Max Wait) is cancelled under its own app, and the cancel takes', async () => {
+		const { url } = await photo();
+		emulator().jobs.script({ latencyMs: 5_000 });
+		const result = await runSam3(emulator(), {
+			continueOnFail: true,
+			parameters: { imageUrl: url, prompt: 'car', model: 'sam-3-1', maskDelivery: 'rle', options: { maxWaitSeconds: 1 } },
+		});
+		const [job] = emulator().jobs.list();
+		expect(result.items[0].json.error).toMatchObject({ errorType: 'max_wait_exceeded', requestId: job.id });
+		expect(entries(emulator(), 'fal.cancel').map((entry) => entry.url)).toEqual([`/fal-queue/fal-ai/sam-3-1/requests/${job.id}/cancel`]);
+		expect(job.state).toBe('cancelled');
+	});
+
 	it('sync mode posts to fal.run on the chosen endpoint', async () => {
 		const { url } = await photo();
 		const result = await runSam3(emulator(), { parameters: { imageUrl: url, prompt: 'car', model: 'sam-3-1', maskDelivery: 'rle', falMode: 'sync' } });
@@ -121,6 +134,29 @@ describe.each([
 		const last = rle.items.length - 1;
 		const [a, b] = await Promise.all([grey(await urls.readBinary(urls.items[last], 'mask')), grey(await rle.readBinary(rle.items[last], 'mask'))]);
 		expect(b.data.equals(a.data)).toBe(true);
+	});
+});
+
+describe('RLE edge cases', () => {
+	it('an EXIF-rotated JPEG: masks decoded at the upright size, the same pixels as URL mode', async () => {
+		// Stored 200×120 with orientation 6 (a quarter turn): shown, and segmented, as 120×200.
+		const data = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#346' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+		const items = [{ json: {}, binary: { photo: { data, mimeType: 'image/jpeg', fileName: 'turned.jpg' } } }];
+		const parameters = { imageSource: 'binary', binaryPropertyName: 'photo', boxPrompts: { boxes: [{ xMin: 10, yMin: 20, xMax: 90, yMax: 150 }] } };
+		const urls = await runSam3(emulator(), { items, parameters: { ...parameters, modelOptions: { applyMask: false } } });
+		const rle = await runSam3(emulator(), { items, parameters: { ...parameters, maskDelivery: 'rle' } });
+		const [a, b] = await Promise.all([grey(await urls.readBinary(urls.items[0], 'mask_0')), grey(await rle.readBinary(rle.items[0], 'mask_0'))]);
+		expect([b.info.width, b.info.height]).toEqual([HEIGHT, WIDTH]);
+		expect(b.data.equals(a.data)).toBe(true);
+	});
+
+	it('an answer with no masks: no files, maskCount 0, the input size still stated', async () => {
+		const { url } = await photo();
+		emulator().jobs.script({ times: 1, resultBody: (body: unknown) => ({ ...(body as IDataObject), rle: [], metadata: [] }) });
+		const result = await runSam3(emulator(), { parameters: { imageUrl: url, prompt: 'car', maskDelivery: 'rle' } });
+		const { json, binary } = result.items[0];
+		expect([json.maskCount, json.masks, json.width, json.height]).toEqual([0, [], WIDTH, HEIGHT]);
+		expect(binary).toBeUndefined();
 	});
 });
 

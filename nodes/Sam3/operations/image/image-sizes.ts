@@ -74,7 +74,9 @@ export async function imageUrlSize(job: ItemJob, url: string): Promise<ImageSize
 	if (data) return imageSizeOf(Buffer.from(url.slice(data[0].length, data[0].length + Math.ceil(IMAGE_HEAD_BYTES / 3) * 4), 'base64'));
 	const { http, batch, settings, signal } = job;
 	const slots = batch.downloads(settings.maxConcurrency);
-	const timeoutMs = Math.min(DOWNLOAD_TIMEOUT_MS, http.timeoutMs || DOWNLOAD_TIMEOUT_MS);
+	// Before the job's slot, so before its Max Wait starts: bounded by Max Wait on its own.
+	const timeoutMs = Math.min(DOWNLOAD_TIMEOUT_MS, http.timeoutMs || DOWNLOAD_TIMEOUT_MS, settings.maxWaitMs);
+	const deadline = Date.now() + settings.maxWaitMs;
 	const attempt = async () =>
 		await slots(async () => {
 			if (signal?.aborted) throw new ExecutionCancelledError();
@@ -90,5 +92,5 @@ export async function imageUrlSize(job: ItemJob, url: string): Promise<ImageSize
 			if (!read.ok) throw http.networkError('download', read.error);
 			return read.value;
 		});
-	return await withRetry('download', attempt, { signal });
+	return await withRetry('download', attempt, { signal, deadline });
 }

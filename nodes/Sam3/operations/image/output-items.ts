@@ -128,10 +128,10 @@ interface StoredMasks {
 async function storeMasks(job: ItemJob, result: NormalizedResult, stem: string): Promise<StoredMasks> {
 	const { ctx, http, settings, batch, signal, deadline } = job;
 	const { output } = settings;
-	const rle = result.masks.filter((mask): mask is Extract<NormalizedMask, { rle: string }> => 'rle' in mask);
-	if (rle.length) {
-		// prepare() read the input's size before the job: RLE has none of its own.
-		const size = job.mediaSize as ImageSize;
+	if (job.mediaSize) {
+		// RLE: prepare() read the input's size before the job (the answer has none), and the masks are decoded at it.
+		const size = job.mediaSize;
+		const rle = result.masks.filter((mask): mask is Extract<NormalizedMask, { rle: string }> => 'rle' in mask);
 		const maskFiles = output.download ? await storeRleMasks(ctx, http.provider, rle, size, (index) => `${stem}-mask-${index}`) : [];
 		return { maskFiles, maskSizes: rle.map(() => size), inputSize: size };
 	}
