@@ -1,6 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Submission } from '../providers/provider';
+import { withoutUserInfoIn } from '../transport/redact';
 import type { ItemJob } from './item-job';
 import type { JobSettings } from './job-settings';
 
@@ -58,4 +59,19 @@ function lastPathSegment(url: string): string {
 	} catch {
 		return '';
 	}
+}
+
+/** A file of the provider's answer as its JSON says it: the binary field it was stored in, its URL, type and name. */
+export function providerFileJson(
+	file: { url: string; content_type?: string; file_name?: string },
+	binaryProperty: string | undefined,
+	binary?: IBinaryData,
+): IDataObject {
+	return compact({
+		binaryProperty: binary ? binaryProperty : undefined,
+		// A data: URI (Sync Mode) is the file itself: left out once it is stored as binary, the only copy otherwise.
+		url: file.url.startsWith('data:') && binary ? undefined : withoutUserInfoIn(file.url),
+		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
+		fileName: binary?.fileName ?? file.file_name ?? undefined,
+	});
 }

@@ -3,10 +3,9 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import type { NormalizedMask, NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
 import type { ItemJob } from '../../job/item-job';
-import { type JobTiming, compact, keptInput, mediaStem } from '../../job/output-item';
+import { type JobTiming, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
-import { withoutUserInfoIn } from '../../transport/redact';
 import type { OwnOutput } from '../operation';
 import { IMAGE_KIND } from './image-bytes';
 import type { ImageSize } from './image-dimensions';
@@ -16,15 +15,7 @@ import { storeRleMasks } from './rle-masks';
 
 /** The same JSON for both providers: what a workflow builder maps from, whichever provider ran the job. */
 function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
-	return compact({
-		binaryProperty: binary ? binaryProperty : undefined,
-		// A data: URI (Sync Mode) is the file itself: left out once it is stored as binary, the only copy otherwise.
-		url: file.url.startsWith('data:') && binary ? undefined : withoutUserInfoIn(file.url),
-		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
-		fileName: binary?.fileName ?? file.file_name ?? undefined,
-		width: file.width ?? undefined,
-		height: file.height ?? undefined,
-	});
+	return compact({ ...providerFileJson(file, binaryProperty, binary), width: file.width ?? undefined, height: file.height ?? undefined });
 }
 
 function maskJson(

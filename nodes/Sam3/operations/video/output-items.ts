@@ -4,10 +4,9 @@ import type { NormalizedVideoResult, VideoFrame } from '../../contract/normalize
 import type { VideoFile } from '../../contract/video.schema';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
-import { type JobTiming, compact, keptInput, mediaStem } from '../../job/output-item';
+import { type JobTiming, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
-import { withoutUserInfoIn } from '../../transport/redact';
 import type { OwnOutput } from '../operation';
 import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
 import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
@@ -32,15 +31,8 @@ export const VIDEO_OUTPUT: OwnOutput = {
 };
 
 function fileJson(file: VideoFile, binaryProperty: string, binary?: IBinaryData): IDataObject {
-	return compact({
-		binaryProperty: binary ? binaryProperty : undefined,
-		// A data: URI (sync answers) is the file itself: left out once it is stored as binary, the only copy otherwise.
-		url: file.url.startsWith('data:') && binary ? undefined : withoutUserInfoIn(file.url),
-		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
-		fileName: binary?.fileName ?? file.file_name ?? undefined,
-		// Bytes as fal reports them; otherwise n8n's size of the stored file ("1.2 MB").
-		fileSize: file.file_size ?? binary?.fileSize,
-	});
+	// Bytes as fal reports them; otherwise n8n's size of the stored file ("1.2 MB").
+	return compact({ ...providerFileJson(file, binaryProperty, binary), fileSize: file.file_size ?? binary?.fileSize });
 }
 
 function frameJson(frame: VideoFrame, mask: IBinaryData | undefined): IDataObject {

@@ -13,9 +13,14 @@ import {
 } from '../../contract/video.schema';
 import { fromZod, inputError, keysOf } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
+import { type MediaParameters, readMediaSource } from '../../job/media-input';
 import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
-import type { MediaSource, OperationRequest } from '../operation';
+import type { OperationRequest } from '../operation';
+import { VIDEO_KIND } from './video-bytes';
+
+/** Segment Video's media parameters (video.description.ts). */
+const VIDEO_PARAMETERS: MediaParameters = { source: 'videoSource', url: 'videoUrl', urlLabel: 'Video URL', binaryProperty: 'videoBinaryPropertyName' };
 
 /** The endpoint an item runs: Model × Output (fal-ai/sam-3/video … fal-ai/sam-3-1/video-rle). */
 export function readVideoEndpoint(ctx: IExecuteSingleFunctions, itemIndex: number): VideoEndpoint {
@@ -35,7 +40,7 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	const framed = endpoint.output === 'rle';
 	const options = ctx.getNodeParameter('videoOptions', {}) as IDataObject;
 
-	const media = readVideoSource(ctx, itemIndex);
+	const media = readMediaSource(ctx, itemIndex, VIDEO_KIND, VIDEO_PARAMETERS);
 	// Checked before anything is sent: the frame size for the mask files comes from a binary video's header.
 	if (framed && media.kind === 'url' && ctx.getNodeParameter('frameMaskFiles', false) === true) {
 		throw inputError(
@@ -85,16 +90,3 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	return { target: { model: endpoint.model, endpoint: endpoint.path }, media, input };
 }
 
-function readVideoSource(ctx: IExecuteSingleFunctions, itemIndex: number): MediaSource {
-	if (ctx.getNodeParameter('videoSource', 'url') === 'binary') {
-		const property = String(ctx.getNodeParameter('videoBinaryPropertyName', 'data') ?? '').trim();
-		if (!property) throw inputError(itemIndex, 'Input Binary Field', 'give the name of the binary field holding the video');
-		return { kind: 'binary', property };
-	}
-	const url = String(ctx.getNodeParameter('videoUrl', '') ?? '').trim();
-	if (!url) throw inputError(itemIndex, 'Video URL', 'it is empty; give an absolute http(s) URL of a video');
-	if (!/^(https?:\/\/[^\s/]+|data:video\/[\w.+-]+;base64,)/i.test(url)) {
-		throw inputError(itemIndex, 'Video URL', 'only absolute http:// or https:// URLs (or data:video/…;base64 URIs) are accepted', url);
-	}
-	return { kind: 'url', url };
-}
