@@ -122,3 +122,18 @@ export function readBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, 
 		}),
 	);
 }
+
+/**
+ * The item's prompts as the contract's fields: `prompt` (trimmed), `point_prompts`, `box_prompts`, each only when
+ * set, so nothing unset is sent. `framed`: see readPointPrompts.
+ */
+export function readPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, framed = false): IDataObject {
+	const prompts: IDataObject = {};
+	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
+	if (prompt) prompts.prompt = prompt;
+	const points = readPointPrompts(ctx, itemIndex, framed);
+	const boxes = readBoxPrompts(ctx, itemIndex, framed);
+	if (points.length) prompts.point_prompts = points;
+	if (boxes.length) prompts.box_prompts = boxes;
+	return prompts;
+}

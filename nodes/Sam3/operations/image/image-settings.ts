@@ -8,7 +8,7 @@ import { Sam3InputSchema } from '../../contract/sam3.schema';
 import { FIELD_LABELS, fromZod, inputError } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
 import { type MediaParameters, readMediaSource } from '../../job/media-input';
-import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
+import { readPrompts } from '../../job/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
 import type { OperationRequest } from '../operation';
 import { IMAGE_KIND } from './image-bytes';
@@ -34,14 +34,8 @@ export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	const delivery = choice(ctx, itemIndex, 'maskDelivery', TARGET_LABELS.endpoint, MaskDeliverySchema, 'urls');
 
 	const media = readMediaSource(ctx, itemIndex, IMAGE_KIND, IMAGE_PARAMETERS);
-	const raw: IDataObject = { image_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder' };
-	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
-	if (prompt) raw.prompt = prompt;
-	const points = readPointPrompts(ctx, itemIndex);
-	const boxes = readBoxPrompts(ctx, itemIndex);
-	if (points.length) raw.point_prompts = points;
-	if (boxes.length) raw.box_prompts = boxes;
-	if (!prompt && !points.length && !boxes.length) {
+	const raw: IDataObject = { image_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder', ...readPrompts(ctx, itemIndex) };
+	if (!raw.prompt && !raw.point_prompts && !raw.box_prompts) {
 		throw new ItemInputError(
 			`No prompt in item ${itemIndex}: set Text Prompt, Point Prompts or Box Prompts (without one, fal segments its default concept "wheel")`,
 			'Text Prompt',

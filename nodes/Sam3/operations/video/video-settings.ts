@@ -14,7 +14,7 @@ import {
 import { fromZod, inputError, keysOf } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
 import { type MediaParameters, readMediaSource } from '../../job/media-input';
-import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
+import { readPrompts } from '../../job/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
 import type { OperationRequest } from '../operation';
 import { VIDEO_KIND } from './video-bytes';
@@ -49,13 +49,7 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 			'needs the frame size, read from a binary video: download the video first (e.g. HTTP Request, response format File) and set Video Source to Binary File, or turn this off and decode frames[].rle downstream',
 		);
 	}
-	const raw: IDataObject = { video_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder' };
-	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
-	if (prompt) raw.prompt = prompt;
-	const points = readPointPrompts(ctx, itemIndex, framed);
-	const boxes = readBoxPrompts(ctx, itemIndex, framed);
-	if (points.length) raw.point_prompts = points;
-	if (boxes.length) raw.box_prompts = boxes;
+	const raw: IDataObject = { video_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder', ...readPrompts(ctx, itemIndex, framed) };
 
 	const rows = endpointOptions(endpoint.id);
 	for (const row of rows) {
@@ -64,7 +58,7 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 		// A number from an expression may arrive as text ("0.3"): read as a number, anything else left for zod to name.
 		if (text !== undefined && text !== '' && text !== null) raw[row.field] = typeof text === 'string' && NUMERIC.test(text) && row.field !== 'mask_url' ? Number(text) : text;
 	}
-	if (!prompt && !points.length && !boxes.length && !raw.mask_url) {
+	if (!raw.prompt && !raw.point_prompts && !raw.box_prompts && !raw.mask_url) {
 		throw new ItemInputError(
 			`No prompt in item ${itemIndex}: set Text Prompt, Point Prompts or Box Prompts${framed ? ' (or Video Options > Mask URL)' : ''}; without one fal tracks nothing`,
 			'Text Prompt',
