@@ -38,11 +38,11 @@ export const MAX_STREAM_EVENT_BYTES = 1 * MiB;
 
 /**
  * Video. fal's simple storage upload takes files up to ~90 MB (larger ones need its multipart upload), so a video
- * from a binary is bounded there. A result video is far larger than a mask but not unbounded; it streams into
+ * from a binary is bounded below that (85 MiB = 89 MB). A result video is far larger than a mask but not unbounded; it streams into
  * n8n's binary storage, bounded by size and time. A per-frame answer holds one entry per frame: 50,000 frames is
  * half an hour at 30 fps.
  */
-export const VIDEO_UPLOAD_LIMIT_BYTES = 90 * MiB;
+export const VIDEO_UPLOAD_LIMIT_BYTES = 85 * MiB;
 export const VIDEO_DOWNLOAD_LIMIT_BYTES = 1024 * MiB;
 export const VIDEO_DOWNLOAD_TIMEOUT_MS = 600_000;
 export const MAX_VIDEO_FRAMES = 50_000;

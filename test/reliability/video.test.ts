@@ -61,10 +61,10 @@ describe('Segment Video', () => {
 		expect(errorOf(result)).toMatchObject({ stage: 'result', errorType: 'unexpected_output', message: expect.stringMatching(new RegExp(`rle has more than ${MAX_VIDEO_FRAMES} frames`)) });
 	});
 
-	it('a video binary over 90 MiB, or one that is no video: refused before any request, naming the field and the item', async () => {
-		const oversized = Buffer.concat([clip.subarray(0, 16), Buffer.alloc(91 * MiB)]);
+	it('a video binary over 85 MiB, or one that is no video: refused before any request, naming the field and the item', async () => {
+		const oversized = Buffer.concat([clip.subarray(0, 16), Buffer.alloc(86 * MiB)]);
 		const cases: Array<[Buffer, RegExp]> = [
-			[oversized, /Input Binary Field "data" in item 0 is not valid: the file is 91\.0 MiB; the limit is 90 MiB/],
+			[oversized, /Input Binary Field "data" in item 0 is not valid: the file is 86\.0 MiB; the limit is 85 MiB/],
 			[Buffer.from('not a video at all'), /Input Binary Field "data" in item 0 is not valid: the file is not a video SAM 3 can read \(MP4, MOV or WebM\)/],
 		];
 		for (const [data, message] of cases) {
