@@ -9,6 +9,7 @@ import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { VIDEO_INPUT_SCHEMAS } from '../../nodes/Sam3/contract/video.schema';
 
 import { readVideo } from '../emulator/video-container';
+import { startReceiver, waitFor } from '../support/http';
 import { makeTestVideo } from '../emulator/video-fixture';
 import { runSam3 } from './fixture';
 import { binaryNames, entries, maskGeometry, onlySubmit, routeSequence, useEmulator } from './harness';
@@ -268,7 +269,8 @@ describe('Segment Video: the job machinery, as for images', () => {
 	});
 
 	it('Wait for Result off with a Callback URL: submits with fal_webhook and outputs the ids and links at once', async () => {
-		const callbackUrl = 'https://example.com/webhook/video';
+		// A local port nothing listens on: the emulator's webhook attempt goes nowhere outside this machine.
+		const callbackUrl = 'http://127.0.0.1:9/webhook/video';
 		const result = await segmentVideo({ model: 'sam-3-1', videoOutput: 'rle', prompt: 'ball', waitForResult: false, options: { callbackUrl } });
 		expect(result.error).toBeUndefined();
 		const [job] = emulator().jobs.list();
@@ -277,6 +279,21 @@ describe('Segment Video: the job machinery, as for images', () => {
 		expect(result.items[0].json).toMatchObject({ provider: 'fal.ai', requestId: job.id, status: 'IN_QUEUE', statusUrl: `${base}/status`, resultUrl: base, cancelUrl: `${base}/cancel` });
 		expect(entries(emulator(), 'fal.status.stream')).toEqual([]);
 		expect(entries(emulator(), 'fal.result')).toEqual([]);
+	});
+
+	it('webhook mode: fal POSTs the finished video job (its video and boxes zip) to the Callback URL, without the key', async () => {
+		const receiver = await startReceiver();
+		try {
+			const result = await segmentVideo({ prompt: 'ball', waitForResult: false, options: { callbackUrl: receiver.url } });
+			expect(result.error).toBeUndefined();
+			const [hook] = await waitFor(() => (receiver.received.length ? receiver.received : undefined));
+			const body = JSON.parse(hook.body) as { request_id: string; status: string; payload: IDataObject };
+			expect(body).toMatchObject({ request_id: result.items[0].json.requestId, status: 'OK' });
+			expect(body.payload).toMatchObject({ video: { content_type: 'video/mp4' }, boundingbox_frames_zip: { content_type: 'application/zip' } });
+			expect(hook.headers.authorization).toBeUndefined();
+		} finally {
+			await receiver.close();
+		}
 	});
 
 	it('a video from a binary is uploaded through fal storage (the presigned PUT without the key)', async () => {
