@@ -43,7 +43,8 @@ export const MAX_STREAM_EVENT_BYTES = 1 * MiB;
  * half an hour at 30 fps.
  */
 export const VIDEO_UPLOAD_LIMIT_BYTES = 85 * MiB;
-export const VIDEO_DOWNLOAD_LIMIT_BYTES = 1024 * MiB;
+/** In n8n's default binary mode a file is kept as base64 text: 512 MiB is 716 M characters, within V8's string limit (~1 G). */
+export const VIDEO_DOWNLOAD_LIMIT_BYTES = 512 * MiB;
 export const VIDEO_DOWNLOAD_TIMEOUT_MS = 600_000;
 export const MAX_VIDEO_FRAMES = 50_000;
 /** Segment Video's Mask Files per Frame: the PNGs of one item together (1-bit, uncompressed: 1080p is 253 KiB a frame). */
