@@ -9,6 +9,7 @@ import { resolveImageUrl } from './image-input';
 import { endsBatch, failItem } from './item-errors';
 import { type ItemJob, openItemJob } from './item-job';
 import { resultItems, submissionItem } from './output-items';
+import { forCaller, toolErrorItems } from './tool-output';
 import { type WaitOutcome, waitForJob } from './wait-for-job';
 
 /**
@@ -25,7 +26,8 @@ export async function runSegmentationJob(
 		// Started after the batch failed (e.g. behind Request Options > Batching): nothing is sent.
 		if (batch.failed) return [];
 		const outcome = await settle(async () => await runItem(this, requestData, batch));
-		return outcome.ok ? outcome.value : failItem(this, outcome.error as Error, batch);
+		if (outcome.ok) return forCaller(this, outcome.value);
+		return toolErrorItems(this, outcome.error as Error) ?? failItem(this, outcome.error as Error, batch);
 	});
 }
 
