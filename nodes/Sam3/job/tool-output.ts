@@ -58,6 +58,15 @@ function listed(masks: IDataObject[]): IDataObject[] {
 	return masks.filter((mask) => best.has(mask));
 }
 
+/** What the model should know about the list: cut short, empty, or without the scores and boxes it was not given. */
+function noteOn(masks: IDataObject[], shown: IDataObject[]): string | undefined {
+	if (masks.length === 0) return 'No object matched the prompt.';
+	const notes = shown.length < masks.length ? [`${shown.length} of ${masks.length} masks listed (the highest scores).`] : [];
+	const missing = [masks.some((m) => m.score !== undefined) ? '' : 'scores', masks.some((m) => m.box !== undefined) ? '' : 'boxes'].filter(Boolean);
+	if (missing.length) notes.push(`No ${missing.join(' or ')}: the workflow did not ask for them (Model Options > Include Scores / Include Boxes).`);
+	return notes.join(' ') || undefined;
+}
+
 /** One compact item for the model from the node's usual output items of one tool call. */
 export function toolResultItems(ctx: IExecuteSingleFunctions, items: INodeExecutionData[]): INodeExecutionData[] {
 	const first = items[0]?.json ?? {};
@@ -79,12 +88,7 @@ export function toolResultItems(ctx: IExecuteSingleFunctions, items: INodeExecut
 		nsfwDetected: first.nsfwDetected,
 		masks: shown,
 		boxFormat: shown.length ? BOX_FORMAT : undefined,
-		note:
-			shown.length < masks.length
-				? `${shown.length} of ${masks.length} masks listed (the highest scores).`
-				: masks.length === 0
-					? 'No object matched the prompt.'
-					: undefined,
+		note: noteOn(masks, shown),
 	});
 	return [{ json, pairedItem }];
 }
@@ -119,7 +123,9 @@ function argumentFor(ctx: IExecuteSingleFunctions, field: string | undefined): s
 export function toolErrorItems(ctx: IExecuteSingleFunctions, error: Error): INodeExecutionData[] | undefined {
 	if (!isToolCall(ctx) || error instanceof ExecutionCancelledError || ctx.getNode().onError === 'stopWorkflow') return undefined;
 	const details = errorDetails(error, ctx.getItemIndex());
-	const field = (error instanceof ItemInputError || error instanceof ProviderError) && error.field ? error.field : undefined;
+	const named = (error instanceof ItemInputError || error instanceof ProviderError) && error.field ? error.field : undefined;
+	// fal's error types for an input image it could not fetch or read (file_download_error, image_load_error, …).
+	const field = named ?? (error instanceof ProviderError && /^(file_download|image_)/.test(error.errorType ?? '') ? 'Image URL' : undefined);
 	const argument = argumentFor(ctx, field);
 	const message = withoutUserInfo(error.message).replace(/ in item \d+/, '');
 	const description = typeof details.description === 'string' && !message.includes(details.description) ? details.description : undefined;
