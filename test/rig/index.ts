@@ -26,3 +26,5 @@ export type { NodeDefinition } from './node-types';
 export type { BinaryMode, RigBinaryInput } from './binary-data';
 export type { RigExecutionError } from './errors';
 export { testCredential } from './credential-test';
+export { runAsAgentTool } from './agent-tool';
+export type { AgentToolRun, AgentToolRunOptions } from './agent-tool';
