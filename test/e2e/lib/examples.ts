@@ -33,7 +33,18 @@ export const EXAMPLES = {
 	scheduledBoxes: '03-scheduled-box-prompts.json',
 	asyncCallback: '04-async-callback-wait.json',
 	ecommerceCutouts: '05-ecommerce-cutouts.json',
+	agentFindProducts: '06-agent-find-products.json',
 } as const;
+
+/** The suite that runs each example (examples 1–3 in `examples`). */
+export const EXAMPLE_SUITES: Record<keyof typeof EXAMPLES, string> = {
+	ecommerce: 'examples',
+	binaryRunflow: 'examples',
+	scheduledBoxes: 'examples',
+	asyncCallback: 'async',
+	ecommerceCutouts: 'ecommerce',
+	agentFindProducts: 'agent',
+};
 
 export function loadExample(file: string): Workflow {
 	return JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;

@@ -6,7 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { existsSync, readFileSync } from 'node:fs';
 import { agentWorkflow, SAM3_TOOL_NAME } from '../lib/agent-workflow';
+import { assertCutout, maskAtPhotoSize, raw } from '../lib/cutout-checks';
+import { EXAMPLES, loadExample, localizeWorkflow } from '../lib/examples';
+import { startImageServer } from '../lib/image-server';
+import { hostedProductPhotos } from '../lib/product-photos';
 import { describeToolResult, startOpenAiStandIn, type ChatRequest, type OpenAiStandIn } from '../lib/openai-stand-in';
 import { TEST_IMAGES } from '../lib/test-images';
 import type { LineContext } from './context';
@@ -128,6 +133,60 @@ export function agentSuite(ctx: () => LineContext): void {
 			assert.match(answer.error, /download/i);
 			assert.equal(answer.argument, 'imageUrl', 'the error names the image argument');
 			assert.match(result.items('AI Agent')[0].json.output, /reported an error/);
+		});
+
+		test('example 6: the agent finds the products in each photo, the cutouts are of what it found', async () => {
+			const c = ctx();
+			const photos = await hostedProductPhotos();
+			const shown = photos.filter((p) => ['sneaker-101', 'mug-202', 'empty-404'].includes(p.sku));
+			const server = await startImageServer(shown);
+			try {
+				llm.requests.length = 0;
+				// The model does what the example's system message asks: the photo's URL from the user's message, "product".
+				llm.plan = { toolArgs: (request) => ({ imageUrl: /https?:\/\/\S+/.exec(userText(request))?.[0], prompt: 'product' }) };
+				const workflow = localizeWorkflow(loadExample(EXAMPLES.agentFindProducts), { imageUrl: server.url, outputDir: c.home.filesDir });
+				await c.home.importWorkflows([workflow]);
+				const since = await logSeq(c);
+				const result = await c.home.execute(workflow.id, { timeoutMs: 10 * 60_000, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+				assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr.slice(-3000));
+
+				// One job per photo, for that photo, with the prompt the model chose.
+				const submits = await submitsSince(c, since);
+				assert.deepEqual(submits.map((s) => s.image_url).sort(), shown.map((p) => server.url(p.name)).sort());
+				assert.ok(submits.every((s) => s.prompt === 'product'));
+
+				// Each photo's agent answer is the model's text about what the tool returned for it.
+				const answers = result.items('AI Agent').map((item) => item.json.output);
+				assert.deepEqual([...answers].sort(), llm.requests.filter((r) => r.replied === 'final').map((r) => r.text).sort());
+
+				const found = result.items('What the agent found');
+				assert.equal(found.length, shown.length, 'every photo comes out of the agent');
+				const written = result.items('Write cutout');
+				const products = shown.filter((p) => p.sku !== 'empty-404');
+				assert.deepEqual(written.map((w) => w.json.sku).sort(), products.map((p) => p.sku).sort(), 'one cutout per product, none for the empty backdrop');
+				for (const photo of products) {
+					const item = found.find((f) => f.json.sku === photo.sku)!;
+					assert.match(item.json.answer, /^Found [1-9]\d* product/);
+					assert.deepEqual([item.json.width, item.json.height], [photo.width, photo.height], `${photo.sku}: the photo size the tool reported`);
+					const out = written.find((w) => w.json.sku === photo.sku)!;
+					const file = out.json.fileName as string;
+					assert.ok(existsSync(file), `${file} was not written`);
+					const cutout = await raw(readFileSync(file), 4);
+					assert.deepEqual([cutout.width, cutout.height], [item.json.cut.width, item.json.cut.height], `${photo.sku}: cutout = the found box + margin`);
+					// Transparent outside the mask the tool named, the photo's own pixels inside it.
+					const maskBytes = Buffer.from(await (await fetch(item.json.mask.url)).arrayBuffer());
+					const mask = maskAtPhotoSize(await raw(maskBytes, 1), photo.width, photo.height);
+					const checked = assertCutout(cutout, await raw(photo.bytes, 3), mask, { x: item.json.cut.x, y: item.json.cut.y }, photo.format === 'jpeg' ? 6 : 0);
+					assert.ok(checked.inside > 100 && checked.outside > 100, `${photo.sku}: too few pixels judged (${JSON.stringify(checked)})`);
+				}
+				const [none, ...more] = result.items('No product found');
+				assert.equal(more.length, 0);
+				assert.equal(none.json.sku, 'empty-404');
+				assert.equal(none.json.outcome, 'no product found');
+				assert.equal(none.json.answer, 'Found 0 product(s).');
+			} finally {
+				await server.close();
+			}
 		});
 
 		test('no prompt reaches the model as an error naming the prompt argument; nothing is sent', async () => {

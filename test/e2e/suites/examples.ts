@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, test } from 'node:test';
 import { assertSegmentedItem, pairedIndex } from '../lib/checks';
-import { EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
+import { allExampleFiles, EXAMPLE_SUITES, EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
 import { TEST_IMAGES } from '../lib/test-images';
 import type { LineContext } from './context';
 
@@ -21,6 +21,11 @@ function localExample(ctx: LineContext, file: string): Workflow {
 
 export function examplesSuite(ctx: () => LineContext): void {
 	describe('examples', () => {
+		test('every file in examples/ is one a suite runs', () => {
+			assert.deepEqual(allExampleFiles(), Object.values(EXAMPLES).sort());
+			for (const key of Object.keys(EXAMPLES)) assert.ok(EXAMPLE_SUITES[key as keyof typeof EXAMPLES], `${key} has no suite`);
+		});
+
 		test('1 e-commerce: every product URL gets its mask, as a file on disk and as binary', async () => {
 			const c = ctx();
 			const workflow = localExample(c, EXAMPLES.ecommerce);
