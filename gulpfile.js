@@ -1,15 +1,10 @@
 const path = require('path');
 const { task, src, dest } = require('gulp');
 
-// n8n loads icons and the codex (Sam3.node.json) from next to the compiled files, so they are copied into dist.
-task('build:icons', copyIcons);
+// `n8n-node build` compiles with tsc and copies the icons (*.png, *.svg); n8n also reads each node's codex
+// (Sam3.node.json: categories, docs links, aliases) from next to the compiled class, and that file is copied here.
+task('build:codex', copyCodex);
 
-function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg,json}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+function copyCodex() {
+	return src(path.resolve('nodes', '**', '*.node.json')).pipe(dest(path.resolve('dist', 'nodes')));
 }

@@ -1,15 +1,13 @@
 import { type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
-import { imageFields } from './descriptions/image.description';
 import { jobOptionsFields, waitingFields } from './descriptions/job-options.description';
-import { modelOptionsFields } from './descriptions/model-options.description';
-import { promptFields } from './descriptions/prompts.description';
 import { providerFields } from './descriptions/provider.description';
+import { operationField, operationFields } from './operations';
 
 /**
- * SAM 3 image segmentation on fal.ai or Runflow. A declarative shell: n8n's RoutingNode runs it, and each item's
- * whole job (upload, submit, polls, result, masks; job/run-segmentation-job.ts) runs in the operation's
- * `routing.operations.pagination` hook. That is the only hook n8n runs around a whole item, so a concurrency slot
+ * SAM 3 segmentation on fal.ai or Runflow. A declarative shell: n8n's RoutingNode runs it, and each item's
+ * whole job (upload, submit, polls, result, output; job/run-segmentation-job.ts) runs in the operation's
+ * `routing.operations.pagination` hook (operations/: one folder per operation). That is the only hook n8n runs around a whole item, so a concurrency slot
  * covers upload to last poll and every error becomes that item's own item. Every request of the job goes through
  * transport/http.ts with the item's credential and n8n's Request Options (proxy, Ignore SSL Issues, Timeout).
  */
@@ -39,9 +37,8 @@ export class Sam3 implements INodeType {
 		requestDefaults: {},
 		properties: [
 			...providerFields,
-			...imageFields,
-			...promptFields,
-			...modelOptionsFields,
+			operationField,
+			...operationFields,
 			...waitingFields,
 			...jobOptionsFields,
 		],

@@ -13,7 +13,11 @@ function answering(credentials: IDataObject, body: IDataObject): ProviderHttp {
 	return { provider: 'test', credentials, api: async () => ({ statusCode: 200, headers: {}, body }) } as unknown as ProviderHttp;
 }
 
-const job = { input: { image_url: 'https://example.com/a.png', prompt: 'shoe' }, mode: 'queue' as const };
+const job = {
+	target: { model: 'sam-3' as const, endpoint: 'image' },
+	input: { image_url: 'https://example.com/a.png', prompt: 'shoe' },
+	mode: 'queue' as const,
+};
 
 it('fal links leave out user-info of the Queue Endpoint', async () => {
 	const http = answering({ queueUrl: 'https://user:SECRET@gateway.example/fal' }, { request_id: 'r-1', status: 'IN_QUEUE' });

@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 
-import { PROVIDERS, runSam3, solidImage } from './fixture';
+import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { runNode } from '../rig';
+import { PROVIDERS, credentialsFor, runSam3, solidImage } from './fixture';
 import { useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -23,3 +25,20 @@ describe.each(PROVIDERS.flatMap((provider) => BINARY_MODES.map((mode) => [provid
 		});
 	},
 );
+
+describe('workflows saved before the Operation choice', () => {
+	// Parameters exactly as a 0.x workflow JSON stored them: no `operation` (n8n fills in the default).
+	it.each(PROVIDERS)('still segment an image (%s): the default operation is Segment Image', async (provider) => {
+		const url = emulator().hostImage(await solidImage(64, 48), 'image/png', 'cup.png');
+		const result = await runNode({
+			node: Sam3,
+			packageName: 'n8n-nodes-sam3',
+			credentials: credentialsFor(emulator()),
+			parameters: { authentication: provider, imageUrl: url, prompt: 'cup', options: { binaryPropertyPrefix: 'cup_' } },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].json.maskCount).toBe(1);
+		expect(Object.keys(result.items[0].binary ?? {}).sort()).toEqual(['cup_0', 'image']);
+	});
+});

@@ -22,9 +22,22 @@ function validPackage(): Record<string, string> {
 			"exports.Demo = class Demo { constructor() { this.description = { name: 'demo', icon: { light: 'file:demo.svg', dark: 'file:demo.dark.svg' } }; } };",
 		'dist/nodes/Demo/demo.svg': LIGHT_SVG,
 		'dist/nodes/Demo/demo.dark.svg': DARK_SVG,
-		'dist/nodes/Demo/Demo.node.json': JSON.stringify({ node: 'n8n-nodes-demo.demo', nodeVersion: '1.0', codexVersion: '1.0', categories: ['AI'] }),
+		'dist/nodes/Demo/Demo.node.json': JSON.stringify(codex('n8n-nodes-demo.demo')),
 		'dist/credentials/DemoApi.credentials.js': "exports.DemoApi = class DemoApi { constructor() { this.name = 'demoApi'; this.icon = 'file:demo.svg'; } };",
 		'dist/credentials/demo.svg': LIGHT_SVG,
+	};
+}
+
+function codex(node: string): Record<string, unknown> {
+	return {
+		node,
+		nodeVersion: '1.0',
+		codexVersion: '1.0',
+		categories: ['AI'],
+		resources: {
+			primaryDocumentation: [{ url: 'https://github.com/acme/n8n-nodes-demo#operations' }],
+			credentialDocumentation: [{ url: 'https://github.com/acme/n8n-nodes-demo#credentials' }],
+		},
 	};
 }
 
@@ -81,11 +94,17 @@ test('a node without its codex file next to it is reported', () => {
 });
 
 test('a codex naming another node is reported', () => {
-	const files = { ...validPackage(), 'dist/nodes/Demo/Demo.node.json': JSON.stringify({ node: 'n8n-nodes-demo.other', nodeVersion: '1.0', codexVersion: '1.0', categories: ['AI'] }) };
+	const files = { ...validPackage(), 'dist/nodes/Demo/Demo.node.json': JSON.stringify(codex('n8n-nodes-demo.other')) };
 	expect(checksOf(files)).toEqual([expect.stringContaining('"node" is "n8n-nodes-demo.other", expected "n8n-nodes-demo.demo"')]);
 });
 
 test('a repository outside GitHub is reported, since npm provenance then names no source the scanner can fetch', () => {
 	const findings = checksOf(withPackageJson((pkg) => (pkg.repository = { type: 'git', url: 'https://gitlab.com/acme/n8n-nodes-demo' })));
 	expect(findings).toEqual([expect.stringMatching(/^repository: /)]);
+});
+
+test('a codex without credential docs links is reported', () => {
+	const { resources } = codex('n8n-nodes-demo.demo') as { resources: Record<string, unknown> };
+	const files = { ...validPackage(), 'dist/nodes/Demo/Demo.node.json': JSON.stringify({ ...codex('n8n-nodes-demo.demo'), resources: { primaryDocumentation: resources.primaryDocumentation } }) };
+	expect(checksOf(files)).toEqual(['codex: dist/nodes/Demo/Demo.node.json: resources.credentialDocumentation needs https urls (got [])']);
 });

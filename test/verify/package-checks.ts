@@ -1,7 +1,7 @@
 /**
  * What the scanner's lint does not see in the unpacked tarball but n8n's loader and its verification review need:
  * no runtime dependencies, every n8n.nodes / n8n.credentials path shipped, icons next to the compiled classes
- * (light and dark really different), the codex file that n8n reads from `<node>.node.json`.
+ * (light and dark really different), the codex file that n8n reads from `<node>.node.json` (with its docs links).
  */
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -114,7 +114,7 @@ function checkCodex(packageDir: string, nodePath: string, nodeId: string, fail: 
 	const codexPath = `${nodePath}on`;
 	const file = join(packageDir, codexPath);
 	if (!existsSync(file)) return fail('codex', `${codexPath} (the node's codex) is not in the tarball`);
-	let codex: { node?: string; nodeVersion?: string; codexVersion?: string; categories?: string[] };
+	let codex: { node?: string; nodeVersion?: string; codexVersion?: string; categories?: string[]; resources?: Record<string, Array<{ url?: string }>> };
 	try {
 		codex = JSON.parse(readFileSync(file, 'utf8'));
 	} catch (error) {
@@ -123,4 +123,9 @@ function checkCodex(packageDir: string, nodePath: string, nodeId: string, fail: 
 	if (codex.node !== nodeId) fail('codex', `${codexPath}: "node" is ${JSON.stringify(codex.node)}, expected "${nodeId}"`);
 	if (!codex.nodeVersion || !codex.codexVersion) fail('codex', `${codexPath}: nodeVersion and codexVersion are required`);
 	if (!codex.categories?.length) fail('codex', `${codexPath}: no categories`);
+	// n8n's verification asks for docs links; the node panel's "Docs" link is primaryDocumentation's first url.
+	for (const kind of ['primaryDocumentation', 'credentialDocumentation']) {
+		const urls = (codex.resources?.[kind] ?? []).map((resource) => resource.url ?? '');
+		if (!urls.length || !urls.every((url) => /^https:\/\/\S+$/.test(url))) fail('codex', `${codexPath}: resources.${kind} needs https urls (got ${JSON.stringify(urls)})`);
+	}
 }

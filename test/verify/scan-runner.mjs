@@ -3,11 +3,12 @@
 // Plain `node`, not tsx or jest: the scanner's own tests note that its external plugin's rules silently do nothing
 // when another loader hands them a different @typescript-eslint parser instance.
 //
-// Usage: node scan-runner.mjs <scanner.mjs path> <source dir> <package dir>  → JSON on stdout.
+// Usage: node scan-runner.mjs <scanner.mjs path> <source dir> <package dir> [source file…]
+//   → JSON on stdout: { legs, rules: { <source file>: { <rule id>: severity } } }
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-const [scannerPath, sourceDir, packageDir] = process.argv.slice(2);
+const [scannerPath, sourceDir, packageDir, ...ruleSampleFiles] = process.argv.slice(2);
 const scanner = await import(pathToFileURL(scannerPath).href);
 const requireFromScanner = createRequire(scannerPath);
 const { ESLint } = requireFromScanner('eslint');
@@ -39,10 +40,24 @@ async function allProblems(dir, patterns) {
 	};
 }
 
-const output = [];
+// The rules (id → severity 0/1/2) the scanner applies to a source file, for comparing with what npm run lint applies.
+async function rulesFor(dir, file) {
+	const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: await scanner.buildScanConfig() });
+	const { rules } = await eslint.calculateConfigForFile(file);
+	return Object.fromEntries(Object.entries(rules).map(([id, entry]) => [id, severity(entry)]));
+}
+
+function severity(entry) {
+	const level = Array.isArray(entry) ? entry[0] : entry;
+	return typeof level === 'number' ? level : { off: 0, warn: 1, error: 2 }[level];
+}
+
+const legResults = [];
 for (const leg of legs) {
 	const verdict = await scanner.analyzePackage(leg.dir, leg.patterns);
 	const { files, problems } = await allProblems(leg.dir, leg.patterns);
-	output.push({ leg: leg.name, passed: verdict.passed, message: verdict.message ?? null, files, problems });
+	legResults.push({ leg: leg.name, passed: verdict.passed, message: verdict.message ?? null, files, problems });
 }
-process.stdout.write(JSON.stringify(output));
+const rules = {};
+for (const file of ruleSampleFiles) rules[file] = await rulesFor(sourceDir, file);
+process.stdout.write(JSON.stringify({ legs: legResults, rules }));

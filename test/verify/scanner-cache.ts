@@ -1,8 +1,9 @@
 /**
  * n8n's verified-community-node scanner, installed once outside the repo and reused.
  *
- * The scanner pins eslint 9 and its own plugins, which clash with the repo's eslint 8 toolchain, so it gets a
- * folder of its own (default ~/.cache/n8n-nodes-sam3-scan, or N8N_SCAN_CACHE).
+ * The scanner is an npx tool, not a dependency: it pins its own eslint, parser, TypeScript and rule plugins, and
+ * its plugin peers on n8n-workflow 2 while the engine tests pin n8n-workflow 1. It gets a folder of its own
+ * (default ~/.cache/n8n-nodes-sam3-scan, or N8N_SCAN_CACHE).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 
 export const SCANNER_PACKAGE = '@n8n/scan-community-package';
 export const SCANNER_VERSION = '0.32.0';
-/** The rules plugin that scanner version pins exactly (its package.json). */
+/** The rules plugin that scanner version pins exactly (its package.json); @n8n/node-cli must lint with the same. */
 export const COMMUNITY_PLUGIN_VERSION = '0.29.0';
 
 export function scannerCacheDir(): string {

@@ -1,5 +1,6 @@
 import type { DeclarativeRestApiSettings, IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
+import type { Operation } from '../operations/operation';
 import { adapterFor } from '../providers';
 import type { ProviderAdapter } from '../providers/provider';
 import { ProviderHttp, transportDefaults } from '../transport/http';
@@ -9,6 +10,8 @@ import { type JobSettings, readJobSettings } from './job-settings';
 /** One item's job: what every step of it needs, passed as one value. */
 export interface ItemJob {
 	ctx: IExecuteSingleFunctions;
+	/** What the job does (Segment Image, Segment Video): its request and its output items. */
+	operation: Operation;
 	settings: JobSettings;
 	adapter: ProviderAdapter;
 	/** The item's line to its provider: credential, n8n's request options and the job's signal are bound in once, here. */
@@ -26,8 +29,9 @@ export async function openItemJob(
 	ctx: IExecuteSingleFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 	batch: Batch,
+	operation: Operation,
 ): Promise<ItemJob> {
-	const settings = readJobSettings(ctx);
+	const settings = readJobSettings(ctx, operation);
 	const adapter = adapterFor(settings.provider);
 	const cancel = ctx.getExecutionCancelSignal();
 	const signal = cancel ? AbortSignal.any([cancel, batch.signal]) : batch.signal;
@@ -40,5 +44,5 @@ export async function openItemJob(
 		readError: adapter.readError,
 		signal,
 	});
-	return { ctx, settings, adapter, http, batch, signal };
+	return { ctx, operation, settings, adapter, http, batch, signal };
 }

@@ -1,22 +1,20 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
-import { camelCase } from '../contract/fields';
-import { MODEL_OPTION_FIELDS } from '../contract/model-options';
-import { JobOptionsSchema, type Sam3Input, Sam3InputSchema } from '../contract/sam3.schema';
+import { JobOptionsSchema } from '../contract/sam3.schema';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS } from '../limits';
+import type { MediaSource, Operation } from '../operations/operation';
+import { adapterFor } from '../providers';
 import type { JobRequest, ProviderId } from '../providers/provider';
-import { ItemInputError } from '../transport/errors';
-import { FIELD_LABELS, fromZod, inputError } from './input-errors';
-import { parseJson, readBoxPrompts, readPointPrompts } from './prompt-parameters';
-
-export type ImageSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
+import { fromZod, inputError } from './input-errors';
+import { parseJson } from './prompt-parameters';
 
 /** One item's parameters, read and validated before anything leaves for the provider. */
 export interface JobSettings {
 	provider: ProviderId;
-	image: ImageSource;
-	/** Model input without image_url: that is resolved (inline or upload) inside the job slot. */
-	request: Omit<JobRequest, 'input'> & { input: Omit<Sam3Input, 'image_url'> };
+	/** Where the operation's media (image, video) comes from; its URL is resolved (inline or upload) inside the job slot. */
+	media: MediaSource;
+	/** The job's request, the model input still without the media URL. */
+	request: JobRequest;
 	waitForResult: boolean;
 	uploadMode: 'auto' | 'inline' | 'upload';
 	maxConcurrency: number;
@@ -30,48 +28,24 @@ export interface JobSettings {
 	};
 }
 
-export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
+/** The operation's own parameters (operation.read) and the job's, shared by every operation (Options, waiting). */
+export function readJobSettings(ctx: IExecuteSingleFunctions, operation: Operation): JobSettings {
 	const itemIndex = ctx.getItemIndex();
 	const provider = ctx.getNodeParameter('authentication') as ProviderId;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const modelOptions = ctx.getNodeParameter('modelOptions', {}) as IDataObject;
 
-	const image = readImageSource(ctx, itemIndex);
-	const raw: IDataObject = { image_url: image.kind === 'url' ? image.url : 'https://binary.input/placeholder' };
-	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
-	if (prompt) raw.prompt = prompt;
-	const points = readPointPrompts(ctx, itemIndex);
-	const boxes = readBoxPrompts(ctx, itemIndex);
-	if (points.length) raw.point_prompts = points;
-	if (boxes.length) raw.box_prompts = boxes;
-	if (!prompt && !points.length && !boxes.length) {
-		throw new ItemInputError(
-			`No prompt in item ${itemIndex}: set Text Prompt, Point Prompts or Box Prompts (without one, fal segments its default concept "wheel")`,
-			'Text Prompt',
-		);
-	}
-	for (const field of MODEL_OPTION_FIELDS) {
-		const value = modelOptions[camelCase(field)];
-		// A number from an expression may arrive as text ("3"): read as a number, anything else left for zod to name.
-		if (value !== undefined && value !== '') raw[field] = typeof value === 'string' && NUMERIC.test(value) ? Number(value) : value;
-	}
-	const parsed = Sam3InputSchema.safeParse(raw);
-	if (!parsed.success) {
-		const labels = { ...FIELD_LABELS };
-		if (ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json') labels.point_prompts = 'Point Prompts (JSON)';
-		if (ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json') labels.box_prompts = 'Box Prompts (JSON)';
-		throw fromZod(itemIndex, parsed.error, raw, labels);
-	}
-	// Send only what the user set: parse() filled in defaults, the raw object did not.
-	const { image_url: _placeholder, ...input } = raw as Sam3Input;
+	const { target, media, input } = operation.read(ctx, itemIndex, provider);
+	const refused = adapterFor(provider).refuses(target);
+	if (refused) throw inputError(itemIndex, 'Provider', refused);
 
 	const runOptions = readJobOptions(ctx, itemIndex, provider, options);
 	const waitForResult = ctx.getNodeParameter('waitForResult', true) as boolean;
 	const falMode = waitForResult ? (ctx.getNodeParameter('falMode', 'queue') as 'queue' | 'sync') : 'queue';
 	return {
 		provider,
-		image,
+		media,
 		request: {
+			target,
 			input,
 			mode: provider === 'falApi' ? falMode : 'queue',
 			callbackUrl: runOptions.callback_url,
@@ -95,7 +69,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions): JobSettings {
 	};
 }
 
-const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+export const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
 /**
  * A number option, possibly set by an expression: a number or numeric text within its range, or an input error
@@ -116,20 +90,6 @@ function numberOption(
 	if (number < range.min || (range.max !== undefined && number > range.max)) throw inputError(itemIndex, label, `must be ${limits}`, value);
 	if (range.whole && !Number.isInteger(number)) throw inputError(itemIndex, label, 'must be a whole number', value);
 	return number;
-}
-
-function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): ImageSource {
-	if (ctx.getNodeParameter('imageSource', 'url') === 'binary') {
-		const property = String(ctx.getNodeParameter('binaryPropertyName', 'data') ?? '').trim();
-		if (!property) throw inputError(itemIndex, 'Input Binary Field', 'give the name of the binary field holding the image');
-		return { kind: 'binary', property };
-	}
-	const url = String(ctx.getNodeParameter('imageUrl', '') ?? '').trim();
-	if (!url) throw inputError(itemIndex, 'Image URL', 'it is empty; give an absolute http(s) URL of an image');
-	if (!/^(https?:\/\/[^\s/]+|data:image\/[\w.+-]+;base64,)/i.test(url)) {
-		throw inputError(itemIndex, 'Image URL', 'only absolute http:// or https:// URLs (or data:image/…;base64 URIs) are accepted', url);
-	}
-	return { kind: 'url', url };
 }
 
 function readJobOptions(ctx: IExecuteSingleFunctions, itemIndex: number, provider: ProviderId, options: IDataObject) {

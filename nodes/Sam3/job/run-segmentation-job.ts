@@ -1,42 +1,48 @@
 import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { Operation } from '../operations/operation';
 import type { Submission } from '../providers/provider';
 import { type JobStage, ProviderError } from '../transport/errors';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import { type Batch, inBatch } from './batch';
-import { resolveImageUrl } from './image-input';
 import { endsBatch, failItem } from './item-errors';
 import { type ItemJob, openItemJob } from './item-job';
-import { resultItems, submissionItem } from './output-items';
+import { resolveMediaUrl } from './media-input';
+import { submissionItem } from './output-item';
 import { forCaller, toolErrorItems } from './tool-output';
 import { type WaitOutcome, waitForJob } from './wait-for-job';
 
-/**
- * One item's whole job: validate, take a job slot, resolve the image, submit, wait, fetch the result, store the
- * masks. Declared as the operation's pagination hook because that is the one hook n8n runs around a whole item:
- * here a slot is always released and every error becomes this item's own result. RoutingNode sends nothing
- * itself; every request goes through the item's ProviderHttp.
- */
-export async function runSegmentationJob(
+type PaginationHook = (
 	this: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
-): Promise<INodeExecutionData[]> {
-	return await inBatch(this, async (batch) => {
-		// Started after the batch failed (e.g. behind Request Options > Batching): nothing is sent.
-		if (batch.failed) return [];
-		const outcome = await settle(async () => await runItem(this, requestData, batch));
-		if (outcome.ok) return forCaller(this, outcome.value);
-		return toolErrorItems(this, outcome.error as Error) ?? failItem(this, outcome.error as Error, batch);
-	});
+) => Promise<INodeExecutionData[]>;
+
+/**
+ * One item's whole job, for any operation: validate, take a job slot, resolve the media, submit, wait, fetch the
+ * result, make the output items (the operation's part). Declared as the operation's pagination hook because that
+ * is the one hook n8n runs around a whole item: here a slot is always released and every error becomes this
+ * item's own result. RoutingNode sends nothing itself; every request goes through the item's ProviderHttp.
+ */
+export function runSegmentationJob(operation: Operation): PaginationHook {
+	return async function (this: IExecutePaginationFunctions, requestData: DeclarativeRestApiSettings.ResultOptions) {
+		return await inBatch(this, async (batch) => {
+			// Started after the batch failed (e.g. behind Request Options > Batching): nothing is sent.
+			if (batch.failed) return [];
+			const outcome = await settle(async () => await runItem(this, requestData, batch, operation));
+			if (outcome.ok) return forCaller(this, outcome.value);
+			return toolErrorItems(this, outcome.error as Error) ?? failItem(this, outcome.error as Error, batch);
+		});
+	};
 }
 
 async function runItem(
 	ctx: IExecutePaginationFunctions,
 	requestData: DeclarativeRestApiSettings.ResultOptions,
 	batch: Batch,
+	operation: Operation,
 ): Promise<INodeExecutionData[]> {
-	const job = await openItemJob(ctx, requestData, batch);
+	const job = await openItemJob(ctx, requestData, batch, operation);
 	const { settings, adapter, http } = job;
 
 	const started = Date.now();
@@ -60,15 +66,15 @@ async function runItem(
 	const output = await withJobId(job, submission, 'result', async () =>
 		await withRetry('result', async () => await adapter.fetchOutput(http, submission, done), { signal: job.signal, deadline: job.deadline }),
 	);
-	const normalized = await withJobId(job, submission, 'result', async () => adapter.normalize(output, done));
+	const result = await withJobId(job, submission, 'result', async () => operation.readResult(adapter.unwrap(output, done)));
 	const timing = { totalMs: Date.now() - started, queueMs: waited?.queueMs, polls: waited?.polls };
-	return await withJobId(job, submission, 'download', async () => await resultItems(job, submission, normalized, timing));
+	return await withJobId(job, submission, 'download', async () => await result.items(job, submission, timing));
 }
 
 async function runProviderJob(job: ItemJob): Promise<{ submission: Submission; waited?: WaitOutcome }> {
-	const { settings, adapter, http, batch } = job;
-	const imageUrl = await resolveImageUrl(job);
-	const request = { ...settings.request, input: { ...settings.request.input, image_url: imageUrl } };
+	const { settings, adapter, http, batch, operation } = job;
+	const mediaUrl = await resolveMediaUrl(job);
+	const request = { ...settings.request, input: { ...settings.request.input, [operation.mediaField]: mediaUrl } };
 	const running = adapter.cancellable ? 'cancellable' : 'uncancellable';
 	batch.running[running]++;
 	try {

@@ -1,21 +1,35 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeSam3Output } from '../contract/normalize';
 import { type JobStage, ProviderError } from '../transport/errors';
 import { type FullResponse, type ProviderHttp, header } from '../transport/http';
 import { withoutUserInfo } from '../transport/redact';
 import { parseRetryAfter } from '../transport/retry';
 import { readJsonEvents } from '../transport/event-stream';
 import { settle } from '../transport/settle';
-import { type JobState, type ProviderAdapter, type Submission, type WatchOutcome, putPresigned, required, trimSlash } from './provider';
+import {
+	type JobState,
+	type ModelTarget,
+	type ProviderAdapter,
+	type Submission,
+	type WatchOutcome,
+	putPresigned,
+	required,
+	trimSlash,
+} from './provider';
 
-/** Submit uses the full endpoint id; status, result and cancel use only owner/app (fal's subpath rule). */
-const ENDPOINT = 'fal-ai/sam-3/image';
-const APP = 'fal-ai/sam-3';
 const LABEL = 'fal.ai';
 
-const requestUrl = (http: ProviderHttp, requestId: string, suffix = '') =>
-	`${trimSlash(http.credentials.queueUrl)}/${APP}/requests/${encodeURIComponent(requestId)}${suffix}`;
+/**
+ * fal's model ids: owner `fal-ai`, app `sam-3` or `sam-3-1`, endpoint path (`image`, `image-rle`, `video` …).
+ * Submit uses the full id; status, result and cancel use only owner/app (fal docs; fal-js `parseEndpointId`).
+ * The node builds those URLs from the configured queue host rather than following the ones a submit answers, so
+ * the key can only ever go to that host (they are the same URLs on fal).
+ */
+const endpointId = ({ model, endpoint }: ModelTarget) => `fal-ai/${model}/${endpoint}`;
+const appRoot = ({ model }: ModelTarget) => `fal-ai/${model}`;
+
+const requestUrl = (http: ProviderHttp, submission: Pick<Submission, 'target' | 'requestId'>, suffix = '') =>
+	`${trimSlash(http.credentials.queueUrl)}/${appRoot(submission.target)}/requests/${encodeURIComponent(submission.requestId)}${suffix}`;
 
 function readFalError(response: FullResponse, stage: JobStage): ProviderError {
 	const body = (response.body ?? {}) as IDataObject;
@@ -58,7 +72,8 @@ function readFalError(response: FullResponse, stage: JobStage): ProviderError {
 }
 
 /** Links a user can follow from the item: never with user-info from a configured endpoint. */
-const linkTo = (http: ProviderHttp, requestId: string, suffix = '') => withoutUserInfo(requestUrl(http, requestId, suffix));
+const linkTo = (http: ProviderHttp, submission: Pick<Submission, 'target' | 'requestId'>, suffix = '') =>
+	withoutUserInfo(requestUrl(http, submission, suffix));
 
 /** A status answer (poll or stream event) as a job state. */
 function statusState(body: IDataObject): JobState {
@@ -76,6 +91,8 @@ export const falAdapter: ProviderAdapter = {
 	readError: readFalError,
 	cancellable: true,
 
+	refuses: () => undefined,
+
 	async submit(http, job): Promise<Submission> {
 		const headers: IDataObject = {};
 		if (job.queuePriority && job.mode === 'queue') headers['x-fal-queue-priority'] = job.queuePriority;
@@ -83,7 +100,7 @@ export const falAdapter: ProviderAdapter = {
 		const base = job.mode === 'sync' ? http.credentials.runUrl : http.credentials.queueUrl;
 		const response = await http.api('submit', {
 			method: 'POST',
-			url: `${trimSlash(base)}/${ENDPOINT}`,
+			url: `${trimSlash(base)}/${endpointId(job.target)}`,
 			qs: job.mode === 'queue' && job.callbackUrl ? { fal_webhook: job.callbackUrl } : {},
 			headers,
 			body: job.input,
@@ -91,17 +108,19 @@ export const falAdapter: ProviderAdapter = {
 		const body = (response.body ?? {}) as IDataObject;
 		if (job.mode === 'sync') {
 			// fal.run answers the output itself; the id is only in the header.
-			return { requestId: header(response, 'x-fal-request-id') ?? '', status: 'COMPLETED', output: body, links: {}, raw: body };
+			const requestId = header(response, 'x-fal-request-id') ?? '';
+			return { target: job.target, requestId, status: 'COMPLETED', output: body, links: {}, raw: body };
 		}
 		// A queue submit answers the job's id (also sent as x-fal-request-id); never read it as a result.
 		const requestId = required(http, 'submit', 'request_id', body.request_id ?? header(response, 'x-fal-request-id'));
+		const submitted = { target: job.target, requestId };
 		return {
-			requestId,
+			...submitted,
 			status: String(body.status ?? 'IN_QUEUE'),
 			links: {
-				statusUrl: linkTo(http, requestId, '/status'),
-				resultUrl: linkTo(http, requestId),
-				cancelUrl: linkTo(http, requestId, '/cancel'),
+				statusUrl: linkTo(http, submitted, '/status'),
+				resultUrl: linkTo(http, submitted),
+				cancelUrl: linkTo(http, submitted, '/cancel'),
 				queuePosition: body.queue_position as number,
 			},
 			raw: body,
@@ -111,7 +130,7 @@ export const falAdapter: ProviderAdapter = {
 	async poll(http, submission): Promise<JobState> {
 		const response = await http.api('status', {
 			method: 'GET',
-			url: requestUrl(http, submission.requestId, '/status'),
+			url: requestUrl(http, submission, '/status'),
 			qs: { logs: 1 },
 		});
 		return statusState((response.body ?? {}) as IDataObject);
@@ -119,7 +138,7 @@ export const falAdapter: ProviderAdapter = {
 
 	/**
 	 * fal's queue status stream: `GET {queue}/fal-ai/sam-3/requests/{id}/status/stream?logs=1` (app id without the
-	 * /image subpath, like status), answered `text/event-stream`, one status object per event, the same shape as a
+	 * endpoint path, like status), answered `text/event-stream`, one status object per event, the same shape as a
 	 * poll, until COMPLETED — verified in fal-js 1.10.1 `queue.streamStatus` and fal's queue docs
 	 * (notes/fal-status-stream.md). One request per job through the item's ProviderHttp (credential, Request
 	 * Options, no redirects). fal-js ends on the server's close and trusts whatever came last; here only a COMPLETED
@@ -130,7 +149,7 @@ export const falAdapter: ProviderAdapter = {
 			async () =>
 				await http.api('status', {
 					method: 'GET',
-					url: requestUrl(http, submission.requestId, '/status/stream'),
+					url: requestUrl(http, submission, '/status/stream'),
 					qs: { logs: 1 },
 					headers: { Accept: 'text/event-stream' },
 					encoding: 'stream',
@@ -162,13 +181,13 @@ export const falAdapter: ProviderAdapter = {
 
 	async fetchOutput(http, submission) {
 		if (submission.output !== undefined) return submission.output;
-		const response = await http.api('result', { method: 'GET', url: requestUrl(http, submission.requestId) });
+		const response = await http.api('result', { method: 'GET', url: requestUrl(http, submission) });
 		return response.body;
 	},
 
 	async cancel(http, submission) {
 		if (!submission.links.cancelUrl) return false;
-		await http.apiDetached('cancel', { method: 'PUT', url: requestUrl(http, submission.requestId, '/cancel') });
+		await http.apiDetached('cancel', { method: 'PUT', url: requestUrl(http, submission, '/cancel') });
 		return true;
 	},
 
@@ -186,11 +205,11 @@ export const falAdapter: ProviderAdapter = {
 		return fileUrl;
 	},
 
-	normalize(output, done) {
+	unwrap(output, done) {
 		const metrics = ((done.raw as IDataObject | undefined)?.metrics ?? {}) as IDataObject;
 		const inferenceTime = metrics.inference_time;
 		return {
-			...normalizeSam3Output(output),
+			output,
 			timing: typeof inferenceTime === 'number' ? { inferenceMs: Math.round(inferenceTime * 1000) } : undefined,
 			raw: output,
 		};

@@ -1,16 +1,28 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { NormalizedResult } from '../contract/normalize';
-import type { Sam3Input } from '../contract/sam3.schema';
 import { type JobStage, ProviderError } from '../transport/errors';
 import type { StreamBounds, StreamEnd } from '../transport/event-stream';
 import type { ErrorReader, ProviderHttp } from '../transport/http';
 
 export type ProviderId = 'falApi' | 'runflowApi';
 
+/** The SAM 3 versions an operation may run. */
+export type ModelVersion = 'sam-3' | 'sam-3-1';
+
+/**
+ * What a job runs: a model version and one of its endpoints (`image`, `image-rle`, `video` …), in fal's naming.
+ * Each adapter maps it to its own path, or says why its provider does not offer it.
+ */
+export interface ModelTarget {
+	model: ModelVersion;
+	endpoint: string;
+}
+
 /** What a job needs besides the model input; each adapter uses what its provider supports. */
 export interface JobRequest {
-	input: Sam3Input;
+	target: ModelTarget;
+	/** The model input, validated by the operation's contract. */
+	input: IDataObject;
 	mode: 'queue' | 'sync';
 	callbackUrl?: string;
 	runMetadata?: IDataObject;
@@ -20,6 +32,8 @@ export interface JobRequest {
 
 /** A submitted job, as far as the provider told us. */
 export interface Submission {
+	/** What was submitted: status, result and cancel of a fal job live under its model's app. */
+	target: ModelTarget;
 	requestId: string;
 	status: string;
 	/** Present when the submit already answered the result (fal sync). */
@@ -44,6 +58,17 @@ export interface WatchOutcome {
 	runningAt?: number;
 }
 
+/** A finished job's answer as the provider gave it: the model's output plus what the provider adds. */
+export interface ProviderResult {
+	/** The model's output, fal-shaped (fal's result, Runflow's model_data); the operation's contract reads it. */
+	output: unknown;
+	timing?: IDataObject;
+	cost?: number;
+	nsfwDetected?: boolean;
+	seed?: number;
+	raw: unknown;
+}
+
 export interface UploadFile {
 	data: Buffer;
 	mimeType: string;
@@ -61,6 +86,8 @@ export interface ProviderAdapter {
 	readonly readError: ErrorReader;
 	/** Whether the provider can cancel a submitted job (fal can; Runflow has no cancel). */
 	readonly cancellable: boolean;
+	/** Why the provider cannot run this target (a sentence for the user), or undefined when it can. */
+	refuses(target: ModelTarget): string | undefined;
 	submit(http: ProviderHttp, job: JobRequest): Promise<Submission>;
 	poll(http: ProviderHttp, submission: Submission): Promise<JobState>;
 	/**
@@ -73,7 +100,8 @@ export interface ProviderAdapter {
 	/** Best effort; false when the provider has no way to cancel. */
 	cancel(http: ProviderHttp, submission: Submission): Promise<boolean>;
 	upload(http: ProviderHttp, file: UploadFile): Promise<string>;
-	normalize(output: unknown, done: JobState & { phase: 'done' }): NormalizedResult;
+	/** Separates the model's output from the provider's additions (timing, cost …). */
+	unwrap(output: unknown, done: JobState & { phase: 'done' }): ProviderResult;
 }
 
 export function trimSlash(url: unknown): string {

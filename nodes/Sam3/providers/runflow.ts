@@ -1,13 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { type NormalizedResult, normalizeSam3Output } from '../contract/normalize';
 import { type JobStage, ProviderError } from '../transport/errors';
 import { type FullResponse, type ProviderHttp, header } from '../transport/http';
 import { parseRetryAfter } from '../transport/retry';
 import { withoutUserInfo } from '../transport/redact';
-import { type JobState, type ProviderAdapter, type Submission, putPresigned, required, trimSlash } from './provider';
+import { type JobState, type ModelTarget, type ProviderAdapter, type Submission, putPresigned, required, trimSlash } from './provider';
 
-const MODEL = 'meta/sam-3/image';
+/** Runflow's SAM 3 models, by fal's names: only `meta/sam-3/image` (no SAM 3.1, no RLE, no video; sam3-family.md §10). */
+const MODELS: Record<string, string> = { 'sam-3/image': 'meta/sam-3/image' };
+const modelOf = ({ model, endpoint }: ModelTarget) => MODELS[`${model}/${endpoint}`];
 const LABEL = 'Runflow';
 const SUCCEEDED = new Set(['succeeded', 'partial_succeeded']);
 /** Runflow's terminal failures (providers.md: failed | canceled, older docs spell cancelled; timed_out alike). */
@@ -31,13 +32,15 @@ function readRunflowError(response: FullResponse, stage: JobStage): ProviderErro
 	});
 }
 
-/** A succeeded run's output: model_data is fal-shaped; older or other payloads put masks at the top or in outputs[]. */
-function readOutput(output: IDataObject): Pick<NormalizedResult, 'masks' | 'image'> {
+/**
+ * A succeeded run's model output, fal-shaped: model_data is; older or other payloads put masks at the top or list
+ * the mask files in outputs[] (Runflow's normalized payload), read here as fal's `masks`.
+ */
+function modelOutput(output: IDataObject): unknown {
 	const modelData = (output.model_data ?? {}) as IDataObject;
-	if (Array.isArray(modelData.masks)) return normalizeSam3Output(modelData);
-	if (Array.isArray(output.masks) || !Array.isArray(output.outputs)) return normalizeSam3Output(output);
-	const files = ((output.outputs ?? []) as IDataObject[]).filter((entry) => entry.type === 'image' && entry.url);
-	return normalizeSam3Output({ masks: files });
+	if (Array.isArray(modelData.masks)) return modelData;
+	if (Array.isArray(output.masks) || !Array.isArray(output.outputs)) return output;
+	return { masks: ((output.outputs ?? []) as IDataObject[]).filter((entry) => entry.type === 'image' && entry.url) };
 }
 
 export const runflowAdapter: ProviderAdapter = {
@@ -46,18 +49,24 @@ export const runflowAdapter: ProviderAdapter = {
 	readError: readRunflowError,
 	cancellable: false,
 
+	refuses(target) {
+		if (modelOf(target)) return undefined;
+		const what = target.model === 'sam-3' ? `"${target.endpoint}"` : 'SAM 3.1';
+		return `Runflow offers SAM 3 for images only (meta/sam-3/image), not ${what}; choose fal.ai as the provider`;
+	},
+
 	async submit(http, job): Promise<Submission> {
 		const body: IDataObject = { input: job.input };
 		if (job.callbackUrl) body.callback_url = job.callbackUrl;
 		if (job.runMetadata) body.metadata = job.runMetadata;
 		const response = await http.api('submit', {
 			method: 'POST',
-			url: `${trimSlash(http.credentials.baseUrl)}/v1/models/${MODEL}/runs`,
+			url: `${trimSlash(http.credentials.baseUrl)}/v1/models/${modelOf(job.target)}/runs`,
 			body,
 		});
 		const run = (response.body ?? {}) as IDataObject;
 		const requestId = required(http, 'submit', 'run id', run.id);
-		return { requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: withoutUserInfo(runUrl(http, requestId)) }, raw: run };
+		return { target: job.target, requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: withoutUserInfo(runUrl(http, requestId)) }, raw: run };
 	},
 
 	async poll(http, submission): Promise<JobState> {
@@ -115,12 +124,12 @@ export const runflowAdapter: ProviderAdapter = {
 		return required(http, 'upload', `url for "${file.fileName}"`, ((confirmed.body ?? {}) as IDataObject).url);
 	},
 
-	normalize(output, done) {
+	unwrap(output, done) {
 		const body = (output ?? {}) as IDataObject;
 		const run = (done.run ?? {}) as IDataObject;
 		const timing = (body.timing ?? {}) as IDataObject;
 		return {
-			...readOutput(body),
+			output: modelOutput(body),
 			timing: {
 				...(typeof timing.inference_ms === 'number' ? { inferenceMs: timing.inference_ms } : {}),
 				...(typeof run.duration_ms === 'number' ? { providerDurationMs: run.duration_ms } : {}),

@@ -22,10 +22,11 @@ export interface ProviderErrorDetails {
 	description?: string;
 }
 
+/** Error whose instances carry the details' fields, so they are declared once (in ProviderErrorDetails). */
+const ErrorWithDetails = Error as unknown as new (message: string) => Error & ProviderErrorDetails;
+
 /** A call to a provider, its storage or its CDN that failed. Never carries the API key. */
-// The interface merges the details' fields into the class, so they are declared once.
-export interface ProviderError extends ProviderErrorDetails {}
-export class ProviderError extends Error {
+export class ProviderError extends ErrorWithDetails {
 	constructor(message: string, details: ProviderErrorDetails) {
 		super(message);
 		this.name = 'ProviderError';

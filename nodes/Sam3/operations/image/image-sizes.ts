@@ -1,8 +1,8 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
-import type { ImageFile } from '../contract/sam3.schema';
+import type { ImageFile } from '../../contract/sam3.schema';
+import type { JobSettings } from '../../job/job-settings';
 import { IMAGE_HEAD_BYTES, type ImageSize, imageSizeOf } from './image-dimensions';
-import type { JobSettings } from './job-settings';
 
 /** The first bytes of a stored binary file, from memory (base64) or n8n's binary storage (a stream, cut short). */
 async function headOf(ctx: IExecuteSingleFunctions, binary: IBinaryData, limit: number): Promise<Buffer> {
@@ -35,8 +35,8 @@ async function measure(ctx: IExecuteSingleFunctions, binary: IBinaryData): Promi
  * by the provider, not by the node, and no provider reports the input's size (the preview is mask-sized): unknown.
  */
 export async function inputImageSize(ctx: IExecuteSingleFunctions, settings: JobSettings): Promise<ImageSize | undefined> {
-	if (settings.image.kind !== 'binary') return undefined;
-	const binary = ctx.getInputData().binary?.[settings.image.property];
+	if (settings.media.kind !== 'binary') return undefined;
+	const binary = ctx.getInputData().binary?.[settings.media.property];
 	return binary ? await measure(ctx, binary) : undefined;
 }
 

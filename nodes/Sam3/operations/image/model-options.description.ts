@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { modelField } from '../contract/fields';
-import { MODEL_OPTION_FIELDS, MODEL_OPTIONS, type ModelOption } from '../contract/model-options';
+import { modelField } from '../../contract/fields';
+import { MODEL_OPTION_FIELDS, MODEL_OPTIONS, type ModelOption } from '../../contract/model-options';
 
 /** Every optional SAM 3 model field, from contract/model-options.ts. Unset options are not sent: the provider's defaults apply. */
 export const modelOptionsFields: INodeProperties[] = [

@@ -1,26 +1,18 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { NormalizedResult } from '../contract/normalize';
-import type { ImageFile } from '../contract/sam3.schema';
-import type { Submission } from '../providers/provider';
-import { withoutUserInfoIn } from '../transport/redact';
-import type { ItemJob } from './item-job';
-import type { JobSettings } from './job-settings';
+import type { NormalizedResult } from '../../contract/normalize';
+import type { ImageFile } from '../../contract/sam3.schema';
+import type { ItemJob } from '../../job/item-job';
+import type { JobSettings } from '../../job/job-settings';
+import { type JobTiming, compact, keptInput } from '../../job/output-item';
+import { storeProviderFiles } from '../../job/provider-files';
+import type { Submission } from '../../providers/provider';
+import { withoutUserInfoIn } from '../../transport/redact';
+import type { OwnOutput } from '../operation';
+import { IMAGE_KIND } from './image-bytes';
 import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';
-import { storeImageFiles } from './mask-files';
 import { maskBoxes } from './mask-geometry';
-
-export interface JobTiming {
-	totalMs: number;
-	queueMs?: number;
-	polls?: number;
-}
-
-/** Leaves out what the provider did not report, so items show only real values. */
-function compact(json: IDataObject): IDataObject {
-	return Object.fromEntries(Object.entries(json).filter(([, value]) => value !== undefined));
-}
 
 /** The same JSON for both providers: what a workflow builder maps from, whichever provider ran the job. */
 function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
@@ -55,34 +47,33 @@ function maskJson(
 	});
 }
 
-/** The JSON fields this node writes: an earlier SAM 3 node's are dropped from a kept input, not left beside the new ones. */
-const OWN_JSON_FIELDS = ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'];
-
-function baseItem(ctx: IExecuteSingleFunctions, settings: JobSettings): { json: IDataObject; binary: Record<string, IBinaryData> } {
-	const input = ctx.getInputData();
-	if (!settings.output.keepInput) return { json: {}, binary: {} };
-	const json = { ...input.json };
-	// Only an item an earlier SAM 3 node wrote is cleaned: a user's own "image" or "status" field stays.
-	const earlierResult = typeof json.maskCount === 'number' && (Array.isArray(json.masks) || json.mask !== undefined);
-	if (!earlierResult) return { json, binary: { ...(input.binary ?? {}) } };
-	for (const field of OWN_JSON_FIELDS) delete json[field];
-	// Mask files (prefix + index, or the split field) and the preview: the new result's replace them all.
-	const prefix = settings.output.binaryPrefix;
-	const splitName = prefix.replace(/_$/, '') || 'mask';
-	const source = settings.image.kind === 'binary' ? settings.image.property : undefined;
-	const isOwn = (name: string) =>
-		name !== source &&
-		(name === 'image' || name === splitName || [prefix, 'mask_'].some((start) => name.startsWith(start) && /^\d+$/.test(name.slice(start.length))));
-	const binary = Object.fromEntries(Object.entries(input.binary ?? {}).filter(([name]) => !isOwn(name)));
-	return { json, binary };
-}
+/**
+ * What Segment Image writes on an item: an earlier SAM 3 node's fields and files are dropped from a kept input,
+ * not left beside the new ones. Only an item an earlier SAM 3 node wrote is cleaned: a user's own "image" or
+ * "status" field stays.
+ */
+export const IMAGE_OUTPUT: OwnOutput = {
+	jsonFields: ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'],
+	isEarlierResult: (json) => typeof json.maskCount === 'number' && (Array.isArray(json.masks) || json.mask !== undefined),
+	isOwnBinary(name, { settings }, earlier) {
+		if (!earlier) return false;
+		// Mask files (prefix + index, or the split field) and the preview: the new result's replace them all.
+		const prefix = settings.output.binaryPrefix;
+		const splitName = prefix.replace(/_$/, '') || 'mask';
+		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
+		return (
+			name !== source &&
+			(name === 'image' || name === splitName || [prefix, 'mask_'].some((start) => name.startsWith(start) && /^\d+$/.test(name.slice(start.length))))
+		);
+	},
+};
 
 /** The input image's name without extension (from the binary file or the URL path), to name its masks after. */
 function inputStem(ctx: IExecuteSingleFunctions, settings: JobSettings): string {
-	const { image } = settings;
+	const { media } = settings;
 	let name = '';
-	if (image.kind === 'binary') name = ctx.getInputData().binary?.[image.property]?.fileName ?? '';
-	else if (/^https?:/i.test(image.url)) name = lastPathSegment(image.url);
+	if (media.kind === 'binary') name = ctx.getInputData().binary?.[media.property]?.fileName ?? '';
+	else if (/^https?:/i.test(media.url)) name = lastPathSegment(media.url);
 	const stem = name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80);
 	return stem || 'image';
 }
@@ -95,29 +86,21 @@ function lastPathSegment(url: string): string {
 	}
 }
 
-export function submissionItem({ ctx, settings, adapter }: ItemJob, submission: Submission): INodeExecutionData {
-	const { json, binary } = baseItem(ctx, settings);
-	return {
-		json: { ...json, provider: adapter.label, requestId: submission.requestId, status: submission.status, ...submission.links },
-		binary: Object.keys(binary).length ? binary : undefined,
-		pairedItem: { item: ctx.getItemIndex() },
-	};
-}
-
 export async function resultItems(
-	{ ctx, http, settings, adapter, batch, signal, deadline }: ItemJob,
+	job: ItemJob,
 	submission: Submission,
 	result: NormalizedResult,
 	timing: JobTiming,
 ): Promise<INodeExecutionData[]> {
+	const { ctx, http, settings, adapter, batch, signal, deadline } = job;
 	const { output } = settings;
 	const itemIndex = ctx.getItemIndex();
 	const stem = inputStem(ctx, settings);
 	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
 	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));
-	const files = result.masks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}` }));
-	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview` });
-	const stored = output.download ? await storeImageFiles(ctx, http, files, bounds) : [];
+	const files = result.masks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}`, kind: IMAGE_KIND }));
+	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview`, kind: IMAGE_KIND });
+	const stored = output.download ? await storeProviderFiles(ctx, http, files, bounds) : [];
 	const maskFiles = stored.slice(0, result.masks.length);
 	const preview = result.image ? stored[result.masks.length] : undefined;
 	const [inputSize, maskSizes] = await Promise.all([
@@ -128,7 +111,7 @@ export async function resultItems(
 		maskJson(mask, index, maskNames[index], maskFiles[index], { mask: maskSizes[index], input: inputSize }),
 	);
 
-	const { json, binary } = baseItem(ctx, settings);
+	const { json, binary } = keptInput(job);
 	const common: IDataObject = compact({
 		...json,
 		provider: adapter.label,

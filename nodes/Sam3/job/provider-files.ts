@@ -1,19 +1,25 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 import type pLimit from 'p-limit';
 
-import type { ImageFile } from '../contract/sam3.schema';
 import { DOWNLOAD_LIMIT_BYTES, DOWNLOAD_TIMEOUT_MS, MiB } from '../limits';
 import { ExecutionCancelledError, ProviderError } from '../transport/errors';
 import type { ProviderHttp } from '../transport/http';
 import { withRetry } from '../transport/retry';
 import { withoutUserInfo } from '../transport/redact';
 import { settle } from '../transport/settle';
-import { EXTENSIONS, imageTypeOf } from './image-bytes';
+import type { MediaKind } from './media-input';
+
+/** A file in a provider's answer: a CDN URL or a data: URI (fal's sync mode). */
+export interface ProviderFile {
+	url: string;
+}
 
 /** `shoe-mask-0.png` for a mask of shoe.jpg: names that still say which photo they belong to once written to disk. */
-function fileNameFor(baseName: string, mimeType: string): string {
-	return `${baseName}.${EXTENSIONS[mimeType] ?? 'bin'}`;
+function fileNameFor(kind: MediaKind, baseName: string, mimeType: string): string {
+	return `${baseName}.${kind.extensions[mimeType] ?? 'bin'}`;
 }
+
+const limitOf = (kind: MediaKind) => kind.downloadLimitBytes ?? DOWNLOAD_LIMIT_BYTES;
 
 /** What bounds a job's downloads: the node run's download slots (job/batch.ts), its signal and Max Wait. */
 export interface DownloadBounds {
@@ -22,8 +28,8 @@ export interface DownloadBounds {
 	deadline?: number;
 }
 
-function tooLarge(http: ProviderHttp, baseName: string): ProviderError {
-	return new ProviderError(`${http.provider}: ${baseName} is larger than ${DOWNLOAD_LIMIT_BYTES / MiB} MiB`, {
+function tooLarge(http: ProviderHttp, kind: MediaKind, baseName: string): ProviderError {
+	return new ProviderError(`${http.provider}: ${baseName} is larger than ${limitOf(kind) / MiB} MiB`, {
 		provider: http.provider,
 		stage: 'download',
 		errorType: 'file_too_large',
@@ -35,17 +41,17 @@ function tooLarge(http: ProviderHttp, baseName: string): ProviderError {
  * Stores a result's files. The first failure ends the item, so it stops the others too (no retry of a sibling
  * goes on behind a failed item), and all have settled before the failure is reported.
  */
-export async function storeImageFiles(
+export async function storeProviderFiles(
 	ctx: IExecuteSingleFunctions,
 	http: ProviderHttp,
-	files: Array<{ file: ImageFile; baseName: string }>,
+	files: Array<{ file: ProviderFile; baseName: string; kind: MediaKind }>,
 	bounds: DownloadBounds,
 ): Promise<IBinaryData[]> {
 	const failed = new AbortController();
 	const signal = bounds.signal ? AbortSignal.any([bounds.signal, failed.signal]) : failed.signal;
 	const outcomes = await Promise.all(
-		files.map(async ({ file, baseName }) => {
-			const outcome = await settle(async () => await storeImageFile(ctx, http, file, baseName, { ...bounds, signal }));
+		files.map(async ({ file, baseName, kind }) => {
+			const outcome = await settle(async () => await storeProviderFile(ctx, http, file, baseName, kind, { ...bounds, signal }));
 			if (!outcome.ok) failed.abort();
 			return outcome;
 		}),
@@ -58,25 +64,26 @@ export async function storeImageFiles(
 
 /**
  * Stores one provider file as n8n binary data. data: URIs (sync mode) are decoded; URLs are fetched without the
- * API key and streamed into n8n's binary storage, checked on the way: an image signature, a size cap, a deadline.
- * Its MIME type and extension come from its bytes (PNG, JPEG, WebP …), not from what the server claims.
+ * API key and streamed into n8n's binary storage, checked on the way: the kind's signature (an image's, a
+ * video's), a size cap, a deadline. Its MIME type and extension come from its bytes, not from what the server claims.
  */
-export async function storeImageFile(
+export async function storeProviderFile(
 	ctx: IExecuteSingleFunctions,
 	http: ProviderHttp,
-	file: ImageFile,
+	file: ProviderFile,
 	baseName: string,
+	kind: MediaKind,
 	bounds: DownloadBounds = {},
 ): Promise<IBinaryData> {
 	if (file.url.startsWith('data:')) {
 		const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(file.url);
 		// The same cap as a download, checked on the text before anything is decoded (base64: 4 chars per 3 bytes).
 		const encoded = match?.[3] ?? '';
-		if ((match?.[2] ? Math.floor((encoded.length * 3) / 4) : encoded.length) > DOWNLOAD_LIMIT_BYTES) throw tooLarge(http, baseName);
+		if ((match?.[2] ? Math.floor((encoded.length * 3) / 4) : encoded.length) > limitOf(kind)) throw tooLarge(http, kind, baseName);
 		const data = match ? Buffer.from(encoded, match[2] ? 'base64' : 'utf8') : Buffer.alloc(0);
-		const mimeType = imageTypeOf(data);
-		if (!mimeType) throw notAnImage(http, baseName, 'a data URI');
-		return await ctx.helpers.prepareBinaryData(data, fileNameFor(baseName, mimeType), mimeType);
+		const mimeType = kind.typeOf(data);
+		if (!mimeType) throw notOfKind(http, kind, baseName, 'a data URI');
+		return await ctx.helpers.prepareBinaryData(data, fileNameFor(kind, baseName, mimeType), mimeType);
 	}
 	// Only the web is fetched: a provider answer can never make the node read file:, ftp: or other schemes.
 	if (!/^https?:\/\//i.test(file.url)) {
@@ -89,7 +96,7 @@ export async function storeImageFile(
 	}
 	// The node's Timeout setting (n8n request options) can only shorten the download deadline.
 	const deadlineMs = Math.min(DOWNLOAD_TIMEOUT_MS, http.timeoutMs || DOWNLOAD_TIMEOUT_MS);
-	const attempt = async () => await download(ctx, http, file, baseName, deadlineMs);
+	const attempt = async () => await download(ctx, http, file, baseName, kind, deadlineMs);
 	// Each attempt takes a download slot, so a retry's backoff does not hold one.
 	const slots = bounds.slots;
 	const bounded = slots
@@ -106,8 +113,9 @@ export async function storeImageFile(
 async function download(
 	ctx: IExecuteSingleFunctions,
 	http: ProviderHttp,
-	file: ImageFile,
+	file: ProviderFile,
 	baseName: string,
+	kind: MediaKind,
 	deadlineMs: number,
 ): Promise<IBinaryData> {
 	const begun = Date.now();
@@ -150,11 +158,11 @@ async function download(
 		throw failure ?? http.networkError('download', first.error);
 	}
 	const head = first.value.value;
-	const mimeType = imageTypeOf(head);
+	const mimeType = kind.typeOf(head);
 	if (!mimeType) {
 		deadline.removeEventListener('abort', onStall);
 		body.destroy();
-		throw notAnImage(http, baseName, file.url);
+		throw notOfKind(http, kind, baseName, file.url);
 	}
 
 	// The rest is checked as it passes into n8n's storage: a size cap.
@@ -162,7 +170,7 @@ async function download(
 	async function* checked(): AsyncGenerator<Buffer> {
 		for (let next: IteratorResult<Buffer> = first.ok ? first.value : { done: true, value: undefined }; !next.done; next = await chunks.next()) {
 			received += next.value.length;
-			if (received > DOWNLOAD_LIMIT_BYTES) throw tooLarge(http, baseName);
+			if (received > limitOf(kind)) throw tooLarge(http, kind, baseName);
 			yield next.value;
 		}
 	}
@@ -171,7 +179,7 @@ async function download(
 	const streamClass = body.constructor as { from(iterable: AsyncIterable<Buffer>): NodeJS.ReadableStream };
 	const guarded = streamClass.from(checked());
 	const stored = await settle(async () => {
-		const storing = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(baseName, mimeType), mimeType);
+		const storing = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(kind, baseName, mimeType), mimeType);
 		return (await Promise.race([storing, stalled])) as IBinaryData;
 	});
 	deadline.removeEventListener('abort', onStall);
@@ -187,11 +195,11 @@ async function download(
 	return stored.value;
 }
 
-function notAnImage(http: ProviderHttp, baseName: string, source: string): ProviderError {
-	return new ProviderError(`${http.provider}: ${baseName} from ${withoutUserInfo(source).slice(0, 120)} is not an image`, {
+function notOfKind(http: ProviderHttp, kind: MediaKind, baseName: string, source: string): ProviderError {
+	return new ProviderError(`${http.provider}: ${baseName} from ${withoutUserInfo(source).slice(0, 120)} is not ${kind.aNoun}`, {
 		provider: http.provider,
 		stage: 'download',
-		errorType: 'not_an_image',
+		errorType: `not_${kind.aNoun.replace(' ', '_')}`,
 		retryableHint: false,
 	});
 }

@@ -1,3 +1,5 @@
+import type { MediaKind } from '../../job/media-input';
+
 /** Recognises image files by their first bytes: a file's name or claimed MIME type is not proof. */
 const SIGNATURES: Array<[string, (bytes: Buffer) => boolean]> = [
 	['image/png', (b) => b.length > 8 && b.readUInt32BE(0) === 0x89504e47],
@@ -19,4 +21,13 @@ export const EXTENSIONS: Record<string, string> = {
 	'image/gif': 'gif',
 	'image/bmp': 'bmp',
 	'image/tiff': 'tiff',
+};
+
+/** Images as SAM 3 reads them and as the masks and previews come back. */
+export const IMAGE_KIND: MediaKind = {
+	noun: 'image',
+	aNoun: 'an image',
+	formats: 'PNG, JPEG, WebP, GIF, BMP or TIFF',
+	typeOf: imageTypeOf,
+	extensions: EXTENSIONS,
 };

@@ -1,0 +1,68 @@
+import { INLINE_LIMIT_BYTES, MiB, UPLOAD_LIMIT_BYTES } from '../limits';
+import { withRetry } from '../transport/retry';
+import { inputError } from './input-errors';
+import type { ItemJob } from './item-job';
+
+/** What kind of file an operation sends or receives (image, video): recognised by its first bytes, not its name. */
+export interface MediaKind {
+	/** "image", "video": how messages and file names speak of it. */
+	noun: string;
+	/** "an image", "a video". */
+	aNoun: string;
+	/** The formats SAM 3 reads, for messages: "PNG, JPEG, WebP, GIF, BMP or TIFF". */
+	formats: string;
+	/** The MIME type the bytes start like, or undefined when they are none of those formats. */
+	typeOf(bytes: Buffer): string | undefined;
+	/** File extension by MIME type. */
+	extensions: Record<string, string>;
+	/** The largest such file the node sends (default UPLOAD_LIMIT_BYTES). */
+	uploadLimitBytes?: number;
+	/** The largest such file the node downloads from a provider's answer (default DOWNLOAD_LIMIT_BYTES). */
+	downloadLimitBytes?: number;
+}
+
+/**
+ * The media URL to send (image_url, video_url): a URL as given, or a binary file read through n8n's helpers (so
+ * files kept on disk by n8n 2.x work) and sent inline as a data: URI or uploaded to the provider's storage first.
+ */
+export async function resolveMediaUrl({ ctx, operation, settings, adapter, http, signal, deadline }: ItemJob): Promise<string> {
+	const { media } = settings;
+	if (media.kind === 'url') return media.url;
+
+	const kind = operation.mediaKind;
+	const uploadLimit = kind.uploadLimitBytes ?? UPLOAD_LIMIT_BYTES;
+	const itemIndex = ctx.getItemIndex();
+	const field = `Input Binary Field "${media.property}"`;
+	const item = ctx.getInputData();
+	if (!item.binary?.[media.property]) {
+		const present = Object.keys(item.binary ?? {});
+		throw inputError(
+			itemIndex,
+			field,
+			present.length
+				? `the item has no binary field "${media.property}"; it has ${present.map((name) => `"${name}"`).join(', ')}`
+				: 'the item has no binary data; connect a node that outputs a file (e.g. HTTP Request, Read Files)',
+		);
+	}
+	const metadata = ctx.helpers.assertBinaryData(media.property);
+	const data = await ctx.helpers.getBinaryDataBuffer(media.property);
+	if (data.length === 0) {
+		throw inputError(itemIndex, field, `the file is empty (0 bytes); give ${kind.aNoun} file (${kind.formats})`);
+	}
+	if (data.length > uploadLimit) {
+		throw inputError(itemIndex, field, `the file is ${(data.length / MiB).toFixed(1)} MiB; the limit is ${uploadLimit / MiB} MiB`);
+	}
+	const detected = kind.typeOf(data);
+	if (!detected) {
+		throw inputError(
+			itemIndex,
+			field,
+			`the file is not ${kind.aNoun} SAM 3 can read (${kind.formats}); it claims to be ${metadata.mimeType || 'unknown'}`,
+		);
+	}
+	const inline = settings.uploadMode === 'inline' || (settings.uploadMode === 'auto' && data.length <= INLINE_LIMIT_BYTES);
+	if (inline) return `data:${detected};base64,${data.toString('base64')}`;
+
+	const fileName = metadata.fileName ?? `${kind.noun}.${detected.split('/')[1]}`;
+	return await withRetry('upload', async () => await adapter.upload(http, { data, mimeType: detected, fileName }), { signal, deadline });
+}

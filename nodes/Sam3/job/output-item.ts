@@ -1,0 +1,42 @@
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { Submission } from '../providers/provider';
+import type { ItemJob } from './item-job';
+
+export interface JobTiming {
+	totalMs: number;
+	queueMs?: number;
+	polls?: number;
+}
+
+/** Leaves out what the provider did not report, so items show only real values. */
+export function compact(json: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(json).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * What of the input item the output keeps (Options > Keep Input Data): its JSON and files, minus what this run
+ * writes anew. An earlier run's JSON fields are dropped only from an item an earlier run wrote (a user's own
+ * "status" field stays); the binary fields this run owns are always replaced, never left beside the new ones.
+ */
+export function keptInput(job: ItemJob): { json: IDataObject; binary: Record<string, IBinaryData> } {
+	const { ctx, settings, operation } = job;
+	if (!settings.output.keepInput) return { json: {}, binary: {} };
+	const input = ctx.getInputData();
+	const json = { ...input.json };
+	const own = operation.ownOutput;
+	const earlier = own.isEarlierResult(json);
+	if (earlier) for (const field of own.jsonFields) delete json[field];
+	const binary = Object.fromEntries(Object.entries(input.binary ?? {}).filter(([name]) => !own.isOwnBinary(name, job, earlier)));
+	return { json, binary };
+}
+
+/** Wait for Result off: the job's id and links at once, for a webhook or a later node to pick up. */
+export function submissionItem(job: ItemJob, submission: Submission): INodeExecutionData {
+	const { json, binary } = keptInput(job);
+	return {
+		json: { ...json, provider: job.adapter.label, requestId: submission.requestId, status: submission.status, ...submission.links },
+		binary: Object.keys(binary).length ? binary : undefined,
+		pairedItem: { item: job.ctx.getItemIndex() },
+	};
+}

@@ -1,0 +1,60 @@
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+
+import { camelCase } from '../../contract/fields';
+import { MODEL_OPTION_FIELDS } from '../../contract/model-options';
+import { Sam3InputSchema } from '../../contract/sam3.schema';
+import { FIELD_LABELS, fromZod, inputError } from '../../job/input-errors';
+import { NUMERIC } from '../../job/job-settings';
+import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
+import { ItemInputError } from '../../transport/errors';
+import type { MediaSource, OperationRequest } from '../operation';
+
+/** Segment Image's parameters of one item, validated by the SAM 3 image contract before anything is sent. */
+export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number): OperationRequest {
+	const modelOptions = ctx.getNodeParameter('modelOptions', {}) as IDataObject;
+
+	const media = readImageSource(ctx, itemIndex);
+	const raw: IDataObject = { image_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder' };
+	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
+	if (prompt) raw.prompt = prompt;
+	const points = readPointPrompts(ctx, itemIndex);
+	const boxes = readBoxPrompts(ctx, itemIndex);
+	if (points.length) raw.point_prompts = points;
+	if (boxes.length) raw.box_prompts = boxes;
+	if (!prompt && !points.length && !boxes.length) {
+		throw new ItemInputError(
+			`No prompt in item ${itemIndex}: set Text Prompt, Point Prompts or Box Prompts (without one, fal segments its default concept "wheel")`,
+			'Text Prompt',
+		);
+	}
+	for (const field of MODEL_OPTION_FIELDS) {
+		const value = modelOptions[camelCase(field)];
+		// A number from an expression may arrive as text ("3"): read as a number, anything else left for zod to name.
+		if (value !== undefined && value !== '') raw[field] = typeof value === 'string' && NUMERIC.test(value) ? Number(value) : value;
+	}
+	const parsed = Sam3InputSchema.safeParse(raw);
+	if (!parsed.success) {
+		const labels = { ...FIELD_LABELS };
+		if (ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json') labels.point_prompts = 'Point Prompts (JSON)';
+		if (ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json') labels.box_prompts = 'Box Prompts (JSON)';
+		throw fromZod(itemIndex, parsed.error, raw, labels);
+	}
+	// Send only what the user set: parse() filled in defaults, the raw object did not.
+	const input: IDataObject = { ...raw };
+	delete input.image_url;
+	return { target: { model: 'sam-3', endpoint: 'image' }, media, input };
+}
+
+function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): MediaSource {
+	if (ctx.getNodeParameter('imageSource', 'url') === 'binary') {
+		const property = String(ctx.getNodeParameter('binaryPropertyName', 'data') ?? '').trim();
+		if (!property) throw inputError(itemIndex, 'Input Binary Field', 'give the name of the binary field holding the image');
+		return { kind: 'binary', property };
+	}
+	const url = String(ctx.getNodeParameter('imageUrl', '') ?? '').trim();
+	if (!url) throw inputError(itemIndex, 'Image URL', 'it is empty; give an absolute http(s) URL of an image');
+	if (!/^(https?:\/\/[^\s/]+|data:image\/[\w.+-]+;base64,)/i.test(url)) {
+		throw inputError(itemIndex, 'Image URL', 'only absolute http:// or https:// URLs (or data:image/…;base64 URIs) are accepted', url);
+	}
+	return { kind: 'url', url };
+}
