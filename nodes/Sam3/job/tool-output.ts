@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n
 import { ExecutionCancelledError, ItemInputError, ProviderError } from '../transport/errors';
 import { withoutUserInfo } from '../transport/redact';
 import { errorDetails } from './item-errors';
+import { compact } from './output-item';
 
 /**
  * The node as an AI Agent's tool (n8n serves it as `<package>.sam3Tool`): what the model reads back. n8n hands the
@@ -38,10 +39,6 @@ function toolMask(mask: IDataObject): IDataObject {
 		pixelBox: mask.pixelBox,
 		url,
 	});
-}
-
-function compact(json: IDataObject): IDataObject {
-	return Object.fromEntries(Object.entries(json).filter(([, value]) => value !== undefined));
 }
 
 /** The masks of a result: one item holding `masks`, or (Split Masks) one item per mask. */
