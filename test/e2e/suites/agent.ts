@@ -94,7 +94,10 @@ export function agentSuite(ctx: () => LineContext): void {
 			const answer = toolAnswer(content);
 			assert.ok(answer.maskCount >= 1, `no mask found: ${content}`);
 			assert.equal(answer.masks.length, answer.maskCount);
-			assert.ok(answer.requestId, 'the answer names the job');
+			// The provider's own answer, as the model got it: the job's scores, mask for mask.
+			const job = await c.emulator!.control(`jobs/${answer.requestId}`);
+			assert.ok(job, `the answer names no job of the emulator: ${answer.requestId}`);
+			assert.deepEqual(answer.masks.map((m: { score: number }) => m.score), (job.output?.scores ?? []).map((v: number) => Number(v.toFixed(4))));
 			for (const mask of answer.masks) {
 				assert.equal(typeof mask.score, 'number');
 				assert.deepEqual(Object.keys(mask.box).sort(), ['cx', 'cy', 'h', 'w']);
