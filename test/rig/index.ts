@@ -16,6 +16,8 @@
  *
  *   const running = startNode({ ... }); running.cancel(); await running.result;   // or cancelAfterMs / signal
  *   await testCredential(new MyApi(), { apiKey: 'k' });  // { status: 'OK' | 'Error', message }
+ *   await runAsAgentTool({ node, packageName, parameters, credentials, calls: [{ …$fromAI args }] });
+ *     // the node as `<package>.<name>Tool` behind a stand-in agent: the tool offered, the string each call returns
  */
 import './engine-setup';
 
