@@ -78,6 +78,15 @@ describe('SAM 3 as an AI Agent tool', () => {
 		}
 	});
 
+	it('answers the same way from Runflow', async () => {
+		const imageUrl = await photo();
+		const { calls } = await callTool([{ imageUrl, prompt: 'product' }], { authentication: 'runflowApi' });
+		const answer = answerOf(calls[0].observation);
+		expect(answer).toMatchObject({ provider: 'Runflow', status: 'COMPLETED', requestId: emulator().jobs.list()[0].id });
+		expect(answer.maskCount).toBeGreaterThanOrEqual(1);
+		for (const mask of answer.masks) expect(Object.keys(mask).sort()).toEqual(['box', 'index', 'pixelBox', 'score', 'url']);
+	});
+
 	it('lists at most 20 masks, the best scores, and says how many there were', async () => {
 		const imageUrl = await photo(400, 400);
 		const boxes = Array.from({ length: 25 }, (_, i) => ({ x_min: 10 + i * 10, y_min: 10, x_max: 60 + i * 10, y_max: 60 + (i % 5) * 40 }));
