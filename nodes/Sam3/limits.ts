@@ -35,3 +35,11 @@ export const STREAM_QUIET_MS = 10_000;
 export const MAX_MASKS_PER_RESULT = 256;
 /** One status-stream event is a small JSON object: a line that grows past this is no status (polling takes over). */
 export const MAX_STREAM_EVENT_BYTES = 1 * MiB;
+
+/**
+ * RLE masks are decoded by the node at the input image's size (one bit per pixel). An image beyond this many
+ * pixels is refused for RLE before any job starts (50 MP: larger than any camera photo SAM 3 is sent).
+ */
+export const MAX_RLE_IMAGE_PIXELS = 50_000_000;
+/** All masks of one RLE answer together (32 masks of a 16 MP photo: 64 MiB of bits): more is refused, not allocated. */
+export const MAX_RLE_RESULT_PIXELS = 32 * 16_000_000;

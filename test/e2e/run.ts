@@ -3,7 +3,7 @@
  * cache outside the repo, installs this package's `npm pack` tarball into a fresh user folder per line the way
  * n8n's community-package installer does, and runs workflows headless against the provider emulator.
  *   SAM3_E2E_LINES="1 2"      n8n lines to test
- *   SAM3_E2E_SUITES="..."     subset of: pipeline examples errors async editor ecommerce queue agent (default: all)
+ *   SAM3_E2E_SUITES="..."     subset of: pipeline examples errors async editor ecommerce queue family agent (default: all)
  *   SAM3_E2E_SKIP_BUILD=1     pack the existing dist/ without `npm run build`
  *   SAM3_E2E_SKIP_INSTALL=1   trust the cache as it is (do not run install.sh)
  *   SAM3_E2E_CACHE=<dir>      install cache (default ~/.cache/n8n-nodes-sam3-e2e)
@@ -26,11 +26,12 @@ import { editorSuite } from './suites/editor';
 import { errorsSuite } from './suites/errors';
 import { ecommerceSuite } from './suites/ecommerce';
 import { examplesSuite } from './suites/examples';
+import { familySuite } from './suites/family';
 import { pipelineSuite } from './suites/pipeline';
 import { queueSuite } from './suites/queue';
 
-const suites = new Set((process.env.SAM3_E2E_SUITES ?? 'pipeline examples errors async editor ecommerce queue agent').split(/[\s,]+/).filter(Boolean));
-const needsSam3 = ['examples', 'errors', 'async', 'editor', 'ecommerce', 'queue', 'agent'].some((s) => suites.has(s));
+const suites = new Set((process.env.SAM3_E2E_SUITES ?? 'pipeline examples errors async editor ecommerce queue family agent').split(/[\s,]+/).filter(Boolean));
+const needsSam3 = ['examples', 'errors', 'async', 'editor', 'ecommerce', 'queue', 'family', 'agent'].some((s) => suites.has(s));
 const timings = new Map<string, number>();
 const homes: N8nHome[] = [];
 let tarball = '';
@@ -92,6 +93,7 @@ for (const line of selectedLines()) {
 		if (suites.has('editor')) editorSuite(() => ctx);
 		if (suites.has('ecommerce')) ecommerceSuite(() => ctx);
 		if (suites.has('queue')) queueSuite(() => ctx);
+		if (suites.has('family')) familySuite(() => ctx);
 		if (suites.has('agent')) agentSuite(() => ctx);
 	});
 }

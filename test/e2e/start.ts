@@ -3,7 +3,7 @@
  * imported, an owner account set up; prints the editor URL and runs until Ctrl-C.
  *   default            credentials point at the provider emulator (started here), examples use local images
  *   FAL_KEY / RUNFLOW_API_KEY (RUNFLOW_ORGANIZATION_ID)   credentials for the real providers, public images
- *   OPENAI_API_KEY     example 6's OpenAI credential for the real OpenAI (default: the local OpenAI stand-in, a test
+ *   OPENAI_API_KEY     example 7's OpenAI credential for the real OpenAI (default: the local OpenAI stand-in, a test
  *                      double that calls the SAM 3 tool with the photo URL of the user's message and "product")
  *   SAM3_START_LINE=2  n8n 2.41.1 / Node 24 instead of n8n 1.123.50 / Node 20
  *   N8N_PORT=5678      the editor's port (default: a free one)
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 	log(`editor:   ${server.url}   (log in as ${OWNER.email} / ${OWNER.password})`);
 	log(`examples: ${workflows.map((w) => w.name).join('; ')}`);
 	if (emulator) log(`providers: the emulator at ${emulator.origin} (a test double; images from ${images!.baseUrl})`);
-	if (llm) log(`example 6 model: the OpenAI stand-in at ${llm.baseUrl} (a test double, no model; OPENAI_API_KEY for the real one)`);
+	if (llm) log(`example 7 model: the OpenAI stand-in at ${llm.baseUrl} (a test double, no model; OPENAI_API_KEY for the real one)`);
 	if (asyncExample) log(`example 4 webhook: POST ${server.url}/webhook/sam3-async {"imageUrl": "...", "prompt": "..."}`);
 	log('Ctrl-C stops everything');
 

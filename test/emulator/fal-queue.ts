@@ -1,10 +1,26 @@
 /**
- * fal's queue host. Submit uses the full endpoint id (`fal-ai/sam-3/image`); status, result and cancel
- * live ONLY under the app id (`fal-ai/sam-3/requests/{id}…`): the same paths under the subpath 404,
- * as on the real queue, so a client that builds them wrongly fails here too.
+ * fal's queue host. Submit uses the full endpoint id (`fal-ai/sam-3/image`, `fal-ai/sam-3-1/image-rle` …);
+ * status, result and cancel live ONLY under the app id (`fal-ai/sam-3/requests/{id}…`, `fal-ai/sam-3-1/…`): the
+ * same paths under the subpath, or under another app than the job's, 404, as on the real queue, so a client that
+ * builds them wrongly fails here too.
  */
 import { headerValue, type EmulatorContext } from './context';
-import { FAL_APP, FAL_ENDPOINT, checkFalKey, failureReply, falHost, falWork, jsonErrorReply, promptOf, queueStatus, queueUrls, startTimeoutMs } from './fal-shared';
+import {
+	FAL_APPS,
+	type FalImageEndpoint,
+	appOf,
+	checkFalKey,
+	endpointInput,
+	failureReply,
+	falHost,
+	falImageEndpoint,
+	falWork,
+	jsonErrorReply,
+	promptOf,
+	queueStatus,
+	queueUrls,
+	startTimeoutMs,
+} from './fal-shared';
 import { statusStream } from './fal-status-stream';
 import { isTerminal, resultBodyOf, type Job } from './jobs';
 import type { VirtualHostModule } from './server';
@@ -22,7 +38,7 @@ function sendWebhook(ctx: EmulatorContext, job: Job): void {
 	ctx.deliveries.send('fal.webhook', url, job.id, {}, JSON.stringify(body));
 }
 
-async function submit(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> {
+async function submit(ctx: EmulatorContext, call: IncomingCall, endpoint: FalImageEndpoint & { id: string }): Promise<Reply> {
 	const denied = checkFalKey(ctx, call) ?? jsonErrorReply(call);
 	if (denied) return denied;
 	const webhookUrl = call.url.searchParams.get('fal_webhook') ?? undefined;
@@ -32,38 +48,39 @@ async function submit(ctx: EmulatorContext, call: IncomingCall): Promise<Reply> 
 		provider: 'fal',
 		mode: 'queue',
 		input: call.json,
-		prompt: promptOf(call.json),
+		prompt: promptOf(endpointInput(endpoint, call.json)),
 		priority,
 		startTimeoutMs: startTimeoutMs(call),
-		extra: { webhookUrl },
-		work: () => falWork(ctx, call.json),
+		extra: { webhookUrl, falApp: endpoint.app, falEndpoint: endpoint.id },
+		work: () => falWork(ctx, call.json, endpoint),
 		onTerminal: (done) => sendWebhook(ctx, done),
 	});
-	const body = { status: 'IN_QUEUE', ...queueUrls(ctx, job.id), queue_position: ctx.jobs.queuePosition(job) };
+	const body = { status: 'IN_QUEUE', ...queueUrls(ctx, job.id, endpoint.app), queue_position: ctx.jobs.queuePosition(job) };
 	return { status: 200, headers: { 'x-fal-request-id': job.id }, body };
 }
 
-function queuedJob(ctx: EmulatorContext, id: string): Job | undefined {
+/** A queue job under the app the path names: another app's requests are not found there. */
+function queuedJob(ctx: EmulatorContext, id: string, app: string): Job | undefined {
 	const job = ctx.jobs.get(id);
-	return job?.provider === 'fal' && job.mode === 'queue' ? job : undefined;
+	return job?.provider === 'fal' && job.mode === 'queue' && appOf(job) === app ? job : undefined;
 }
 
 const notFound = (id: string): Reply => ({ status: 404, headers: { 'x-fal-request-id': id }, body: { detail: 'Request not found' } });
 
-async function status(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+async function status(ctx: EmulatorContext, call: IncomingCall, id: string, app: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
-	const job = queuedJob(ctx, id);
+	const job = queuedJob(ctx, id, app);
 	if (!job) return notFound(id);
 	const withLogs = call.url.searchParams.get('logs') === '1';
 	const body = queueStatus(ctx, job, withLogs ? job.logs : null);
 	return { status: body.status === 'COMPLETED' ? 200 : 202, headers: { 'x-fal-request-id': job.id }, body };
 }
 
-async function result(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+async function result(ctx: EmulatorContext, call: IncomingCall, id: string, app: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
-	const job = queuedJob(ctx, id);
+	const job = queuedJob(ctx, id, app);
 	if (!job) return notFound(id);
 	if (!isTerminal(job)) return { status: 400, headers: { 'x-fal-request-id': id }, body: { detail: 'Request is still in progress' } };
 	if (job.state !== 'succeeded') return failureReply(job.failure!, job.id);
@@ -71,10 +88,10 @@ async function result(ctx: EmulatorContext, call: IncomingCall, id: string): Pro
 	return { status: 200, headers: { 'x-fal-request-id': job.id }, body: resultBodyOf(job, job.output) };
 }
 
-async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string, app: string): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
-	const job = queuedJob(ctx, id);
+	const job = queuedJob(ctx, id, app);
 	const outcome = job ? ctx.jobs.cancel(id) : 'not_found';
 	const headers = { 'x-fal-request-id': id };
 	if (outcome === 'cancellation_requested') return { status: 202, headers, body: { status: 'CANCELLATION_REQUESTED' } };
@@ -82,18 +99,19 @@ async function cancel(ctx: EmulatorContext, call: IncomingCall, id: string): Pro
 	return { status: 404, headers, body: { status: 'NOT_FOUND' } };
 }
 
-const REQUEST_PATH = new RegExp(`^/${FAL_APP}/requests/([^/]+)(/status|/status/stream|/cancel)?$`);
+const REQUEST_PATH = new RegExp(`^/(${FAL_APPS.join('|')})/requests/([^/]+)(/status|/status/stream|/cancel)?$`);
 
 export function falQueueHost(ctx: EmulatorContext): VirtualHostModule {
 	return falHost((call) => {
-		if (call.method === 'POST' && call.path === `/${FAL_ENDPOINT}`) return { name: 'fal.submit', handle: (c) => submit(ctx, c) };
+		const endpoint = falImageEndpoint(call.path);
+		if (call.method === 'POST' && endpoint) return { name: 'fal.submit', handle: (c) => submit(ctx, c, endpoint) };
 		const match = REQUEST_PATH.exec(call.path);
 		if (!match) return undefined;
-		const [, id, tail] = match;
-		if (call.method === 'GET' && tail === '/status') return { name: 'fal.status', handle: (c) => status(ctx, c, id) };
-		if (call.method === 'GET' && tail === '/status/stream') return { name: 'fal.status.stream', handle: (c) => statusStream(ctx, c, id) };
-		if (call.method === 'GET' && !tail) return { name: 'fal.result', handle: (c) => result(ctx, c, id) };
-		if (call.method === 'PUT' && tail === '/cancel') return { name: 'fal.cancel', handle: (c) => cancel(ctx, c, id) };
+		const [, app, id, tail] = match;
+		if (call.method === 'GET' && tail === '/status') return { name: 'fal.status', handle: (c) => status(ctx, c, id, app) };
+		if (call.method === 'GET' && tail === '/status/stream') return { name: 'fal.status.stream', handle: (c) => statusStream(ctx, c, id, app) };
+		if (call.method === 'GET' && !tail) return { name: 'fal.result', handle: (c) => result(ctx, c, id, app) };
+		if (call.method === 'PUT' && tail === '/cancel') return { name: 'fal.cancel', handle: (c) => cancel(ctx, c, id, app) };
 		return undefined;
 	});
 }

@@ -10,6 +10,41 @@ import type { IncomingCall, Reply, Route } from './types';
 export const FAL_APP = 'fal-ai/sam-3';
 export const FAL_ENDPOINT = `${FAL_APP}/image`;
 
+/**
+ * fal's SAM 3 image endpoints (sam3-family.md §1, §3): by submit path, the queue app its status, result and cancel
+ * live under, and what they answer. SAM 3.1 takes SAM 3's input without `text_prompt` and answers the same;
+ * the `-rle` endpoints answer `rle` in place of mask files. One stand-in model serves all four.
+ */
+export interface FalImageEndpoint {
+	app: string;
+	/** SAM 3.1's input schema has no text_prompt. */
+	textPrompt: boolean;
+	rle: boolean;
+}
+
+export const FAL_IMAGE_ENDPOINTS: Record<string, FalImageEndpoint> = {
+	'fal-ai/sam-3/image': { app: 'fal-ai/sam-3', textPrompt: true, rle: false },
+	'fal-ai/sam-3/image-rle': { app: 'fal-ai/sam-3', textPrompt: true, rle: true },
+	'fal-ai/sam-3-1/image': { app: 'fal-ai/sam-3-1', textPrompt: false, rle: false },
+	'fal-ai/sam-3-1/image-rle': { app: 'fal-ai/sam-3-1', textPrompt: false, rle: true },
+};
+
+export const FAL_APPS = [...new Set(Object.values(FAL_IMAGE_ENDPOINTS).map((endpoint) => endpoint.app))];
+
+/** The endpoint a submit or sync path names (`/fal-ai/sam-3-1/image-rle`), if it is one. */
+export function falImageEndpoint(path: string): (FalImageEndpoint & { id: string }) | undefined {
+	const id = path.replace(/^\//, '');
+	const endpoint = FAL_IMAGE_ENDPOINTS[id];
+	return endpoint && { ...endpoint, id };
+}
+
+/** The input as the endpoint's schema reads it: SAM 3.1 has no text_prompt field, so one sent is not seen. */
+export function endpointInput(endpoint: FalImageEndpoint, input: unknown): unknown {
+	if (endpoint.textPrompt || typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+	const { text_prompt: _ignored, ...rest } = input as Record<string, unknown>;
+	return rest;
+}
+
 /** Every fal answer carries a request id; jobs set their own, everything else gets a fresh one. */
 export function falHost(resolve: (call: IncomingCall) => Route | undefined): VirtualHostModule {
 	return {
@@ -67,11 +102,11 @@ function issueFailure(issues: FieldIssue[], message: string, errorType: string):
 	return { message, errorType, status: 422, body: validationReply(issues).body, failureCode: 'INVALID_INPUT', failureStage: 'validation' };
 }
 
-/** The model's work for a fal job: validate the input, read the image, segment. */
-export async function falWork(ctx: EmulatorContext, input: unknown): Promise<WorkResult> {
-	const validation = validateSam3Input(input);
+/** The model's work for a fal job: validate the input, read the image, segment (the endpoint says how to answer). */
+export async function falWork(ctx: EmulatorContext, input: unknown, endpoint: FalImageEndpoint = FAL_IMAGE_ENDPOINTS[FAL_ENDPOINT]): Promise<WorkResult> {
+	const validation = validateSam3Input(endpointInput(endpoint, input));
 	if (!validation.ok) return { ok: false, failure: issueFailure(validation.issues, 'Unprocessable Entity: invalid input', 'validation_error') };
-	const result = await runSam3(validation.value, ctx.files, ctx.render);
+	const result = await runSam3(validation.value, ctx.files, ctx.render, endpoint.rle);
 	if (result.ok) return result;
 	const issue = { path: ['image_url'], msg: result.message, type: result.errorType };
 	return { ok: false, failure: issueFailure([issue], result.message, result.errorType) };
@@ -90,15 +125,18 @@ export function startTimeoutMs(call: IncomingCall): number | undefined {
 	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
+/** The queue app a job lives under (fal-ai/sam-3 or fal-ai/sam-3-1). */
+export const appOf = (job: Job) => (job.extra.falApp as string | undefined) ?? FAL_APP;
+
 /** The URLs a queue answer carries; status, result and cancel live under the app id only. */
-export function queueUrls(ctx: EmulatorContext, id: string) {
-	const base = `${ctx.urls.falQueue}/${FAL_APP}/requests/${id}`;
+export function queueUrls(ctx: EmulatorContext, id: string, app = FAL_APP) {
+	const base = `${ctx.urls.falQueue}/${app}/requests/${id}`;
 	return { request_id: id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
 }
 
 /** A queue status object, as the status poll answers it and the status stream sends it. */
 export function queueStatus(ctx: EmulatorContext, job: Job, logs: JobLogLine[] | null) {
-	const base = queueUrls(ctx, job.id);
+	const base = queueUrls(ctx, job.id, appOf(job));
 	if (job.state === 'queued') return { status: 'IN_QUEUE' as const, ...base, queue_position: ctx.jobs.queuePosition(job), logs };
 	if (!isTerminal(job)) return { status: 'IN_PROGRESS' as const, ...base, logs };
 	const metrics = { inference_time: job.inferenceMs !== undefined ? job.inferenceMs / 1000 : null };

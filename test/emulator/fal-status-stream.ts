@@ -34,7 +34,7 @@
  * streamMalformed (types.ts), plus the generic ones (status, reset, hang, slowResponse).
  */
 import type { EmulatorContext } from './context';
-import { FAL_APP, checkFalKey, queueStatus } from './fal-shared';
+import { FAL_APP, appOf, checkFalKey, queueStatus } from './fal-shared';
 import type { Job } from './jobs';
 import type { EventFeed, IncomingCall, Reply } from './types';
 
@@ -77,11 +77,11 @@ function jobEvents(ctx: EmulatorContext, job: Job, withLogs: boolean): EventFeed
 	};
 }
 
-export async function statusStream(ctx: EmulatorContext, call: IncomingCall, id: string): Promise<Reply> {
+export async function statusStream(ctx: EmulatorContext, call: IncomingCall, id: string, app = FAL_APP): Promise<Reply> {
 	const denied = checkFalKey(ctx, call);
 	if (denied) return denied;
 	const job = ctx.jobs.get(id);
-	if (job?.provider !== 'fal' || job.mode !== 'queue') return { status: 404, headers: { 'x-fal-request-id': id }, body: { detail: 'Request not found' } };
+	if (job?.provider !== 'fal' || job.mode !== 'queue' || appOf(job) !== app) return { status: 404, headers: { 'x-fal-request-id': id }, body: { detail: 'Request not found' } };
 	const withLogs = call.url.searchParams.get('logs') === '1';
 	const headers = { 'x-fal-request-id': id, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 	return { status: 200, headers, events: jobEvents(ctx, job, withLogs) };

@@ -6,10 +6,13 @@
  * Every answer carries `x-emulator: n8n-nodes-sam3 test double`.
  *
  * One HTTP server on 127.0.0.1:PORT, path-prefixed "virtual hosts":
- *   /fal-run     fal sync      POST fal-ai/sam-3/image
- *   /fal-queue   fal queue     POST fal-ai/sam-3/image[?fal_webhook=]; GET fal-ai/sam-3/requests/{id}[/status];
- *                              GET fal-ai/sam-3/requests/{id}/status/stream (SSE, fal-status-stream.ts);
- *                              PUT fal-ai/sam-3/requests/{id}/cancel
+ *   /fal-run     fal sync      POST fal-ai/sam-3/image (also /image-rle, fal-ai/sam-3-1/image, /image-rle)
+ *   /fal-queue   fal queue     POST fal-ai/sam-3/image[?fal_webhook=] (and the other image endpoints);
+ *                              under the job's app (fal-ai/sam-3 or fal-ai/sam-3-1): GET {app}/requests/{id}[/status];
+ *                              GET {app}/requests/{id}/status/stream (SSE, fal-status-stream.ts);
+ *                              PUT {app}/requests/{id}/cancel
+ *                              RLE answers encode exactly the masks the URL endpoint serves (rle.ts; rleFault for
+ *                              malformed ones)
  *   /fal-rest    fal rest      POST storage/upload/initiate?storage_type=fal-cdn-v3
  *   /runflow     Runflow       POST v1/models/meta/sam-3/image/runs; GET v1/runs/{id}; POST v1/asset-uploads;
  *                              POST v1/asset-uploads/{id}/confirmations

@@ -5,6 +5,7 @@ import type { FileStore } from './files';
 import { ImageLoadError, loadInputImage } from './image-input';
 import { CONTENT_TYPES, encodeMask, normalizedBox, rasterize, renderPreview } from './masks';
 import { productScene } from './product-scene';
+import { encodeRle, rleField } from './rle';
 import { effectivePrompt, type Sam3Input } from './schema';
 import { scaleRegion, segment, selectRegions } from './segmentation';
 
@@ -32,8 +33,21 @@ export interface Sam3Output {
 	boxes?: number[][];
 }
 
+/** fal's documented output of the RLE endpoints (`fal-ai/sam-3/image-rle`, `fal-ai/sam-3-1/image-rle`): no files. */
+export interface Sam3RleOutput {
+	rle: string | string[];
+	metadata: MaskMetadata[];
+	scores?: number[];
+	boxes?: number[][];
+}
+
+export type ModelOutput = Sam3Output | Sam3RleOutput;
+
+/** How many masks an output holds, whichever endpoint answered it. */
+export const maskCountOf = (output: ModelOutput) => ('masks' in output ? output.masks.length : typeof output.rle === 'string' ? 1 : output.rle.length);
+
 export type InferenceResult =
-	| { ok: true; output: Sam3Output; inferenceMs: number }
+	| { ok: true; output: ModelOutput; inferenceMs: number }
 	| { ok: false; message: string; errorType: string };
 
 /** Raw masks are width*height bytes each: render a few at a time so hundreds of 2048² jobs stay small. */
@@ -50,7 +64,11 @@ export interface RenderOptions {
 	maskSize?: { width: number; height: number };
 }
 
-export async function runSam3(input: Sam3Input, files: FileStore, render: RenderOptions = {}): Promise<InferenceResult> {
+/**
+ * One inference. `rle`: the RLE endpoints' answer, the run-length encoding of exactly the masks the URL endpoint
+ * would serve as files (same regions, same size), with the same metadata, scores and boxes, and no preview.
+ */
+export async function runSam3(input: Sam3Input, files: FileStore, render: RenderOptions = {}, rle = false): Promise<InferenceResult> {
 	const started = Date.now();
 	let image;
 	try {
@@ -69,23 +87,34 @@ export async function runSam3(input: Sam3Input, files: FileStore, render: Render
 	const regions = found.map((region) => scaleRegion(region, width / image.width, height / image.height));
 
 	const masks: ImageFile[] = [];
+	const runs: string[] = [];
 	const metadata: MaskMetadata[] = [];
 	const scores: number[] = [];
 	const boxes: number[][] = [];
 	for (const [index, region] of regions.entries()) {
 		const { bytes, box } = await renderSlots(async () => {
 			const raster = rasterize(region, width, height);
+			if (rle) return { bytes: Buffer.from(encodeRle(raster.pixels, width, height)), box: raster.box };
 			return { bytes: await encodeMask(raster.pixels, width, height, format), box: raster.box };
 		});
-		const name = fileName(format);
-		const url = input.sync_mode ? dataUri(bytes, contentType) : files.put(bytes, contentType, name);
-		masks.push({ url, content_type: contentType, file_name: name, file_size: bytes.length, width, height });
+		if (rle) runs.push(bytes.toString());
+		else {
+			const name = fileName(format);
+			const url = input.sync_mode ? dataUri(bytes, contentType) : files.put(bytes, contentType, name);
+			masks.push({ url, content_type: contentType, file_name: name, file_size: bytes.length, width, height });
+		}
 		const normalized = box ? normalizedBox(box, width, height) : [0, 0, 0, 0];
 		metadata.push({ index, ...(input.include_scores && { score: region.score }), ...(input.include_boxes && { box: normalized }) });
 		scores.push(region.score);
 		boxes.push(normalized);
 	}
 
+	if (rle) {
+		const answer: Sam3RleOutput = { rle: rleField(runs), metadata };
+		if (input.include_scores) answer.scores = scores;
+		if (input.include_boxes) answer.boxes = boxes;
+		return { ok: true, output: answer, inferenceMs: Date.now() - started };
+	}
 	const output: Sam3Output = { masks, metadata };
 	if (input.apply_mask) {
 		const name = fileName(format);

@@ -1,5 +1,5 @@
 /** The job record and its failure shapes, shared by the job manager and the provider routes. */
-import type { Sam3Output } from './inference';
+import type { ModelOutput } from './inference';
 import type { JobMode, JobOutcome, JobState, Provider, Timing } from './types';
 
 /** Why a job failed, with what each provider needs to report it. */
@@ -15,7 +15,7 @@ export interface JobFailure {
 	failureStage: string;
 }
 
-export type WorkResult = { ok: true; output: Sam3Output; inferenceMs: number } | { ok: false; failure: JobFailure };
+export type WorkResult = { ok: true; output: ModelOutput; inferenceMs: number } | { ok: false; failure: JobFailure };
 
 export interface JobLogLine {
 	message: string;
@@ -39,7 +39,7 @@ export interface Job {
 	dispatchedAt?: number;
 	startedAt?: number;
 	completedAt?: number;
-	output?: Sam3Output;
+	output?: ModelOutput;
 	/** Scripted answer body of a succeeded job (ScriptRule.resultBody); see resultBodyOf. */
 	resultBody?: unknown;
 	inferenceMs?: number;

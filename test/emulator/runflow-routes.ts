@@ -50,7 +50,8 @@ function runObject(job: Job) {
 		status_code: job.state === 'cancelled' ? 'canceled' : job.state,
 		model_id: RUNFLOW_MODEL,
 		input: job.input,
-		output: succeeded ? resultBodyOf(job, runflowOutput(job.output!, job.inferenceMs ?? 0)) : null,
+		// Runflow runs only meta/sam-3/image: its jobs always hold the file output.
+		output: succeeded ? resultBodyOf(job, runflowOutput(job.output as Sam3Output, job.inferenceMs ?? 0)) : null,
 		duration_ms: terminal && job.completedAt ? job.completedAt - job.createdAt : null,
 		cost: succeeded ? PRICE_PER_IMAGE : null,
 		client_ref: job.extra.client_ref ?? null,

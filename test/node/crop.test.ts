@@ -67,17 +67,36 @@ describe.each(cases)('crop boxes (%s, %s binary mode)', (provider, binaryMode) =
 	});
 });
 
-describe('image URL input', () => {
-	it('leaves the input size and crop out (the node never sees the image), pixelBox in mask pixels', async () => {
+describe.each(PROVIDERS)('image URL input (%s)', (provider) => {
+	const parameters = { boxPrompts: { boxes: [BOX] }, modelOptions: { includeBoxes: true } };
+
+	it('gets the same input size and crop as the same image given as a file (read from the masks)', async () => {
+		const data = await solidImage(WIDTH, HEIGHT, 'png');
+		const imageUrl = hostImage(emulator(), data);
+		const fromUrl = await runSam3(emulator(), { provider, parameters: { imageUrl, ...parameters } });
+		const fromFile = await runSam3(emulator(), {
+			provider,
+			parameters: { imageSource: 'binary', binaryPropertyName: 'data', ...parameters },
+			items: [{ json: {}, binary: { data: { data, mimeType: 'image/png', fileName: 'a1.png' } } }],
+		});
+		expect(fromUrl.error).toBeUndefined();
+		const [url, file] = [fromUrl.items[0].json, fromFile.items[0].json];
+		expect([url.width, url.height]).toEqual([WIDTH, HEIGHT]);
+		const [urlMask, fileMask] = [(url.masks as IDataObject[])[0], (file.masks as IDataObject[])[0]];
+		expect(urlMask.crop).toEqual(fileMask.crop);
+		const white = (await maskGeometry(await fromUrl.readBinary(fromUrl.items[0], 'mask_0'))).white!;
+		expect(urlMask.crop).toEqual({ x: white.x0, y: white.y0, width: white.x1 - white.x0, height: white.y1 - white.y0 });
+	});
+
+	it('with Download Masks off, takes the size the answer states for the masks', async () => {
 		const imageUrl = hostImage(emulator(), await solidImage(WIDTH, HEIGHT, 'png'));
-		emulator().setMaskSize({ width: 480, height: 320 });
-		const result = await runSam3(emulator(), { parameters: { imageUrl, boxPrompts: { boxes: [BOX] }, modelOptions: { includeBoxes: true } } });
+		const result = await runSam3(emulator(), {
+			provider,
+			parameters: { imageUrl, ...parameters, options: { downloadMasks: false } },
+		});
 		const { json } = result.items[0];
-		const mask = (json.masks as IDataObject[])[0] as Record<string, any>;
-		expect(json.width).toBeUndefined();
-		expect(json.height).toBeUndefined();
-		expect(mask.crop).toBeUndefined();
-		expect([mask.width, mask.height]).toEqual([480, 320]);
-		expect(Math.abs(mask.pixelBox.xMin - 2 * BOX.xMin)).toBeLessThanOrEqual(1);
+		expect(result.items[0].binary?.mask_0).toBeUndefined();
+		expect([json.width, json.height]).toEqual([WIDTH, HEIGHT]);
+		expect((json.masks as Array<Record<string, any>>)[0].crop).toMatchObject({ x: expect.any(Number), width: expect.any(Number) });
 	});
 });

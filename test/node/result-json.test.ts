@@ -51,6 +51,8 @@ describe.each(VARIANTS)('result JSON (%s)', (_name, provider, parameters) => {
 			score: expect.any(Number),
 			box: { cx: expect.any(Number), cy: expect.any(Number), w: expect.any(Number), h: expect.any(Number) },
 			pixelBox: { xMin: expect.any(Number), yMin: expect.any(Number), xMax: expect.any(Number), yMax: expect.any(Number) },
+			// An image URL's size comes from its masks (drawn at the input's size): the crop is there as for a file.
+			crop: { x: expect.any(Number), y: expect.any(Number), width: expect.any(Number), height: expect.any(Number) },
 			binaryProperty: 'mask_0',
 			url: expect.stringMatching(new RegExp(`^${emulator().filesUrl}/`)),
 			mimeType: 'image/png',

@@ -131,6 +131,15 @@ describe('SAM 3 as an AI Agent tool', () => {
 		for (const mask of inline.masks) expect(mask.url).toBeUndefined();
 	});
 
+	it('never passes RLE mask strings to the model (Mask Delivery RLE, Download Masks off)', async () => {
+		const { calls } = await callTool([{ imageUrl: await photo(), prompt: 'product' }], { maskDelivery: 'rle', options: { downloadMasks: false } });
+		expect(submitEntries(emulator()).map((entry) => entry.url)).toEqual([expect.stringContaining('image-rle')]);
+		const answer = answerOf(calls[0].observation);
+		expect(answer.maskCount).toBeGreaterThanOrEqual(1);
+		expect(calls[0].observation).not.toMatch(/"rle"|counts/);
+		for (const mask of answer.masks) expect(Object.keys(mask).sort()).toEqual(['box', 'index', 'pixelBox', 'score']);
+	});
+
 	it('says when scores and boxes were not asked for', async () => {
 		const { calls } = await callTool([{ imageUrl: await photo(), prompt: 'product' }], { modelOptions: {} });
 		const answer = answerOf(calls[0].observation);

@@ -2,7 +2,9 @@
  * What the node writes on its items: no user-info from a configured endpoint in any URL or error, and with Keep
  * Input Data on, an earlier SAM 3 node's mask fields are replaced, not left beside the new ones.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { maskGeometry } from '../support/images';
 
 import { PROVIDERS, credentialsFor, expectErrorItem, expectMasks, runSam3, segment, smallImage, useEmulator } from './harness';
 
@@ -70,5 +72,67 @@ describe('Keep Input Data', () => {
 		expect(item.json.image).toBeUndefined();
 		expect(Object.keys(item.binary ?? {}).sort()).toEqual(['data', 'mask_0']);
 		expect(item.binary!.mask_0.fileName).not.toBe('old-0.png');
+	});
+});
+
+describe('Keep Input Data: two SAM 3 nodes in a row', () => {
+	const several = { prompt: 'car', modelOptions: { returnMultipleMasks: true, maxMasks: 4, applyMask: false } };
+	const one = { boxPrompts: { boxes: [{ xMin: 4, yMin: 4, xMax: 40, yMax: 30 }] }, modelOptions: { applyMask: false } };
+
+	async function chained(between: (items: INodeExecutionData[]) => INodeExecutionData[]) {
+		const data = await smallImage();
+		const first = await runSam3(emulator(), {
+			parameters: { imageSource: 'binary', ...several },
+			items: [{ json: { sku: 'A-1' }, binary: { data: { data, mimeType: 'image/jpeg', fileName: 'photo.jpg' } } }],
+		});
+		expect(first.items[0].json.maskCount).toBeGreaterThan(1);
+		// The first node's output as the next node's input: its files as they are stored.
+		const passed = await Promise.all(
+			between(first.items).map(async (item) => ({
+				json: item.json,
+				binary: Object.fromEntries(
+					await Promise.all(
+						Object.entries(item.binary ?? {}).map(async ([name, file]) => [
+							name,
+							{ data: await first.readBinary(item, name), mimeType: file.mimeType, fileName: file.fileName },
+						]),
+					),
+				),
+			})),
+		);
+		expect(Object.keys(passed[0].binary).length).toBeGreaterThan(2);
+		const second = await runSam3(emulator(), { parameters: { imageSource: 'binary', ...one }, items: passed });
+		expect(second.error).toBeUndefined();
+		return { second: second.items[0], readBinary: second.readBinary };
+	}
+
+	async function expectOnlyItsOwnMasks(between: (items: INodeExecutionData[]) => INodeExecutionData[]) {
+		const { second, readBinary } = await chained(between);
+		expect(second.json.maskCount).toBe(1);
+		expect(Object.keys(second.binary ?? {}).sort()).toEqual(['data', 'mask_0']);
+		expect(second.json.sku).toBe('A-1');
+		// mask_0 is the new run's: the object inside the box prompt.
+		const { white } = await maskGeometry(await readBinary(second, 'mask_0'));
+		expect(white!.x1).toBeLessThanOrEqual(41);
+		expect(white!.y1).toBeLessThanOrEqual(31);
+	}
+
+	it('the second finds fewer masks: the output holds exactly its own masks under the prefix', async () => {
+		await expectOnlyItsOwnMasks((items) => items);
+	});
+
+	it('the same behind a node that rewrote the JSON: the stale masks still go', async () => {
+		// e.g. a Set node that keeps only its own fields but passes the files on: nothing in the JSON says SAM 3 was here.
+		await expectOnlyItsOwnMasks((items) => items.map((item) => ({ json: { sku: item.json.sku }, binary: item.binary })));
+	});
+
+	it("a user's own files beside the masks stay (other names, or the prefix without a number)", async () => {
+		const data = await smallImage();
+		const file = (name: string) => ({ data, mimeType: 'image/jpeg', fileName: name });
+		const result = await runSam3(emulator(), {
+			parameters: { imageSource: 'binary', ...one },
+			items: [{ json: {}, binary: { data: file('photo.jpg'), image: file('mine.jpg'), mask_logo: file('logo.jpg'), mask_7: file('stale.png') } }],
+		});
+		expect(Object.keys(result.items[0].binary ?? {}).sort()).toEqual(['data', 'image', 'mask_0', 'mask_logo']);
 	});
 });

@@ -122,23 +122,49 @@ export const ImageFileSchema = z
 	})
 	.passthrough();
 
+/** Per-mask metadata, scores and boxes: the same in the URL and the RLE answer. */
+const MaskExtras = {
+	metadata: lenientList(
+		z
+			.object({ index: lenientNumber, score: lenientNumber, box: NormalizedBox })
+			.passthrough()
+			.optional()
+			.catch(undefined),
+	),
+	scores: lenientList(lenientNumber),
+	boxes: lenientList(NormalizedBox),
+};
+
 export const Sam3OutputSchema = z
 	.object({
 		image: ImageFileSchema.optional().catch(undefined),
 		masks: z
 			.array(ImageFileSchema, { required_error: 'is missing', invalid_type_error: 'is not a list' })
 			.max(MAX_MASKS_PER_RESULT, `has more than ${MAX_MASKS_PER_RESULT} masks`),
-		metadata: lenientList(
-			z
-				.object({ index: lenientNumber, score: lenientNumber, box: NormalizedBox })
-				.passthrough()
-				.optional()
-				.catch(undefined),
+		...MaskExtras,
+	})
+	.passthrough();
+
+/**
+ * The RLE endpoints' answer (fal-ai/sam-3/image-rle, fal-ai/sam-3-1/image-rle): `rle` is one string for one mask
+ * or a list, one per mask (sam3-family.md §3); the strings are decoded by codecs/rle-decode.ts. A list entry that is
+ * not a string is a mask that cannot be read, so it fails the result rather than shifting the masks after it.
+ */
+export const Sam3RleOutputSchema = z
+	.object({
+		rle: z.union(
+			[
+				z.string(),
+				z
+					.array(z.string({ invalid_type_error: 'is not an RLE string' }))
+					.max(MAX_MASKS_PER_RESULT, `has more than ${MAX_MASKS_PER_RESULT} masks`),
+			],
+			{ errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' ? 'is neither an RLE string nor a list of them' : ctx.defaultError }) },
 		),
-		scores: lenientList(lenientNumber),
-		boxes: lenientList(NormalizedBox),
+		...MaskExtras,
 	})
 	.passthrough();
 
 export type ImageFile = z.infer<typeof ImageFileSchema>;
 export type Sam3Output = z.infer<typeof Sam3OutputSchema>;
+export type Sam3RleOutput = z.infer<typeof Sam3RleOutputSchema>;

@@ -58,7 +58,7 @@ export const jobOptionsFields: INodeProperties[] = [
 				name: 'downloadMasks',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to download the masks as binary files. Off: output their URLs only.',
+				description: 'Whether to download the masks as binary files. Off: output their URLs only (RLE: their RLE strings).',
 			},
 			{
 				displayName: 'Include Raw Response',

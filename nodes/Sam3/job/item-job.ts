@@ -20,6 +20,8 @@ export interface ItemJob {
 	batch: Batch;
 	/** Aborts when the user stops the execution or the batch fails (another item failed, no continue-on-fail). */
 	signal: AbortSignal | undefined;
+	/** The input media's size in pixels, when the operation's prepare step needed it (RLE masks carry none). */
+	mediaSize?: { width: number; height: number };
 	/** Options > Max Wait as a point in time (ms since epoch), set when the job takes its slot; bounds every wait of the job. */
 	deadline?: number;
 }

@@ -34,9 +34,9 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, operation: Operati
 	const provider = ctx.getNodeParameter('authentication') as ProviderId;
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 
-	const { target, media, input } = operation.read(ctx, itemIndex, provider);
+	const { target, targetLabels, media, input } = operation.read(ctx, itemIndex, provider);
 	const refused = adapterFor(provider).refuses(target);
-	if (refused) throw inputError(itemIndex, 'Provider', refused);
+	if (refused) throw inputError(itemIndex, targetLabels?.[refused.part] ?? 'Provider', refused.reason);
 
 	const runOptions = readJobOptions(ctx, itemIndex, provider, options);
 	const waitForResult = ctx.getNodeParameter('waitForResult', true) as boolean;

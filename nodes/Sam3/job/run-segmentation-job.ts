@@ -44,6 +44,8 @@ async function runItem(
 ): Promise<INodeExecutionData[]> {
 	const job = await openItemJob(ctx, requestData, batch, operation);
 	const { settings, adapter, http } = job;
+	await operation.prepare?.(job);
+	if (batch.failed) return [];
 
 	const started = Date.now();
 	// A slot stands for one job at the provider: held from the image upload until the provider reports the job
@@ -66,7 +68,7 @@ async function runItem(
 	const output = await withJobId(job, submission, 'result', async () =>
 		await withRetry('result', async () => await adapter.fetchOutput(http, submission, done), { signal: job.signal, deadline: job.deadline }),
 	);
-	const result = await withJobId(job, submission, 'result', async () => operation.readResult(adapter.unwrap(output, done)));
+	const result = await withJobId(job, submission, 'result', async () => operation.readResult(adapter.unwrap(output, done), job));
 	const timing = { totalMs: Date.now() - started, queueMs: waited?.queueMs, polls: waited?.polls };
 	return await withJobId(job, submission, 'download', async () => await result.items(job, submission, timing));
 }

@@ -12,6 +12,8 @@ export type MediaSource = { kind: 'url'; url: string } | { kind: 'binary'; prope
 export interface OperationRequest {
 	/** The endpoint to run: model version and endpoint name (providers/ map it to their paths). */
 	target: ModelTarget;
+	/** How errors name the parameters that chose the target's model and endpoint (e.g. "Model", "Mask Delivery"). */
+	targetLabels?: { model: string; endpoint: string };
 	media: MediaSource;
 	/** The model input without the media URL. */
 	input: IDataObject;
@@ -51,8 +53,13 @@ export interface Operation {
 	readonly ownOutput: OwnOutput;
 	/** Reads and validates the operation's parameters for one item (throws an input error naming the field). */
 	read(ctx: IExecuteSingleFunctions, itemIndex: number, provider: ProviderId): OperationRequest;
+	/**
+	 * Learns what the result will need and only the input can tell (RLE masks: the image's size), before the job
+	 * takes its slot and before anything is submitted: an item that cannot be finished starts no job.
+	 */
+	prepare?(job: ItemJob): Promise<void>;
 	/** Reads the finished job's answer by the operation's contract; what it cannot read fails the result stage. */
-	readResult(result: ProviderResult): OperationResult;
+	readResult(result: ProviderResult, job: ItemJob): OperationResult;
 }
 
 /** A finished job's answer, read: it becomes the item's output (files stored, JSON shaped). */

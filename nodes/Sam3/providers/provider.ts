@@ -86,8 +86,8 @@ export interface ProviderAdapter {
 	readonly readError: ErrorReader;
 	/** Whether the provider can cancel a submitted job (fal can; Runflow has no cancel). */
 	readonly cancellable: boolean;
-	/** Why the provider cannot run this target (a sentence for the user), or undefined when it can. */
-	refuses(target: ModelTarget): string | undefined;
+	/** Why the provider cannot run this target, naming the part it lacks (model or endpoint), or undefined when it can. */
+	refuses(target: ModelTarget): { part: keyof ModelTarget; reason: string } | undefined;
 	submit(http: ProviderHttp, job: JobRequest): Promise<Submission>;
 	poll(http: ProviderHttp, submission: Submission): Promise<JobState>;
 	/**

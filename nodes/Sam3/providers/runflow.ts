@@ -51,8 +51,9 @@ export const runflowAdapter: ProviderAdapter = {
 
 	refuses(target) {
 		if (modelOf(target)) return undefined;
-		const what = target.model === 'sam-3' ? `"${target.endpoint}"` : 'SAM 3.1';
-		return `Runflow offers SAM 3 for images only (meta/sam-3/image), not ${what}; choose fal.ai as the provider`;
+		const part = target.model === 'sam-3' ? 'endpoint' : 'model';
+		const what = part === 'model' ? target.model : target.endpoint;
+		return { part, reason: `Runflow runs only SAM 3 on images with masks as URLs (meta/sam-3/image), not "${what}"; choose fal.ai as the provider for it` };
 	},
 
 	async submit(http, job): Promise<Submission> {

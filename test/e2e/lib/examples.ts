@@ -33,16 +33,18 @@ export const EXAMPLES = {
 	scheduledBoxes: '03-scheduled-box-prompts.json',
 	asyncCallback: '04-async-callback-wait.json',
 	ecommerceCutouts: '05-ecommerce-cutouts.json',
-	agentFindProducts: '06-agent-find-products.json',
+	sam31Rle: '06-sam31-rle-masks.json',
+	agentFindProducts: '07-agent-find-products.json',
 } as const;
 
-/** The suite that runs each example (examples 1–3 in `examples`). */
+/** The suite that runs each example (examples 1–3 and 6 in `examples`). */
 export const EXAMPLE_SUITES: Record<keyof typeof EXAMPLES, string> = {
 	ecommerce: 'examples',
 	binaryRunflow: 'examples',
 	scheduledBoxes: 'examples',
 	asyncCallback: 'async',
 	ecommerceCutouts: 'ecommerce',
+	sam31Rle: 'examples',
 	agentFindProducts: 'agent',
 };
 

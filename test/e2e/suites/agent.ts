@@ -138,7 +138,7 @@ export function agentSuite(ctx: () => LineContext): void {
 			assert.match(result.items('AI Agent')[0].json.output, /reported an error/);
 		});
 
-		test('example 6: the agent finds the products in each photo, the cutouts are of what it found', async () => {
+		test('example 7: the agent finds the products in each photo, the cutouts are of what it found', async () => {
 			const c = ctx();
 			const photos = await hostedProductPhotos();
 			const shown = photos.filter((p) => ['sneaker-101', 'mug-202', 'empty-404'].includes(p.sku));

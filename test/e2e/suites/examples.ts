@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, test } from 'node:test';
+import sharp from 'sharp';
 import { assertSegmentedItem, pairedIndex } from '../lib/checks';
 import { allExampleFiles, EXAMPLE_SUITES, EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
 import { TEST_IMAGES } from '../lib/test-images';
@@ -88,6 +89,34 @@ export function examplesSuite(ctx: () => LineContext): void {
 			const sentBoxes = submitted.map((e) => e.body?.box_prompts).sort((a, b) => a.length - b.length);
 			const wanted = inputs.map((i) => i.json.boxes).sort((a, b) => a.length - b.length);
 			assert.deepEqual(sentBoxes, wanted);
+		});
+
+		test('6 SAM 3.1 with RLE masks: one item per object with score, crop and its mask file, decoded by the node', async () => {
+			const c = ctx();
+			const workflow = localExample(c, EXAMPLES.sam31Rle);
+			await c.home.importWorkflows([workflow]);
+			const since = await lastLogSeq(c);
+			const result = await c.home.execute(workflow.id);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+
+			const photos = result.items('Photos');
+			const segmented = result.items('SAM 3');
+			const objects = result.items('Objects');
+			assert.equal(objects.length, segmented.length);
+			assert.ok(objects.length >= photos.length, 'every photo gives at least one object');
+			for (const [i, item] of segmented.entries()) {
+				const photo = photos[pairedIndex(item)!];
+				const image = imageSize(photo.json.imageUrl);
+				const bytes = result.binary(item.binary!.mask);
+				const meta = await sharp(bytes).metadata();
+				assert.deepEqual([meta.format, meta.width, meta.height], ['png', image.width, image.height], `object ${i}: its mask file`);
+				assert.equal(objects[i].json.photo, photo.json.photo);
+				assert.equal(typeof objects[i].json.score, 'number');
+				const crop = objects[i].json.crop as { x: number; y: number; width: number; height: number };
+				assert.ok(crop.x + crop.width <= image.width && crop.y + crop.height <= image.height, `object ${i}: crop inside the photo`);
+			}
+			const submitted = (await c.emulator!.control(`log?since=${since}&route=fal.submit`)) as Array<{ url: string }>;
+			assert.deepEqual([...new Set(submitted.map((entry) => entry.url))], ['/fal-queue/fal-ai/sam-3-1/image-rle']);
 		});
 	});
 }

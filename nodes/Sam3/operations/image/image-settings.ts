@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+import type { z } from 'zod';
 
 import { camelCase } from '../../contract/fields';
+import { ImageModelSchema, MASK_DELIVERIES, MaskDeliverySchema, NOT_FOR_RLE } from '../../contract/image-targets';
 import { MODEL_OPTION_FIELDS } from '../../contract/model-options';
 import { Sam3InputSchema } from '../../contract/sam3.schema';
 import { FIELD_LABELS, fromZod, inputError } from '../../job/input-errors';
@@ -9,9 +11,22 @@ import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
 import type { MediaSource, OperationRequest } from '../operation';
 
+/** The panel's names of the parameters that choose the endpoint, for errors. */
+export const TARGET_LABELS = { model: 'Model', endpoint: 'Mask Delivery' };
+
+/** An options parameter that an expression may set: one of the contract's values, or an error naming it. */
+function choice<T extends string>(ctx: IExecuteSingleFunctions, itemIndex: number, name: string, label: string, schema: z.ZodType<T>, fallback: T): T {
+	const value = ctx.getNodeParameter(name, fallback) as unknown;
+	const parsed = schema.safeParse(typeof value === 'string' ? value.trim() : value);
+	if (!parsed.success) throw inputError(itemIndex, label, parsed.error.issues[0].message, value);
+	return parsed.data;
+}
+
 /** Segment Image's parameters of one item, validated by the SAM 3 image contract before anything is sent. */
 export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number): OperationRequest {
 	const modelOptions = ctx.getNodeParameter('modelOptions', {}) as IDataObject;
+	const model = choice(ctx, itemIndex, 'model', TARGET_LABELS.model, ImageModelSchema, 'sam-3');
+	const delivery = choice(ctx, itemIndex, 'maskDelivery', TARGET_LABELS.endpoint, MaskDeliverySchema, 'urls');
 
 	const media = readImageSource(ctx, itemIndex);
 	const raw: IDataObject = { image_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder' };
@@ -42,7 +57,9 @@ export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	// Send only what the user set: parse() filled in defaults, the raw object did not.
 	const input: IDataObject = { ...raw };
 	delete input.image_url;
-	return { target: { model: 'sam-3', endpoint: 'image' }, media, input };
+	// RLE answers have no preview and no files: those options are hidden in RLE mode, and a value left over is not sent.
+	if (delivery === 'rle') for (const field of NOT_FOR_RLE) delete input[field];
+	return { target: { model, endpoint: MASK_DELIVERIES[delivery].endpoint }, targetLabels: TARGET_LABELS, media, input };
 }
 
 function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): MediaSource {

@@ -1,7 +1,12 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import type { ImageFile } from '../../contract/sam3.schema';
+import type { ItemJob } from '../../job/item-job';
 import type { JobSettings } from '../../job/job-settings';
+import { DOWNLOAD_TIMEOUT_MS } from '../../limits';
+import { ExecutionCancelledError } from '../../transport/errors';
+import { withRetry } from '../../transport/retry';
+import { settle } from '../../transport/settle';
 import { IMAGE_HEAD_BYTES, type ImageSize, imageSizeOf } from './image-dimensions';
 
 /** The first bytes of a stored binary file, from memory (base64) or n8n's binary storage (a stream, cut short). */
@@ -20,6 +25,19 @@ async function headOf(ctx: IExecuteSingleFunctions, binary: IBinaryData, limit: 
 	}
 	stream.destroy();
 	return Buffer.concat(chunks);
+}
+
+/** Reads chunks until the image's size shows or `limit` bytes came; the rest is never fetched. */
+async function sizeFromChunks(chunks: AsyncIterable<Buffer>, limit: number): Promise<ImageSize | undefined> {
+	const head: Buffer[] = [];
+	let length = 0;
+	for await (const chunk of chunks) {
+		head.push(chunk);
+		length += chunk.length;
+		const size = imageSizeOf(Buffer.concat(head));
+		if (size || length >= limit) return size;
+	}
+	return imageSizeOf(Buffer.concat(head));
 }
 
 async function measure(ctx: IExecuteSingleFunctions, binary: IBinaryData): Promise<ImageSize | undefined> {
@@ -44,4 +62,35 @@ export async function inputImageSize(ctx: IExecuteSingleFunctions, settings: Job
 export async function imageFileSize(ctx: IExecuteSingleFunctions, file: ImageFile, stored?: IBinaryData): Promise<ImageSize | undefined> {
 	if (file.width && file.height && file.width > 0 && file.height > 0) return { width: file.width, height: file.height };
 	return stored ? await measure(ctx, stored) : undefined;
+}
+
+/**
+ * An image URL's size, for what needs it before the job (RLE masks carry no size): a data: URI's header is
+ * decoded; a web URL's first bytes (at most IMAGE_HEAD_BYTES) are fetched without the API key, as the provider
+ * will fetch it, in a download slot, and the connection is closed as soon as the header shows the size.
+ */
+export async function imageUrlSize(job: ItemJob, url: string): Promise<ImageSize | undefined> {
+	const data = /^data:[^,]*;base64,/i.exec(url);
+	if (data) return imageSizeOf(Buffer.from(url.slice(data[0].length, data[0].length + Math.ceil(IMAGE_HEAD_BYTES / 3) * 4), 'base64'));
+	const { http, batch, settings, signal } = job;
+	const slots = batch.downloads(settings.maxConcurrency);
+	// Before the job's slot, so before its Max Wait starts: bounded by Max Wait on its own.
+	const timeoutMs = Math.min(DOWNLOAD_TIMEOUT_MS, http.timeoutMs || DOWNLOAD_TIMEOUT_MS, settings.maxWaitMs);
+	const deadline = Date.now() + settings.maxWaitMs;
+	const attempt = async () =>
+		await slots(async () => {
+			if (signal?.aborted) throw new ExecutionCancelledError();
+			const response = await http.public('download', { method: 'GET', url, encoding: 'stream', json: false, timeout: timeoutMs });
+			const body = response.body as AsyncIterable<Buffer> & { destroy(): void };
+			// A server that sends the first bytes and then stalls is cut at the same deadline as a download.
+			const stalled = AbortSignal.timeout(timeoutMs);
+			const onStall = () => body.destroy();
+			stalled.addEventListener('abort', onStall, { once: true });
+			const read = await settle(async () => await sizeFromChunks(body, IMAGE_HEAD_BYTES));
+			stalled.removeEventListener('abort', onStall);
+			body.destroy();
+			if (!read.ok) throw http.networkError('download', read.error);
+			return read.value;
+		});
+	return await withRetry('download', attempt, { signal, deadline });
 }

@@ -1,5 +1,40 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { IMAGE_MODELS, MASK_DELIVERIES } from '../../contract/image-targets';
+
+const falOnly = { show: { authentication: ['falApi'] } };
+
+/** The model version: fal serves SAM 3 and SAM 3.1; Runflow only SAM 3 (the panel says so instead of offering it). */
+export const imageTargetFields: INodeProperties[] = [
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		displayOptions: falOnly,
+		options: Object.entries(IMAGE_MODELS).map(([value, model]) => ({ name: model.displayName, value, description: model.description })),
+		default: 'sam-3',
+	},
+	{
+		displayName: 'Runflow runs SAM 3 (meta/sam-3/image) with the masks as URLs: SAM 3.1 and RLE masks are on fal.ai only',
+		name: 'runflowModelNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { authentication: ['runflowApi'] } },
+	},
+];
+
+/** How the masks come back; either way they end as the same PNG files and JSON. */
+export const maskDeliveryFields: INodeProperties[] = [
+	{
+		displayName: 'Mask Delivery',
+		name: 'maskDelivery',
+		type: 'options',
+		displayOptions: falOnly,
+		options: Object.entries(MASK_DELIVERIES).map(([value, delivery]) => ({ name: delivery.displayName, value, description: delivery.description })),
+		default: 'urls',
+	},
+];
+
 export const imageFields: INodeProperties[] = [
 	{
 		displayName: 'Image Source',

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { modelField } from '../../contract/fields';
+import { NOT_FOR_RLE } from '../../contract/image-targets';
 import { MODEL_OPTION_FIELDS, MODEL_OPTIONS, type ModelOption } from '../../contract/model-options';
 
 /** Every optional SAM 3 model field, from contract/model-options.ts. Unset options are not sent: the provider's defaults apply. */
@@ -13,7 +14,9 @@ export const modelOptionsFields: INodeProperties[] = [
 		default: {},
 		options: MODEL_OPTION_FIELDS.map((field) => {
 			const { displayName, overrides }: ModelOption = MODEL_OPTIONS[field];
-			return modelField(field, displayName, overrides);
+			// Nothing to act on in an RLE answer (no preview, no files): hidden then, and not sent.
+			const rleHidden = NOT_FOR_RLE.includes(field) ? { displayOptions: { hide: { '/maskDelivery': ['rle'] } } } : {};
+			return modelField(field, displayName, { ...overrides, ...rleHidden });
 		}),
 	},
 ];

@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { NormalizedResult } from '../../contract/normalize';
+import type { NormalizedMask, NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
 import type { ItemJob } from '../../job/item-job';
 import type { JobSettings } from '../../job/job-settings';
@@ -13,6 +13,7 @@ import { IMAGE_KIND } from './image-bytes';
 import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';
 import { maskBoxes } from './mask-geometry';
+import { storeRleMasks } from './rle-masks';
 
 /** The same JSON for both providers: what a workflow builder maps from, whichever provider ran the job. */
 function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
@@ -28,43 +29,44 @@ function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: 
 }
 
 function maskJson(
-	mask: NormalizedResult['masks'][number],
+	mask: NormalizedMask,
 	index: number,
 	binaryProperty: string,
 	binary: IBinaryData | undefined,
 	sizes: { mask?: ImageSize; input?: ImageSize },
 ): IDataObject {
 	const { box, pixelBox, crop } = maskBoxes(mask.box, sizes);
-	return compact({
-		index,
-		score: mask.score,
-		box,
-		pixelBox,
-		crop,
-		...fileJson(mask, binaryProperty, binary),
-		width: sizes.mask?.width,
-		height: sizes.mask?.height,
-	});
+	const file =
+		'rle' in mask
+			? compact({
+					binaryProperty: binary ? binaryProperty : undefined,
+					mimeType: binary?.mimeType,
+					fileName: binary?.fileName,
+					// Not decoded (Download Masks off): the string as fal sent it, with what reading it takes.
+					rle: binary ? undefined : { counts: mask.rle, ...sizes.mask, order: 'row-major', base: 1 },
+				})
+			: fileJson(mask, binaryProperty, binary);
+	return compact({ index, score: mask.score, box, pixelBox, crop, ...file, width: sizes.mask?.width, height: sizes.mask?.height });
 }
 
 /**
- * What Segment Image writes on an item: an earlier SAM 3 node's fields and files are dropped from a kept input,
- * not left beside the new ones. Only an item an earlier SAM 3 node wrote is cleaned: a user's own "image" or
- * "status" field stays.
+ * What Segment Image writes on an item. Its prefix's numbered fields (mask_0, mask_1 …) are this run's masks:
+ * whatever a kept input holds there is dropped, so the output holds exactly this run's masks (a second SAM 3 node
+ * that finds fewer masks leaves no stale mask_2), even when a node in between rewrote the JSON. An item an earlier
+ * SAM 3 node wrote (known by its JSON) also loses that node's fields, preview and split field; a user's own
+ * "image" or "status" field on any other item stays. The image being segmented is never dropped.
  */
 export const IMAGE_OUTPUT: OwnOutput = {
 	jsonFields: ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'],
 	isEarlierResult: (json) => typeof json.maskCount === 'number' && (Array.isArray(json.masks) || json.mask !== undefined),
 	isOwnBinary(name, { settings }, earlier) {
-		if (!earlier) return false;
-		// Mask files (prefix + index, or the split field) and the preview: the new result's replace them all.
 		const prefix = settings.output.binaryPrefix;
+		if (settings.media.kind === 'binary' && name === settings.media.property) return false;
+		const numbered = (start: string) => name.startsWith(start) && /^\d+$/.test(name.slice(start.length));
+		if (numbered(prefix)) return true;
+		if (!earlier) return false;
 		const splitName = prefix.replace(/_$/, '') || 'mask';
-		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
-		return (
-			name !== source &&
-			(name === 'image' || name === splitName || [prefix, 'mask_'].some((start) => name.startsWith(start) && /^\d+$/.test(name.slice(start.length))))
-		);
+		return name === 'image' || name === splitName || numbered('mask_');
 	},
 };
 
@@ -92,21 +94,12 @@ export async function resultItems(
 	result: NormalizedResult,
 	timing: JobTiming,
 ): Promise<INodeExecutionData[]> {
-	const { ctx, http, settings, adapter, batch, signal, deadline } = job;
+	const { ctx, settings, adapter } = job;
 	const { output } = settings;
 	const itemIndex = ctx.getItemIndex();
 	const stem = inputStem(ctx, settings);
-	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
 	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));
-	const files = result.masks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}`, kind: IMAGE_KIND }));
-	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview`, kind: IMAGE_KIND });
-	const stored = output.download ? await storeProviderFiles(ctx, http, files, bounds) : [];
-	const maskFiles = stored.slice(0, result.masks.length);
-	const preview = result.image ? stored[result.masks.length] : undefined;
-	const [inputSize, maskSizes] = await Promise.all([
-		inputImageSize(ctx, settings),
-		Promise.all(result.masks.map(async (mask, index) => await imageFileSize(ctx, mask, maskFiles[index]))),
-	]);
+	const { maskFiles, preview, maskSizes, inputSize } = await storeMasks(job, result, stem);
 	const masks = result.masks.map((mask, index) =>
 		maskJson(mask, index, maskNames[index], maskFiles[index], { mask: maskSizes[index], input: inputSize }),
 	);
@@ -118,7 +111,7 @@ export async function resultItems(
 		requestId: submission.requestId,
 		status: 'COMPLETED',
 		maskCount: masks.length,
-		// The input image's size, which every mask's `crop` is in (unknown for image URLs: see image-sizes.ts).
+		// The input image's size, which every mask's `crop` is in.
 		...(inputSize ? { width: inputSize.width, height: inputSize.height } : {}),
 		image: result.image ? fileJson(result.image, 'image', preview) : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
@@ -140,4 +133,46 @@ export async function resultItems(
 	const maskBinary = Object.fromEntries(maskFiles.map((file, index) => [maskNames[index], file]));
 	const allBinary = { ...binary, ...previewBinary, ...maskBinary };
 	return [{ json: { ...common, masks }, binary: Object.keys(allBinary).length ? allBinary : undefined, pairedItem }];
+}
+
+interface StoredMasks {
+	maskFiles: IBinaryData[];
+	preview?: IBinaryData;
+	maskSizes: Array<ImageSize | undefined>;
+	/** The input image's size: from its file, or what the masks tell of it (see inputSizeOf). */
+	inputSize?: ImageSize;
+}
+
+/** The masks (and preview) as n8n files: downloaded (URL mode) or decoded (RLE), and the sizes they tell. */
+async function storeMasks(job: ItemJob, result: NormalizedResult, stem: string): Promise<StoredMasks> {
+	const { ctx, http, settings, batch, signal, deadline } = job;
+	const { output } = settings;
+	if (job.mediaSize) {
+		// RLE: prepare() read the input's size before the job (the answer has none), and the masks are decoded at it.
+		const size = job.mediaSize;
+		const rle = result.masks.filter((mask): mask is Extract<NormalizedMask, { rle: string }> => 'rle' in mask);
+		const maskFiles = output.download ? await storeRleMasks(ctx, http.provider, rle, size, (index) => `${stem}-mask-${index}`) : [];
+		return { maskFiles, maskSizes: rle.map(() => size), inputSize: size };
+	}
+	const urlMasks = result.masks as ImageFile[];
+	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
+	const files = urlMasks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}`, kind: IMAGE_KIND }));
+	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview`, kind: IMAGE_KIND });
+	const stored = output.download ? await storeProviderFiles(ctx, http, files, bounds) : [];
+	const maskFiles = stored.slice(0, urlMasks.length);
+	const [binaryInputSize, maskSizes] = await Promise.all([
+		inputImageSize(ctx, settings),
+		Promise.all(urlMasks.map(async (mask, index) => await imageFileSize(ctx, mask, maskFiles[index]))),
+	]);
+	return { maskFiles, preview: result.image ? stored[urlMasks.length] : undefined, maskSizes, inputSize: binaryInputSize ?? inputSizeOf(maskSizes) };
+}
+
+/**
+ * An image URL's size, from its masks: fal and Runflow return masks at the input's size, so masks that agree on
+ * one size carry it (the node never fetches the image for this). Masks of different sizes tell nothing.
+ */
+function inputSizeOf(maskSizes: Array<ImageSize | undefined>): ImageSize | undefined {
+	const [first] = maskSizes;
+	if (!first || !maskSizes.every((size) => size?.width === first.width && size.height === first.height)) return undefined;
+	return first;
 }
