@@ -49,7 +49,7 @@ export const promptFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. product, person, car wheel',
 		description:
-			'A short noun phrase: every matching object comes back as its own mask. Give a text, point or box prompt (or several).',
+			'A short noun phrase naming what to find (e.g. "product", "red car"): every matching object comes back as its own mask. Give a text, point or box prompt (or several).',
 	},
 	inputModeField('pointPromptsInput', 'Point Prompts'),
 	{

@@ -33,9 +33,22 @@ export const EXAMPLES = {
 	scheduledBoxes: '03-scheduled-box-prompts.json',
 	asyncCallback: '04-async-callback-wait.json',
 	ecommerceCutouts: '05-ecommerce-cutouts.json',
-	sam31Rle: '06-sam31-rle-masks.json',
+	agentFindProducts: '06-agent-find-products.json',
 	videoUnzip: '07-video-segment-and-unzip.json',
+	sam31Rle: '08-sam31-rle-masks.json',
 } as const;
+
+/** The suite that runs each example (examples 1–3, 7 and 8 in `examples`). */
+export const EXAMPLE_SUITES: Record<keyof typeof EXAMPLES, string> = {
+	ecommerce: 'examples',
+	binaryRunflow: 'examples',
+	scheduledBoxes: 'examples',
+	asyncCallback: 'async',
+	ecommerceCutouts: 'ecommerce',
+	agentFindProducts: 'agent',
+	videoUnzip: 'examples',
+	sam31Rle: 'examples',
+};
 
 export function loadExample(file: string): Workflow {
 	return JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;

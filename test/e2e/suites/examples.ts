@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { assertSegmentedItem, pairedIndex } from '../lib/checks';
-import { EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
+import { allExampleFiles, EXAMPLE_SUITES, EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
 import { TEST_IMAGES } from '../lib/test-images';
 import type { LineContext } from './context';
 
@@ -22,6 +22,11 @@ function localExample(ctx: LineContext, file: string): Workflow {
 
 export function examplesSuite(ctx: () => LineContext): void {
 	describe('examples', () => {
+		test('every file in examples/ is one a suite runs', () => {
+			assert.deepEqual(allExampleFiles(), Object.values(EXAMPLES).sort());
+			for (const key of Object.keys(EXAMPLES)) assert.ok(EXAMPLE_SUITES[key as keyof typeof EXAMPLES], `${key} has no suite`);
+		});
+
 		test('1 e-commerce: every product URL gets its mask, as a file on disk and as binary', async () => {
 			const c = ctx();
 			const workflow = localExample(c, EXAMPLES.ecommerce);
@@ -86,7 +91,7 @@ export function examplesSuite(ctx: () => LineContext): void {
 			assert.deepEqual(sentBoxes, wanted);
 		});
 
-		test('6 SAM 3.1 with RLE masks: one item per object with score, crop and its mask file, decoded by the node', async () => {
+		test('8 SAM 3.1 with RLE masks: one item per object with score, crop and its mask file, decoded by the node', async () => {
 			const c = ctx();
 			const workflow = localExample(c, EXAMPLES.sam31Rle);
 			await c.home.importWorkflows([workflow]);
