@@ -15,6 +15,21 @@ export const DOWNLOAD_LIMIT_BYTES = 100 * MiB;
 export const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /**
+ * JSON answers are bounded too (transport/bounded-body.ts): a submit or result answer as much as a download (fal
+ * sync mode carries the masks as data: URIs), every other answer — status, upload slots, cancel — this much. Those
+ * are small objects; a Runflow run echoes its input (an inline data: URI up to INLINE_LIMIT_BYTES) and fal adds
+ * log lines, so 8 MiB leaves room for both while a broken or hostile answer cannot take the process's memory.
+ */
+export const SMALL_ANSWER_LIMIT_BYTES = 8 * MiB;
+
+/**
+ * A download that says (Content-Length) it is at most this large is read whole and stored from its bytes; larger or
+ * unsized ones stream into n8n's binary storage. Masks are a few KB: streaming each through a checking generator
+ * cost more CPU than the transfer. At 4 downloads per job slot this holds at most 16 MiB per slot at once.
+ */
+export const BUFFERED_DOWNLOAD_BYTES = 1 * MiB;
+
+/**
  * Mask and preview downloads at once per node run, per Max Concurrent Jobs slot (4 jobs: 16 downloads). Each
  * download holds a socket and, in filesystem binary mode, a file while it lasts: 100 items × 32 masks unbounded
  * opened ~1,200 at once and ran out of file descriptors (EMFILE) at the common 1,024 limit.

@@ -15,8 +15,12 @@ export interface OverheadRow {
 	rounds: number;
 	node: { perItemMs: number; cpuPerItemMs: number; pollsPerItem: number; perItemMsByRound: number[] };
 	raw: { perItemMs: number; cpuPerItemMs: number; pollsPerItem: number; perItemMsByRound: number[] };
+	/** The bare client's requests through n8n-core's httpRequest: what any node calling n8n's helpers pays (absent in older reports). */
+	helpers?: { perItemMs: number; cpuPerItemMs: number; pollsPerItem: number; perItemMsByRound: number[] };
 	ratio: number;
 	cpuRatio: number;
+	/** helpers / raw: n8n's request helpers alone. */
+	helpersRatio?: number;
 }
 
 const PROMPT = 'cat';
@@ -38,10 +42,10 @@ async function nodeRound(emulator: EmulatorProcess, imageUrl: string, items: num
 	return { ...run, result: await statusPolls(emulator) };
 }
 
-async function rawRound(emulator: EmulatorProcess, imageUrl: string, items: number, concurrency: number): Promise<TimedRun<number>> {
+async function rawRound(emulator: EmulatorProcess, imageUrl: string, items: number, concurrency: number, transport: 'undici' | 'n8n' = 'undici'): Promise<TimedRun<number>> {
 	await emulator.reset();
 	const inputs = Array.from({ length: items }, () => ({ image_url: imageUrl, prompt: PROMPT, apply_mask: false }));
-	const run = await timed(async () => await runRawClient(emulator.info, inputs, concurrency));
+	const run = await timed(async () => await runRawClient(emulator.info, inputs, concurrency, { transport }));
 	return { ...run, result: await statusPolls(emulator) };
 }
 
@@ -54,14 +58,17 @@ export async function benchOverhead(emulator: EmulatorProcess, settings: Array<{
 	// Warm-up: JIT, sockets, n8n's lazy modules.
 	await nodeRound(emulator, imageUrl, 20, 4);
 	await rawRound(emulator, imageUrl, 20, 4);
+	await rawRound(emulator, imageUrl, 20, 4, 'n8n');
 
 	const rows: OverheadRow[] = [];
 	for (const { concurrency, items } of settings) {
 		const node: Array<TimedRun<number>> = [];
 		const raw: Array<TimedRun<number>> = [];
+		const helpers: Array<TimedRun<number>> = [];
 		for (let round = 0; round < rounds; round++) {
 			node.push(await nodeRound(emulator, imageUrl, items, concurrency));
 			raw.push(await rawRound(emulator, imageUrl, items, concurrency));
+			helpers.push(await rawRound(emulator, imageUrl, items, concurrency, 'n8n'));
 		}
 		const summary = (runs: Array<TimedRun<number>>) => ({
 			perItemMs: round2(mean(runs.map((r) => r.wallMs)) / items),
@@ -71,14 +78,17 @@ export async function benchOverhead(emulator: EmulatorProcess, settings: Array<{
 		});
 		const nodeSummary = summary(node);
 		const rawSummary = summary(raw);
+		const helpersSummary = summary(helpers);
 		rows.push({
 			concurrency,
 			items,
 			rounds,
 			node: nodeSummary,
 			raw: rawSummary,
+			helpers: helpersSummary,
 			ratio: round2(nodeSummary.perItemMs / rawSummary.perItemMs),
 			cpuRatio: round2(nodeSummary.cpuPerItemMs / rawSummary.cpuPerItemMs),
+			helpersRatio: round2(helpersSummary.perItemMs / rawSummary.perItemMs),
 		});
 	}
 	return rows;

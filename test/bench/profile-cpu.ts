@@ -1,34 +1,66 @@
 /**
- * CPU per item, node vs bare client, at cap 4 (benchmark 1's setting), for profiling:
- *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/sam3-prof test/bench/profile-cpu.ts [items]
- * Prints CPU ms per item for both; open the .cpuprofile in Chrome DevTools (or read it with a script).
+ * Where one contender's CPU goes at cap 4 (benchmark 1's setting): a warm run of `items` items under V8's sampling
+ * profiler (node:inspector, started after the warm-up and stopped after the run, so start-up is not in it), summed
+ * by who runs the code (profile-summary.ts). `npm run bench` runs it in a fresh process per contender (section 1c);
+ * by hand:
+ *   npx tsx test/bench/profile-cpu.ts [node|sync|raw|http] [items] [cap] [file.cpuprofile]
  */
 import './env';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 
-import { startEmulator } from '../e2e/lib/emulator';
-import { smallImage } from './images';
-import { runRawClient } from './raw-client';
-import { runSam3, timed } from './sam3-runner';
+import { attachEmulator, type EmulatorProcess, startEmulator } from '../e2e/lib/emulator';
+import { type Contender, runContender } from './contenders';
+import { type ProfileSummary, summarize } from './profile-summary';
+import { timed } from './sam3-runner';
+
+export interface ProfileResult {
+	contender: Contender;
+	items: number;
+	cap: number;
+	cpuMsPerItem: number;
+	wallMsPerItem: number;
+	/** Profile buckets per item (ms). */
+	summary: ProfileSummary;
+}
+
+export async function profileRun(emulator: EmulatorProcess, contender: Contender, items: number, cap = 4, saveTo?: string): Promise<ProfileResult> {
+	await emulator.setTiming({ latencyMs: 0, queueMs: 0, dispatchMs: 0 });
+	await runContender(emulator, contender, 40, cap);
+	await emulator.reset();
+	const session = new Session();
+	session.connect();
+	await session.post('Profiler.enable');
+	await session.post('Profiler.setSamplingInterval', { interval: 200 });
+	await session.post('Profiler.start');
+	const run = await timed(async () => await runContender(emulator, contender, items, cap));
+	const { profile } = await session.post('Profiler.stop');
+	session.disconnect();
+	if (saveTo) writeFileSync(saveTo, JSON.stringify(profile));
+	const perItem = (ms: number) => Math.round((ms / items) * 100) / 100;
+	return { contender, items, cap, cpuMsPerItem: perItem(run.cpuMs), wallMsPerItem: perItem(run.wallMs), summary: summarize(profile as never, items) };
+}
 
 async function main(): Promise<void> {
-	const items = Number(process.argv[2] ?? 400);
-	const emulator = await startEmulator({}, { concurrency: { fal: 8 } });
+	const contender = (process.argv[2] ?? 'node') as Contender;
+	const items = Number(process.argv[3] ?? 400);
+	const cap = Number(process.argv[4] ?? 4);
+	const saveTo = process.argv[5];
+	const attached = process.env.SAM3_BENCH_EMULATOR_URL;
+	const emulator = attached ? await attachEmulator(attached) : await startEmulator({}, { concurrency: { fal: 8 } });
 	try {
-		await emulator.setTiming({ latencyMs: 0, queueMs: 0, dispatchMs: 0 });
-		const imageUrl = await emulator.hostImage(await smallImage(), 'image/jpeg', 'overhead.jpg');
-		const parameters = { imageUrl, prompt: 'cat', modelOptions: { applyMask: false }, options: { maxConcurrency: 4 } };
-		await runSam3(emulator, { items: 20, parameters });
-		const inputs = Array.from({ length: items }, () => ({ image_url: imageUrl, prompt: 'cat', apply_mask: false }));
-		await runRawClient(emulator.info, inputs.slice(0, 20), 4);
-		const node = await timed(async () => await runSam3(emulator, { items, parameters }));
-		const raw = await timed(async () => await runRawClient(emulator.info, inputs, 4));
-		const perItem = (ms: number) => Math.round((ms / items) * 100) / 100;
-		process.stdout.write(
-			`${JSON.stringify({ items, nodeCpuMsPerItem: perItem(node.cpuMs), rawCpuMsPerItem: perItem(raw.cpuMs), cpuRatio: Math.round((node.cpuMs / raw.cpuMs) * 100) / 100, nodeWallMsPerItem: perItem(node.wallMs), rawWallMsPerItem: perItem(raw.wallMs) })}\n`,
-		);
+		process.stdout.write(`RESULT ${JSON.stringify(await profileRun(emulator, contender, items, cap, saveTo))}\n`);
 	} finally {
-		await emulator.stop();
+		if (!attached) await emulator.stop();
 	}
 }
 
-void main();
+if (require.main === module) {
+	main().then(
+		() => process.exit(0),
+		(error) => {
+			console.error(error);
+			process.exit(1);
+		},
+	);
+}

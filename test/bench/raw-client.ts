@@ -7,11 +7,14 @@
  * - Runflow: create the run, GET it every 2 s like Runflow's SDK until terminal, download every output.
  * The cap is held as the node holds it: a slot covers the provider job (submit until done); result and downloads
  * come after it.
+ * `transport: 'n8n'` sends the same requests through n8n-core's own `httpRequest` (the function behind every node's
+ * `this.helpers.httpRequest`) instead of a pooled undici agent: the floor of any n8n node making these requests.
  */
 import { createParser } from 'eventsource-parser';
 import pLimit from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
+import * as requestHelpers from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
 
 import type { EmulatorInfo } from '../e2e/lib/emulator';
 
@@ -39,6 +42,8 @@ export interface RawRunStats {
 
 export interface RawClientOptions {
 	provider?: 'fal' | 'runflow';
+	/** undici with a keep-alive pool (default), or n8n-core's request helper for every request. */
+	transport?: 'undici' | 'n8n';
 	/** fal only: the status stream (default, like fal-js streamStatus) or polling every 500 ms (fal-js subscribe's default). */
 	falStatus?: 'stream' | 'poll';
 }
@@ -47,7 +52,22 @@ const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
 
 type Auth = { authorization: string };
 
+interface N8nResponse {
+	body: unknown;
+	statusCode: number;
+}
+type N8nHttpRequest = (options: Record<string, unknown>) => Promise<N8nResponse>;
+/** n8n-core's httpRequest (not in its index; the module every node context's helpers.httpRequest calls). */
+const n8nHelper = () => requestHelpers.httpRequest as unknown as N8nHttpRequest;
+
+let transport: 'undici' | 'n8n' = 'undici';
+
 async function json(method: 'GET' | 'POST', url: string, auth: Auth, body?: unknown): Promise<Record<string, unknown>> {
+	if (transport === 'n8n') {
+		const response = await n8nHelper()({ method, url, headers: auth, body, json: true, returnFullResponse: true, ignoreHttpStatusErrors: true });
+		if (response.statusCode >= 300) throw new Error(`${method} ${url}: HTTP ${response.statusCode} ${JSON.stringify(response.body)}`);
+		return response.body as Record<string, unknown>;
+	}
 	const response = await request(url, {
 		method,
 		dispatcher,
@@ -60,6 +80,11 @@ async function json(method: 'GET' | 'POST', url: string, auth: Auth, body?: unkn
 }
 
 async function download(url: string): Promise<Buffer> {
+	if (transport === 'n8n') {
+		const response = await n8nHelper()({ method: 'GET', url, encoding: 'arraybuffer', json: false, returnFullResponse: true, ignoreHttpStatusErrors: true });
+		if (response.statusCode !== 200) throw new Error(`GET ${url}: HTTP ${response.statusCode}`);
+		return Buffer.from(response.body as ArrayBuffer);
+	}
 	const response = await request(url, { method: 'GET', dispatcher });
 	const chunks: Buffer[] = [];
 	for await (const chunk of response.body) chunks.push(chunk as Buffer);
@@ -69,8 +94,18 @@ async function download(url: string): Promise<Buffer> {
 
 /** Reads the status stream until COMPLETED (fal-js: eventsource-parser, JSON.parse of each event's data). */
 async function streamUntilCompleted(url: string, auth: Auth): Promise<Record<string, unknown>> {
-	const response = await request(url, { method: 'GET', dispatcher, headers: { ...auth, accept: 'text/event-stream' } });
-	if (response.statusCode !== 200) throw new Error(`GET ${url}: HTTP ${response.statusCode} ${await response.body.text()}`);
+	let statusCode: number;
+	let body: AsyncIterable<unknown>;
+	if (transport === 'n8n') {
+		const response = await n8nHelper()({ method: 'GET', url, headers: { ...auth, accept: 'text/event-stream' }, encoding: 'stream', json: false, returnFullResponse: true, ignoreHttpStatusErrors: true });
+		({ statusCode } = response);
+		body = response.body as AsyncIterable<unknown>;
+	} else {
+		const response = await request(url, { method: 'GET', dispatcher, headers: { ...auth, accept: 'text/event-stream' } });
+		({ statusCode } = response);
+		body = response.body;
+	}
+	if (statusCode !== 200) throw new Error(`GET ${url}: HTTP ${statusCode}`);
 	let completed: Record<string, unknown> | undefined;
 	const parser = createParser((event) => {
 		if (event.type !== 'event') return;
@@ -78,7 +113,7 @@ async function streamUntilCompleted(url: string, auth: Auth): Promise<Record<str
 		if (status.status === 'COMPLETED') completed = status;
 	});
 	// Read to the end as fal-js does (the server ends the response after COMPLETED; the connection is then reused).
-	for await (const chunk of response.body) parser.feed((chunk as Buffer).toString('utf8'));
+	for await (const chunk of body) parser.feed((chunk as Buffer).toString('utf8'));
 	if (!completed) throw new Error(`GET ${url}: the stream ended without COMPLETED`);
 	return completed;
 }
@@ -145,6 +180,7 @@ async function runItem(info: EmulatorInfo, input: Record<string, unknown>, limit
 /** Runs `items` jobs with at most `concurrency` at once, like the node's Max Concurrent Jobs. */
 export async function runRawClient(info: EmulatorInfo, inputs: Record<string, unknown>[], concurrency: number, options: RawClientOptions = {}): Promise<RawRunStats> {
 	const limit = pLimit(concurrency);
+	transport = options.transport ?? 'undici';
 	const results = await Promise.all(inputs.map(async (input) => await runItem(info, input, limit, options)));
 	return {
 		items: results.length,

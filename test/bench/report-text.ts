@@ -2,7 +2,7 @@
  * The prose of BENCHMARKS.md: how the numbers were taken and what they mean. The explanations come from
  * profiling this node (node --cpu-prof, request timelines from the emulator log); the numbers are this run's.
  */
-import { GOALS, type Goals, nodePolls } from './goals';
+import { GOALS, type Goals, cpuComparison, nodePolls } from './goals';
 import type { BenchResults } from './report';
 
 export function method(r: BenchResults): string {
@@ -19,7 +19,7 @@ export function method(r: BenchResults): string {
 		`  ${r.machine.cores} cores**: the emulator's CPU time still competes with the node's, and the baseline client`,
 		'  meets the same contention (so ratios are fairer than absolute times).',
 		'- The emulated fal account runs 8 jobs at once (`concurrency: { fal: 8 }`); jobs over that wait in its queue. Only',
-		'  the throughput benchmark goes past 8 (the HTTP Request node sends every item at once).',
+		'  the CPU (1b) and throughput (2) benchmarks go past 8 (the HTTP Request node sends every item at once).',
 		'- Memory runs (4 and 5) each run in a fresh node process, so RSS retained by earlier runs cannot hide growth.',
 		'- Everything is from this one run; each benchmark warms up first (JIT, lazy modules, sockets) and the warm-up is',
 		'  not counted. The by-round columns show the spread within the run. Between whole runs on this 2-core machine the',
@@ -32,7 +32,6 @@ const list = (parts: string[]) => parts.join(', ');
 
 export function analysis(r: BenchResults, goals: Goals): string {
 	const [queue, sync, bare, http] = r.throughput.rows;
-	const cpu = list(r.overhead.map((o) => `${o.node.cpuPerItemMs} vs ${o.raw.cpuPerItemMs} ms at cap ${o.concurrency}`));
 	const within = r.overhead.filter((o) => o.ratio <= 1.3);
 	const over = r.overhead.filter((o) => o.ratio > 1.3);
 	const short = r.timeToResult.filter((row) => row.jobMs < 1000);
@@ -41,38 +40,19 @@ export function analysis(r: BenchResults, goals: Goals): string {
 	const scalingTop = r.scaling.filter((row) => row.items === top);
 	const polls = (provider: string) =>
 		list(r.timeToResult.filter((row) => row.provider === provider).map((row) => `${row.pollsPerJob + (row.streamsPerJob ?? 0)} for ${row.jobMs / 1000} s`));
-	const node = nodePolls(r);
-	const nodeStreams = (node.fal?.streams ?? 0) > 0;
 	const cap4 = r.overhead.find((o) => o.concurrency === 4);
 	const providers = [...new Set(r.timeToResult.map((row) => row.provider))];
 	return [
 		'## Analysis',
 		'',
-		'**Where the node\'s time goes (`node --cpu-prof` of test/bench/profile-cpu.ts: a warm 400-item run at cap 4, node',
-		'then bare client; request counts from the emulator log).** Per item the node makes as many requests as the bare',
-		'client (submit, one status stream, result, one GET per file: 4), but each goes through n8n-core\'s request helper.',
-		'Issue 12 cut what the node controls there: the credential is read once per item and handed to',
-		'`httpRequestWithAuthentication` (n8n no longer loads and decrypts it per request), and the fal credential sets its',
-		'header by function instead of a `={{$credentials.apiKey}}` expression n8n evaluated on every request (the largest',
-		'single item in the profile before: ~0.9 ms of 6.9 ms CPU per item). What remains is n8n\'s own per-request path:',
-		'a new axios config and **new http(s) agents for every request** (`setAxiosAgents` / `createHttpProxyAgent`: no',
-		'keep-alive, so each request opens a new TCP connection — `internalConnect`, DNS `lookup` and socket setup are the',
-		'top self-time entries after idle and module loading — and against the real fal a new TLS handshake), where the',
-		'bare client reuses one pooled connection. The node\'s own code (settings, zod, SSE parsing, output items) is',
-		`~0.5 ms per item (~3 % of the process\'s CPU). CPU per item, node vs bare: ${cpu}. A declarative node cannot bring`,
-		'its own HTTP client or agent (verified-node rules); reaching ≤ 2.5× would need n8n\'s request helper to reuse',
-		'connections (a shared keep-alive agent per host), which every n8n node that calls an API would gain from.',
+		...whereTheCpuGoes(r, goals),
 		'',
 		'**1. Overhead.** ' +
-			(within.length ? `Within the goal at cap ${list(within.map((o) => `${o.concurrency} (${o.ratio}×)`))}: the bare client learns of completion from the status stream, the node ${nodeStreams ? 'too' : 'by polling (first status at once, then every 50 ms while the job is young)'}; at latency 0 either takes about one round trip, and round trips dominate per-item time when the emulator answers instantly. ` : '') +
-			(over.length && !nodeStreams
-				? `Over it at cap ${list(over.map((o) => `${o.concurrency} (${o.ratio}×)`))}: the bare client is told of COMPLETED by the status stream the moment the job ends, while the node polls, and at latency 0 its second poll comes 50 ms after the first (the schedule's floor); at cap 1 that wait is most of the node's ${over[0].node.perItemMs} ms per item against the bare client's ${over[0].raw.perItemMs} ms, so here the wall ratio mostly measures the poll lag the stream removes, and with more items in flight the node's ~${Math.round(over[over.length - 1].cpuRatio)}× CPU per item takes over. `
+			(within.length ? `Within the goal at cap ${list(within.map((o) => `${o.concurrency} (${o.ratio}×)`))}. ` : '') +
+			(over.length
+				? `Over it at cap ${list(over.map((o) => `${o.concurrency} (${o.ratio}×)`))}: both sides learn of completion from fal's status stream, so with the emulator answering at once the per-item wall time is the CPU cost of the requests. The bare client sending the very same requests through n8n-core's \`httpRequest\` (no engine, no node) already takes ${list(r.overhead.map((o) => `${o.helpersRatio ?? '?'}× at cap ${o.concurrency}`))} the time of the pooled undici client: that is n8n's request path alone (1c: ${helperShare(r)} of the node's profiled CPU runs below n8n's helpers), and no node can take it away — a verified declarative node must call n8n's helpers (no HTTP client or agent of its own), and they build a new axios config and new http(s) agents for every request (no keep-alive: a new TCP connection each, against the real fal a new TLS handshake). What is left between that floor and the node is n8n's engine (RoutingNode, the item contexts, binary storage) and the node's own work. `
 				: '') +
-			(over.length && nodeStreams ? `Over it at cap ${list(over.map((o) => `${o.concurrency} (${o.ratio}×)`))}: with more items in flight the per-item wall time shrinks towards the CPU cost, and the node's ~${Math.round(over[0].cpuRatio)}× CPU per item shows. ` : '') +
-			(r.overhead.some((o) => o.node.pollsPerItem < o.raw.pollsPerItem - 0.15)
-				? `Where the node made fewer polls per item than the bare client (${list(r.overhead.filter((o) => o.node.pollsPerItem < o.raw.pollsPerItem - 0.15).map((o) => `cap ${o.concurrency}: ${o.node.pollsPerItem} vs ${o.raw.pollsPerItem}`))}), its busier process sent the first poll later, found the job already done and skipped a 50 ms wait the bare client took: there the wall ratio flatters the node. `
-				: '') +
-			`The CPU ratio is the honest measure of the extra work (goal ≤ ${GOALS.cpuRatioCap4}× at cap 4: ${cap4 ? `${cap4.cpuRatio}×, ${goals.cpu ? 'met' : 'missed'}` : 'not measured'}); it is mostly n8n's request path (above): per request, the node controls only how many requests it makes and what it does around them (credential reads, parsing, validation).`,
+			`CPU per item at cap 4: ${cap4 ? `${cap4.node.cpuPerItemMs} vs ${cap4.raw.cpuPerItemMs} ms (${cap4.cpuRatio}×)` : 'not measured'}.`,
 		'',
 		`**2. Throughput.** Queue mode (the default) reached ${queue.itemsPerSecond} items/s = ${queue.ofIdeal} % of ideal (goal ≥ ${GOALS.throughputQueue} %: ${goals.throughput ? 'met' : 'missed'}); the bare`,
 		`client (status stream) reached ${bare.ofIdeal} % on the same emulator and machine (the practical ceiling here), and the node reaches`,
@@ -81,21 +61,26 @@ export function analysis(r: BenchResults, goals: Goals): string {
 		'the masks after releasing the slot (a finished job no longer counts against the account\'s concurrency; this',
 		'matters more against a real CDN, where downloading 4 masks can take longer than a 300 ms job). Through n8n each',
 		'request takes a few ms more than the bare client\'s (a new connection each): against a 300 ms',
-		`job that is the gap. **Sync mode reached ${sync.itemsPerSecond} items/s = ${sync.ofIdeal} %** (goal ≥ ${GOALS.throughputSync} %: ${goals.throughputSync ? 'met' : 'missed'}): one held request per job,`,
-		'no result request; on a 2-core machine shared with other processes it is CPU-bound like the rest (one held n8n',
-		'request per job plus the mask download), and a few % either way between runs. The HTTP Request node',
+		`job that is the gap. **Sync mode reached ${sync.itemsPerSecond} items/s = ${sync.ofIdeal} %** (rounds ${sync.roundsItemsPerSecond.join(', ')} items/s; goal ≥ ${GOALS.throughputSync} % in every round: ${goals.throughputSync ? 'met' : 'missed'}): one held request per job,`,
+		'no result request. What a slot loses per job is the time from the provider\'s answer to the next item\'s call reaching',
+		'it: the answer through n8n\'s helper, the next request through it (a new connection) — both processes on 2 shared',
+		'cores, so it grows with the machine\'s load (here other processes used the share in the machine table). Before the',
+		'first call, RoutingNode prepares every item (resolves every parameter for each) in one synchronous loop, so the',
+		'first job starts only after all 200 are prepared. The HTTP Request node',
 		`reached ${http.itemsPerSecond} items/s only because the emulated account **queues** the ${r.throughput.items - r.throughput.cap} calls over its limit of`,
 		`${r.throughput.cap} (peak ${http.peakJobsInFlight} calls open at once, each holding a connection for up to ${(r.throughput.items / r.throughput.cap) * (r.throughput.jobMs / 1000)} s); fal documents that`,
 		'sync calls over the account limit may get **429** instead, which fails the node (its Retry On Fail runs the whole',
 		'node again, every item), and Batching, the usual way around 429s, only spaces request starts.',
 		'',
-		`**3. Time to result** for 1 s and 5 s jobs ${goals.timeToResult ? 'meets' : 'misses'} its goal (fal ≤ ${GOALS.falTimeToResult}×, Runflow ≤ ${GOALS.runflowTimeToResult}×). fal learns of`,
-		'completion from its status stream the moment it happens (one request per job). Runflow has no stream, and its',
-		'poll budget (≤ 12 for a 6 s run, goal 6c) sets its lag: the schedule (job/poll-schedule.ts) waits half the time',
-		'already waited (100 ms to 2 s), so a run is seen up to ~50 % of its time late, depending on where its end falls',
-		'between two polls; a worst lag of 15 % would need a 15 % rule, ~30 polls per 6 s run (the old 10 % rule made ~36).',
-		'Both goals at once cannot be had by polling: what would be needed is a push — Runflow\'s callback_url (Options >',
-		'Callback URL with a Wait node, which this node supports) or a status stream / long poll on Runflow\'s side.',
+		`**3. Time to result** for 1 s and 5 s jobs ${goals.timeToResult ? 'meets' : 'misses'} its goal (fal ≤ ${GOALS.falTimeToResult}×; Runflow ≤ ${GOALS.runflowTimeToResult}× once the node run has seen a job end). fal learns of`,
+		'completion from its status stream the moment it happens (one request per job). Runflow has no stream. A job with',
+		'nothing to learn from (the first of a run, or a run of one item: section 3) is polled on the usual schedule —',
+		'half the time already waited, 100 ms to 2 s — and seen up to ~50 % of its time late depending on where its end',
+		'falls between two polls: ' + list(r.timeToResult.filter((row) => !row.provider.startsWith('fal') && row.jobMs >= 1000).map((row) => `${row.ratio}× for ${row.jobMs / 1000} s`)) + '. ' +
+			'Inside a run, jobs take similar times: once one has ended (its time by Runflow\'s own `created_at` /',
+		'`completed_at`), the next are polled once at the start, once halfway, then every 3 % of the expected time from 5 %',
+		`before it (section 3c): ${list((r.batchTimeToResult ?? []).map((row) => `${row.laterRatio}× for ${row.jobMs / 1000} s jobs with ${row.laterPolls} polls (first job ${row.firstRatio}×, ${row.firstPolls} polls)`))}.`,
+		'A push would make the first job as quick: Runflow\'s callback_url (Options > Callback URL with a Wait node).',
 		`For a ${shortJob} job what remains is the fixed part (submit, result and downloads through n8n: ${list(short.map((row) => `~${Math.max(0, row.nodeMs - row.jobMs)} ms for ${row.provider}`))}):`,
 		`${list(short.map((row) => `${row.ratio}× (${row.provider})`))}. The price is polls: ${list(providers.map((p) => `${p} ${polls(p)}`))}`,
 		'(fal\'s official client polls every 500 ms: ~10 for a 5 s job; Runflow\'s SDK every 2 s, lagging up to 2 s).',
@@ -136,5 +121,39 @@ function pollsAnalysis(r: BenchResults, goals: Goals): string[] {
 		`flight that is ~${perSecond(node.fal)} status requests/s for the node on fal and ~${perSecond(node.runflow)} on Runflow, against ~${perSecond(stream)} with the`,
 		`stream and ~${perSecond(falPolling)} with fal-js polling. The stream also ends the poll lag: the bare client saw the result ${stream ? `${Math.round((stream.resultMs / stream.jobMs) * 100) / 100}×` : '?'} the job time`,
 		`(node: ${node.fal ? `${Math.round((node.fal.resultMs / node.fal.jobMs) * 100) / 100}×` : '?'}, n8n executionTime, includes the downloads).`,
+	];
+}
+
+/** The profiled share of the node's CPU (fal queue) that runs below n8n's request helpers. */
+function helperShare(r: BenchResults): string {
+	const node = r.cpuPerItem?.profiles.find((p) => p.contender === 'node')?.summary;
+	return node && node.totalMs ? `${Math.round((node.underRequestHelpersMs / node.totalMs) * 100)} %` : 'an unmeasured share';
+}
+
+function whereTheCpuGoes(r: BenchResults, goals: Goals): string[] {
+	const c = r.cpuPerItem;
+	if (!c) return [];
+	const cpu = cpuComparison(r);
+	const profile = (who: string) => c.profiles.find((p) => p.contender === who)?.summary;
+	const node = profile('node');
+	const sync = profile('sync');
+	const http = profile('http');
+	const ms = (v?: number) => (v === undefined ? '?' : `${v} ms`);
+	const own = (p?: typeof node) => p?.byBucket['SAM 3 node code'];
+	return [
+		`**Where the node's CPU goes (sections 1b, 1c).** The HTTP Request workflow (fal.run, then the mask as a file) cost`,
+		`${ms(cpu.http?.cpuPerItemMs)} of CPU per item with every item in flight at once; the node doing the same work (fal sync mode) ${ms(cpu.node?.cpuPerItemMs)} at cap ${cpu.node?.cap}`,
+		`(${cpu.ratio}×; goal ≤ ${GOALS.cpuVsHttpRequest}×: ${goals.cpu ? 'met' : 'missed'}) and ${ms(c.rows.find((row) => row.contender === 'sync' && row.cap === 4)?.cpuPerItemMs)} at cap 4; in its default fal queue mode (4 requests per`,
+		`item instead of 2: submit, status stream, result, mask) ${ms(cpu.nodeDefault?.cpuPerItemMs)} at cap 4 (${goals.cpuDefaultRatio}× the HTTP workflow). CPU per item`,
+		'falls with the items in flight for every client alike (compare the bare client at cap 4 and 100): each event-loop',
+		'turn\'s fixed cost is shared by more work. In the profiles, the requests themselves dominate: below n8n\'s request',
+		`helpers ran ${ms(node?.underRequestHelpersMs)} of the node's ${ms(node?.totalMs)} profiled per item (queue), ${ms(sync?.underRequestHelpersMs)} of ${ms(sync?.totalMs)} (sync), and`,
+		`${ms(http?.underRequestHelpersMs)} of the HTTP workflow's ${ms(http?.totalMs)}; the node's own code (settings, zod, SSE, output items, the`,
+		`bounded JSON and file reading) was ${ms(own(node))} (queue) / ${ms(own(sync))} (sync) per item. Per request n8n builds a new axios config and`,
+		'**new http(s) agents** (`setAxiosAgents` / `createHttpProxyAgent`: no keep-alive, a new TCP connection each —',
+		'`connect` and DNS `getaddrinfo` are among the top native entries), checks the URL against allowed domains',
+		'(`axios.getUri`) and merges configs; the bare client reuses one pooled connection. What the node controls is how',
+		'many requests it makes (one status stream instead of polls; the credential read once per item; the fal header set',
+		'by function, not an expression per request) and its own work around them.',
 	];
 }

@@ -4,10 +4,8 @@
  * same cap (learning of completion from fal's status stream, like fal's own client) and with n8n's HTTP Request
  * node as users wire SAM 3 today (sync call per item, then a download).
  */
-import { runNode } from '../rig';
 import type { EmulatorProcess } from '../e2e/lib/emulator';
-import { type HttpRequestNode, downloadParameters, loadHttpRequestNode, syncCallParameters } from './http-request-node';
-import { smallImage } from './images';
+import { benchImageUrl, httpRequestNode, viaHttpRequestNode } from './contenders';
 import { runRawClient } from './raw-client';
 import { runSam3, timed } from './sam3-runner';
 
@@ -35,31 +33,11 @@ export interface ThroughputResult {
 
 const PROMPT = 'cat';
 
-async function viaHttpRequestNode(emulator: EmulatorProcess, http: HttpRequestNode, imageUrl: string, items: number): Promise<void> {
-	const body = { image_url: imageUrl, prompt: PROMPT, apply_mask: false };
-	const sync = await runNode({
-		node: http.node,
-		packageName: http.packageName,
-		typeVersion: http.typeVersion,
-		items: Array.from({ length: items }, (_, i) => ({ json: { row: i } })),
-		parameters: syncCallParameters(`${emulator.info.urls.falRun}/fal-ai/sam-3/image`, emulator.info.keys.fal, body),
-	});
-	if (sync.error || sync.items.length !== items) throw new Error(`HTTP Request (sync call) failed: ${sync.error?.message ?? sync.items.length}`);
-	const download = await runNode({
-		node: http.node,
-		packageName: http.packageName,
-		typeVersion: http.typeVersion,
-		items: sync.items.map((item) => ({ json: item.json })),
-		parameters: downloadParameters(),
-	});
-	if (download.error || !download.items.every((item) => item.binary?.data)) throw new Error(`HTTP Request (download) failed: ${download.error?.message}`);
-}
-
 export async function benchThroughput(emulator: EmulatorProcess, items = 200, jobMs = 300, cap = 8, rounds = 2): Promise<ThroughputResult> {
 	await emulator.setTiming({ latencyMs: jobMs, queueMs: 0, dispatchMs: 0 });
-	const imageUrl = await emulator.hostImage(await smallImage(), 'image/jpeg', 'throughput.jpg');
+	const imageUrl = await benchImageUrl(emulator);
 	const ideal = cap / (jobMs / 1000);
-	const http = loadHttpRequestNode();
+	const http = httpRequestNode();
 	const sam3 = (falMode: 'queue' | 'sync') => async () =>
 		void (await runSam3(emulator, {
 			items,
@@ -72,7 +50,7 @@ export async function benchThroughput(emulator: EmulatorProcess, items = 200, jo
 		{ name: `bare undici client, fal queue + status stream, ${cap} at a time`, run: async () => void (await runRawClient(emulator.info, inputs, cap)) },
 		{
 			name: `${http.short}: POST fal.run per item, then GET mask as file`,
-			run: async () => await viaHttpRequestNode(emulator, http, imageUrl, items),
+			run: async () => await viaHttpRequestNode(emulator, imageUrl, items),
 			note: `all ${items} calls at once (n8n default); the emulated account queues those over ${cap}, real fal may answer 429`,
 		},
 	];

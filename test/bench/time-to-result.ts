@@ -73,3 +73,75 @@ export async function benchTimeToResult(
 	}
 	return rows;
 }
+
+/** 3c. Time to result inside one node run: its later jobs are polled where the earlier ones ended. */
+export interface BatchTimeToResultRow {
+	provider: string;
+	jobMs: number;
+	/** Jobs in the run, one after another (Max Concurrent Jobs 1). */
+	runs: number;
+	/** Per job: from its creation at the provider to the node's last download of its files, / job time. */
+	ratios: number[];
+	firstRatio: number;
+	/** The later jobs (the run knows when its jobs end): mean and worst. */
+	laterRatio: number;
+	laterWorstRatio: number;
+	/** Status requests of the first job and, on average, of the later ones. */
+	firstPolls: number;
+	laterPolls: number;
+}
+
+interface EmulatorJob {
+	id: string;
+	createdAt: number;
+	completedAt?: number;
+}
+
+/**
+ * One node run of `runs` items whose jobs each take `jobMs`, Max Concurrent Jobs 1, so they run one after another;
+ * the emulator's clock and request log say when each job was created and when the node fetched its last file.
+ */
+export async function benchBatchTimeToResult(
+	emulator: EmulatorProcess,
+	provider: Provider = 'runflowApi',
+	settings: Array<{ jobMs: number; runs: number }> = [
+		{ jobMs: 1000, runs: 6 },
+		{ jobMs: 5000, runs: 4 },
+	],
+): Promise<BatchTimeToResultRow[]> {
+	const imageUrl = await emulator.hostImage(await smallImage(), 'image/jpeg', 'batch-time-to-result.jpg');
+	const rows: BatchTimeToResultRow[] = [];
+	const round2 = (v: number) => Math.round(v * 100) / 100;
+	for (const { jobMs, runs } of settings) {
+		await emulator.reset();
+		await emulator.setTiming({ latencyMs: jobMs, queueMs: 0, dispatchMs: 0 });
+		await runSam3(emulator, { provider, items: runs, parameters: { imageUrl, prompt: 'dog', options: { maxConcurrency: 1 } } });
+		const jobs = ((await emulator.control('jobs')) as EmulatorJob[]).sort((a, b) => a.createdAt - b.createdAt);
+		const statusRoute = provider === 'runflowApi' ? 'runflow.get' : 'fal.status';
+		const [files, polls] = await Promise.all([emulator.log('files.get'), emulator.log(statusRoute)]);
+		// A download belongs to the last job that had ended before it (the next job starts as soon as one ends, but
+		// ends a job time later).
+		const owner = (time: number) => jobs.filter((job) => job.completedAt !== undefined && job.completedAt <= time).at(-1);
+		const lastFetch = new Map<string, number>();
+		for (const entry of files) {
+			if (entry.url.includes('batch-time-to-result')) continue; // the emulator fetching the input image
+			const job = owner(entry.time);
+			if (job) lastFetch.set(job.id, Math.max(lastFetch.get(job.id) ?? 0, entry.time));
+		}
+		const ratios = jobs.map((job) => round2(((lastFetch.get(job.id) ?? Number.NaN) - job.createdAt) / jobMs));
+		const pollsOf = (job: EmulatorJob) => polls.filter((entry) => entry.url.includes(job.id)).length;
+		const later = ratios.slice(1);
+		rows.push({
+			provider: LABEL[provider],
+			jobMs,
+			runs,
+			ratios,
+			firstRatio: ratios[0],
+			laterRatio: round2(later.reduce((a, b) => a + b, 0) / later.length),
+			laterWorstRatio: Math.max(...later),
+			firstPolls: pollsOf(jobs[0]),
+			laterPolls: Math.round((jobs.slice(1).reduce((sum, job) => sum + pollsOf(job), 0) / later.length) * 10) / 10,
+		});
+	}
+	return rows;
+}

@@ -161,6 +161,7 @@ async function writeReply(res: ServerResponse, call: IncomingCall, reply: Reply,
 		return;
 	}
 	if (reply.events) return writeEvents(res, reply.status, headers, reply.events, fault, entry);
+	if (fault?.kind === 'hugeJson') return writeHugeJson(res, reply, headers, body, fault, entry);
 	headers['content-length'] = String(body.length);
 	res.writeHead(reply.status, headers);
 	if (call.method === 'HEAD') return void res.end();
@@ -180,6 +181,48 @@ async function writeReply(res: ServerResponse, call: IncomingCall, reply: Reply,
 		res.write(body.subarray(first));
 	}
 	res.end();
+}
+
+/**
+ * The answer's JSON object with a `padding` string field that makes the whole about `fault.bytes` long, written in
+ * 64 KiB pieces as the client takes them; stops when the client hangs up.
+ */
+async function writeHugeJson(
+	res: ServerResponse,
+	reply: Reply,
+	headers: Record<string, string>,
+	body: Buffer,
+	fault: Extract<Fault, { kind: 'hugeJson' }>,
+	entry?: LogEntry,
+): Promise<void> {
+	const text = body.toString('utf8').trim();
+	const object = text.startsWith('{') && text.endsWith('}') ? text.slice(0, -1) : '{"answer":' + (text || 'null');
+	const head = Buffer.from(`${object}${object.length > 1 ? ',' : ''}"padding":"`);
+	const tail = Buffer.from('"}');
+	const padding = Math.max(0, fault.bytes - head.length - tail.length);
+	headers['content-type'] = 'application/json';
+	if (fault.declareLength) headers['content-length'] = String(head.length + padding + tail.length);
+	res.writeHead(reply.status, headers);
+	const piece = Buffer.alloc(64 * 1024, 'a');
+	if (entry) entry.sentBytes = 0;
+	const write = async (chunk: Buffer) => {
+		if (res.destroyed) return;
+		if (entry) entry.sentBytes = (entry.sentBytes ?? 0) + chunk.length;
+		if (!res.write(chunk)) {
+			await new Promise<void>((resolve) => {
+				const done = () => {
+					res.off('drain', done);
+					res.off('close', done);
+					resolve();
+				};
+				res.on('drain', done);
+				res.on('close', done);
+			});
+		}
+	};
+	await write(head);
+	for (let left = padding; left > 0 && !res.destroyed; left -= piece.length) await write(left >= piece.length ? piece : piece.subarray(0, left));
+	if (!res.destroyed) res.end(tail);
 }
 
 /** What a server answers for a route it does not have (404) or a method it does not take there (405). */

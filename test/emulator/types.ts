@@ -94,6 +94,12 @@ export type Fault =
 	 */
 	| { kind: 'rewrite'; body?: unknown; omit?: string[]; set?: Record<string, unknown>; omitHeaders?: string[] }
 	| { kind: 'malformedJson' }
+	/**
+	 * The handler's JSON answer grown to about `bytes` by one long string field (`padding`), streamed in chunks (the
+	 * emulator never holds it whole): a broken or hostile answer that would take a client's memory. Valid JSON.
+	 * `declareLength` sends its Content-Length up front (default: chunked, so a client must count as it reads).
+	 */
+	| { kind: 'hugeJson'; bytes: number; declareLength?: boolean }
 	| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
 	/** The app does not offer the stream: 404 `{detail:"Not Found"}` (default) or 405 `{detail:"Method Not Allowed"}`. */
 	| { kind: 'streamNotOffered'; status?: 404 | 405 }
@@ -188,6 +194,8 @@ export interface LogEntry {
 	fault?: Fault['kind'];
 	/** Status stream: events written so far. */
 	events?: number;
+	/** A hugeJson answer: bytes written before it ended or the client hung up. */
+	sentBytes?: number;
 }
 
 export interface DeliveryRecord {

@@ -86,6 +86,31 @@ describe('Runflow runs', () => {
 		expect(states.filter((state) => state === 'succeeded')).toHaveLength(1);
 		expect(result.items[0].json).toMatchObject({ requestId: job.id, status: 'COMPLETED', maskCount: 1 });
 	});
+
+	it('later runs of a batch are polled near the end the earlier ones took: fewer polls, most of them close to the end', async () => {
+		emulator().jobs.script({ queueMs: 0, dispatchMs: 0, latencyMs: 1_500 });
+		const items = [0, 1, 2, 3].map((row) => ({ json: { row } }));
+		const result = await runSam3(emulator(), { provider: 'runflowApi', items, parameters: { imageUrl: await imageUrl(), prompt: 'shoe', options: { maxConcurrency: 1 } } });
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.maskCount)).toEqual([1, 1, 1, 1]);
+		// One run after another (Max Concurrent Jobs 1), by the emulator's own clock: when each was created and ended.
+		const runs = emulator().jobs.list().sort((a, b) => a.createdAt - b.createdAt);
+		const pollsOf = (run: (typeof runs)[number]) => {
+			const duration = run.completedAt! - run.createdAt;
+			const at = entries(emulator(), 'runflow.get').filter((entry) => entry.url.endsWith(`/${run.id}`)).map((entry) => (entry.time - run.createdAt) / duration);
+			return { all: at.length, early: at.filter((share) => share < 0.7).length, nearEnd: at.filter((share) => share >= 0.9).length };
+		};
+		const [first, ...learned] = runs.map(pollsOf);
+		// The first run knows nothing yet: the usual schedule, half the time waited (0, 0.1, 0.2, 0.3, 0.45 … s).
+		expect(first.all).toBeGreaterThanOrEqual(7);
+		expect(first.early).toBeGreaterThanOrEqual(5);
+		for (const run of learned) {
+			// Once at the start, once halfway; then densely from 5 % before the end the earlier runs took.
+			expect(run.early).toBeLessThanOrEqual(2);
+			expect(run.nearEnd).toBeGreaterThanOrEqual(2);
+			expect(run.all).toBeLessThan(first.all);
+		}
+	});
 });
 
 describe('Wait for Result off', () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { expectErrorItem, expectMasks, gapsMs, logOf, segment, useEmulator, withoutStatusStream } from './harness';
+import { PROVIDERS, ROUTES, expectErrorItem, expectMasks, gapsMs, logOf, segment, useEmulator, withoutStatusStream } from './harness';
 
 const emulator = useEmulator();
 
@@ -122,12 +122,37 @@ function trackLongTimers(minMs: number): { pending: () => number[]; restore: () 
 	};
 }
 
-describe('data: masks', () => {
-	it('a data: mask over the 100 MiB cap in a sync result: refused before it is decoded', async () => {
+describe('bounded JSON answers', () => {
+	it.each(PROVIDERS)('a status answer that does not end (300 MiB, chunked): cut off at 8 MiB, an error item naming it, not read whole (%s)', async (provider) => {
+		withoutStatusStream(emulator());
+		emulator().jobs.script({ latencyMs: 5_000 });
+		const route = ROUTES[provider].status;
+		emulator().faults.add({ route, fault: { kind: 'hugeJson', bytes: 300 * MiB } });
+		const result = await segment(emulator(), provider);
+		expectErrorItem(result.items[0], 0, { stage: 'status', errorType: 'answer_too_large', message: /status answer is larger than 8 MiB/, requestId: true });
+		const [huge] = logOf(emulator(), route).filter((entry) => entry.fault === 'hugeJson');
+		// The node hung up after its cap: what the emulator got out is the cap plus what the sockets buffered.
+		expect(huge.sentBytes).toBeLessThan(64 * MiB);
+		// Not asked again (the same question gets the same answer); fal's job is cancelled, Runflow has no cancel.
+		expect(logOf(emulator(), route)).toHaveLength(1);
+		expect(logOf(emulator(), 'fal.cancel')).toHaveLength(provider === 'falApi' ? 1 : 0);
+	}, 120_000);
+
+	it('a result answer announcing 150 MiB (Content-Length): refused before it is read, not fetched again', async () => {
+		emulator().faults.add({ route: 'fal.result', fault: { kind: 'hugeJson', bytes: 150 * MiB, declareLength: true } });
+		const result = await segment(emulator(), 'falApi');
+		expectErrorItem(result.items[0], 0, { stage: 'result', errorType: 'answer_too_large', message: /result answer is larger than 100 MiB/, requestId: true });
+		const fetched = logOf(emulator(), 'fal.result');
+		expect(fetched).toHaveLength(1);
+		expect(fetched[0].sentBytes).toBeLessThan(64 * MiB);
+	}, 120_000);
+
+	it('a sync answer over 100 MiB (a data: mask over the cap): cut off at 100 MiB, not read whole, fal.run not called again', async () => {
 		const oversized = `data:image/png;base64,${'A'.repeat(Math.ceil((101 * MiB * 4) / 3))}`;
 		emulator().jobs.script({ resultBody: (body: unknown) => ({ ...(body as object), masks: [{ url: oversized }] }) });
 		const result = await segment(emulator(), 'falApi', { parameters: { falMode: 'sync' } });
-		expectErrorItem(result.items[0], 0, { stage: 'download', errorType: 'file_too_large', message: /larger than 100 MiB/, requestId: true });
+		expectErrorItem(result.items[0], 0, { stage: 'submit', errorType: 'answer_too_large', message: /submit answer is larger than 100 MiB/ });
+		expect(logOf(emulator(), 'fal.sync')).toHaveLength(1);
 	}, 120_000);
 });
 

@@ -2,6 +2,7 @@ import type { IExecuteSingleFunctions } from 'n8n-workflow';
 import pLimit from 'p-limit';
 
 import { DOWNLOADS_PER_JOB_SLOT } from '../limits';
+import { JobDurations } from './poll-schedule';
 
 /**
  * What the items of one node run share. n8n's RoutingNode starts every item's pagination hook at once, awaits
@@ -34,6 +35,18 @@ export class Batch {
 
 	/** fal's status stream answered 404/405 once: the other items of the run poll from the start. */
 	streamNotOffered = false;
+
+	private readonly durations = new Map<string, JobDurations>();
+
+	/** How long this run's finished jobs took at a provider: its next jobs are polled near that time (poll-schedule.ts). */
+	jobDurations(provider: string): JobDurations {
+		let durations = this.durations.get(provider);
+		if (!durations) {
+			durations = new JobDurations();
+			this.durations.set(provider, durations);
+		}
+		return durations;
+	}
 
 	/** Jobs at the provider at once (Options > Max Concurrent Jobs; the first item's value sets it for the run). */
 	jobSlots(maxConcurrency: number): pLimit.Limit {

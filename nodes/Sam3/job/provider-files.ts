@@ -1,9 +1,10 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 import type pLimit from 'p-limit';
 
-import { DOWNLOAD_LIMIT_BYTES, DOWNLOAD_TIMEOUT_MS, MiB } from '../limits';
+import { BUFFERED_DOWNLOAD_BYTES, DOWNLOAD_LIMIT_BYTES, DOWNLOAD_TIMEOUT_MS, MiB } from '../limits';
+import { isStreamBody, readBoundedBody } from '../transport/bounded-body';
 import { ExecutionCancelledError, ProviderError } from '../transport/errors';
-import type { ProviderHttp } from '../transport/http';
+import { type FullResponse, type ProviderHttp, header } from '../transport/http';
 import { withRetry } from '../transport/retry';
 import { withoutUserInfo } from '../transport/redact';
 import { settle } from '../transport/settle';
@@ -133,6 +134,10 @@ async function download(
 		json: false,
 		timeout: deadlineMs,
 	});
+	const declared = Number(header(response, 'content-length'));
+	if (declared <= BUFFERED_DOWNLOAD_BYTES && isStreamBody(response.body)) {
+		return await storeSmall(ctx, http, response, { url: file.url, baseName, kind, declared, timeoutMs: deadlineMs - (Date.now() - begun), tooSlow });
+	}
 	const body = response.body as AsyncIterable<Buffer> & { destroy(error?: Error): void; constructor: unknown };
 	const chunks = body[Symbol.asyncIterator]();
 
@@ -194,6 +199,28 @@ async function download(
 		throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
 	}
 	return stored.value;
+}
+
+/** A small file (Content-Length ≤ BUFFERED_DOWNLOAD_BYTES): read whole within the deadline, checked, stored from its bytes. */
+async function storeSmall(
+	ctx: IExecuteSingleFunctions,
+	http: ProviderHttp,
+	response: FullResponse,
+	file: { url: string; baseName: string; kind: MediaKind; declared: number; timeoutMs: number; tooSlow: () => ProviderError },
+): Promise<IBinaryData> {
+	const { baseName, kind } = file;
+	const read = await readBoundedBody(response.body, { limitBytes: limitOf(kind), declaredBytes: file.declared, timeoutMs: file.timeoutMs, signal: http.signal });
+	if (!read.ok) {
+		if (read.why === 'stopped' || http.signal?.aborted) throw new ExecutionCancelledError();
+		if (read.why === 'too_large') throw tooLarge(http, kind, baseName);
+		throw read.why === 'timeout' ? file.tooSlow() : http.networkError('download', read.error);
+	}
+	if (read.bytes.length === 0) {
+		throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
+	}
+	const mimeType = kind.typeOf(read.bytes);
+	if (!mimeType) throw notOfKind(http, kind, baseName, file.url);
+	return await ctx.helpers.prepareBinaryData(read.bytes, fileNameFor(kind, baseName, mimeType), mimeType);
 }
 
 function notOfKind(http: ProviderHttp, kind: MediaKind, baseName: string, source: string): ProviderError {

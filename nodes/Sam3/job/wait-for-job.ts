@@ -47,10 +47,18 @@ async function pollUntilDone(job: ItemJob, submission: Submission): Promise<Wait
 	let polls = 0;
 	let queueMs: number | undefined;
 	let last: JobState | undefined;
+	const durations = batch.jobDurations(adapter.id);
+	// When the last poll that saw the job still waiting was answered: the job ended after it.
+	let stillWaitingAt = started;
 	const settled = (state: JobState): WaitOutcome | undefined => {
 		last = state;
 		if (queueMs === undefined && !/queue|dispatch/i.test(state.status)) queueMs = Date.now() - started;
-		if (state.phase === 'done') return { done: state, polls, queueMs };
+		if (state.phase === 'waiting') stillWaitingAt = Date.now();
+		if (state.phase === 'done') {
+			// The provider's own figure, else the middle of the last gap between polls.
+			durations.learn(state.tookMs ?? (stillWaitingAt + Date.now()) / 2 - started);
+			return { done: state, polls, queueMs };
+		}
 		if (state.phase === 'failed') throw jobFailed(job, submission, state);
 		return undefined;
 	};
@@ -61,6 +69,8 @@ async function pollUntilDone(job: ItemJob, submission: Submission): Promise<Wait
 		polls++;
 		if (watched.end === 'not_offered') batch.streamNotOffered = true;
 		if (watched.runningAt !== undefined) queueMs = watched.runningAt - started;
+		// The stream tells the end as it happens.
+		if (watched.state?.phase === 'done') stillWaitingAt = Date.now();
 		const outcome = watched.state && settled(watched.state);
 		if (outcome) return outcome;
 		if (watched.end === 'stopped') throw new ExecutionCancelledError(submission.requestId);
@@ -73,7 +83,7 @@ async function pollUntilDone(job: ItemJob, submission: Submission): Promise<Wait
 		const outcome = settled(state);
 		if (outcome) return outcome;
 
-		const delay = nextPollDelayMs(Date.now() - started);
+		const delay = nextPollDelayMs(Date.now() - started, durations.expected());
 		if (Date.now() + delay > deadline) throw maxWaitExceeded(job, submission, state);
 		const slept = await settle(async () => await pause(delay, signal));
 		if (!slept.ok) throw new ExecutionCancelledError(submission.requestId);

@@ -45,7 +45,15 @@ export interface Submission {
 
 export type JobState =
 	| { phase: 'waiting'; status: string; queuePosition?: number }
-	| { phase: 'done'; status: string; output?: unknown; run?: IDataObject; raw: unknown }
+	| {
+			phase: 'done';
+			status: string;
+			output?: unknown;
+			run?: IDataObject;
+			raw: unknown;
+			/** How long the provider says the job took from its creation to its end (ms), when it says. */
+			tookMs?: number;
+	  }
 	| { phase: 'failed'; status: string; message: string; errorType?: string; raw: unknown };
 
 /** What watching a job's status stream came to. */

@@ -43,6 +43,16 @@ function modelOutput(output: IDataObject): unknown {
 	return { masks: ((output.outputs ?? []) as IDataObject[]).filter((entry) => entry.type === 'image' && entry.url) };
 }
 
+/**
+ * The run's time from creation to completion by Runflow's own clock (completed_at - created_at; duration_ms when
+ * the timestamps are missing): exact, where the node's own view is only as fine as its polls.
+ */
+function reportedDuration(run: IDataObject): number | undefined {
+	const took = Date.parse(String(run.completed_at)) - Date.parse(String(run.created_at));
+	if (Number.isFinite(took) && took > 0) return took;
+	return typeof run.duration_ms === 'number' && run.duration_ms > 0 ? run.duration_ms : undefined;
+}
+
 export const runflowAdapter: ProviderAdapter = {
 	id: 'runflowApi',
 	label: LABEL,
@@ -85,7 +95,7 @@ export const runflowAdapter: ProviderAdapter = {
 					jobEnded: true,
 				});
 			}
-			return { phase: 'done', status, output: run.output, run, raw: run };
+			return { phase: 'done', status, output: run.output, run, raw: run, tookMs: reportedDuration(run) };
 		}
 		// queued, dispatching, running — and an empty or unknown status: keep waiting (Max Wait bounds it).
 		if (!FAILED.has(status)) return { phase: 'waiting', status: status || 'unknown' };

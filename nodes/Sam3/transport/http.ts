@@ -6,7 +6,9 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
+import { MiB } from '../limits';
 import { ExecutionCancelledError, type JobStage, ProviderError } from './errors';
+import { JSON_ANSWER_LIMIT_BYTES, readJsonAnswer } from './bounded-body';
 import { settle } from './settle';
 
 export type FullResponse = Pick<IN8nHttpFullResponse, 'statusCode' | 'headers' | 'body'>;
@@ -131,10 +133,14 @@ export class ProviderHttp {
 		const timeout = options.timeout ?? this.line.defaults.timeout;
 		// At least a second: a request that cannot even start is no use, and the deadline error comes from the caller.
 		const left = this.deadline === undefined ? undefined : Math.max(1_000, this.deadline - Date.now());
+		const begun = Date.now();
+		// A JSON answer comes as a stream and is read with a byte cap (bounded-body.ts): n8n lets axios buffer any size.
+		const json = options.json !== false && options.encoding === undefined;
 		const request: IHttpRequestOptions = {
 			json: true,
 			...this.line.defaults,
 			...options,
+			...(json ? { encoding: 'stream' as const } : {}),
 			timeout: left === undefined ? timeout : Math.min(timeout ?? left, left),
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -153,12 +159,40 @@ export class ProviderHttp {
 		} catch (error) {
 			throw this.networkError(stage, error);
 		}
-		// An error answer fetched as a stream (downloads, the status stream): read its start for the provider's
+		// An error answer fetched as a stream (downloads, the status stream, JSON): read its start for the provider's
 		// words, then free its connection.
 		if ((response.statusCode < 200 || response.statusCode >= 300) && request.encoding === 'stream') {
 			response = { ...response, body: (await readErrorBody(response.body)) as FullResponse['body'] };
+		} else if (json) {
+			response = { ...response, body: (await this.readJson(stage, response, (request.timeout ?? 300_000) - (Date.now() - begun))) as FullResponse['body'] };
 		}
 		return this.check(stage, response, request.json !== false);
+	}
+
+	/** A 2xx JSON answer, read within its stage's byte cap and what is left of the request's time. */
+	private async readJson(stage: JobStage, response: FullResponse, timeoutMs: number): Promise<unknown> {
+		const declared = Number(header(response, 'content-length'));
+		const limitBytes = JSON_ANSWER_LIMIT_BYTES[stage];
+		const answer = await readJsonAnswer(response.body, {
+			limitBytes,
+			declaredBytes: Number.isFinite(declared) ? declared : undefined,
+			timeoutMs,
+			signal: this.signal,
+		});
+		if (answer.ok) return answer.body;
+		if (answer.why === 'stopped' || this.signal?.aborted) throw new ExecutionCancelledError();
+		if (answer.why === 'too_large') {
+			throw new ProviderError(`${this.provider}: the ${stage} answer is larger than ${limitBytes / MiB} MiB; it was not read`, {
+				provider: this.provider,
+				stage,
+				httpCode: response.statusCode,
+				errorType: 'answer_too_large',
+				// The same question would get the same answer; a submit is never repeated anyway.
+				retryableHint: false,
+				description: 'No SAM 3 answer is that large: the provider (or something between it and n8n) sent a broken answer.',
+			});
+		}
+		throw this.networkError(stage, answer.why === 'timeout' ? Object.assign(new Error('the answer did not arrive in time'), { code: 'ETIMEDOUT' }) : answer.error);
 	}
 
 	networkError(stage: JobStage, error: unknown): Error {

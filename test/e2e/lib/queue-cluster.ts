@@ -56,6 +56,13 @@ export function queueBinaryMode(line: N8nLine): { mode: QueueBinaryMode; env: Re
 	throw new Error(`SAM3_E2E_QUEUE_BINARY_MODE=${wanted}: ${line.label} supports ${QUEUE_BINARY_MODE[line.key]} or database in queue mode`);
 }
 
+/**
+ * What README "Scaling" tells 1.x users to set on every instance so a killed worker's execution is not run again
+ * (and its provider jobs billed twice): Bull's stalled-job limit 0 — the lost job fails as stalled, the main ends
+ * the execution in error (n8n 1.123 workflow-runner: MaxStalledCountError). n8n 2.x hard-codes 0 and has no variable.
+ */
+export const NO_STALLED_RERUN = { QUEUE_WORKER_MAX_STALLED_COUNT: '0' };
+
 /** How fast a SIGKILLed worker's job is noticed (n8n's defaults: 60 s lock, 10 s renewal, 30 s stalled check). */
 export const LOST_WORKER_TIMING = {
 	QUEUE_WORKER_LOCK_DURATION: '6000',
@@ -101,10 +108,10 @@ export interface QueueCluster {
 
 const STARTED_EXECUTION = /Worker started execution (\d+)/g;
 
-export async function startWorker(home: N8nHome, name: string, concurrency: number): Promise<QueueWorker> {
+export async function startWorker(home: N8nHome, name: string, concurrency: number, env: Record<string, string> = {}): Promise<QueueWorker> {
 	const proc: Background = startBackground(home.line.nodeBin, [home.line.n8nBin, 'worker', `--concurrency=${concurrency}`], {
 		cwd: home.userFolder,
-		env: await home.env({ QUEUE_HEALTH_CHECK_PORT: String(await freePort()) }),
+		env: await home.env({ ...env, QUEUE_HEALTH_CHECK_PORT: String(await freePort()) }),
 	});
 	try {
 		await proc.waitFor(/n8n worker is now ready/, 180_000);

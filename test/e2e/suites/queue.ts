@@ -9,7 +9,17 @@ import { after, before, describe, test } from 'node:test';
 import { pairedIndex } from '../lib/checks';
 import { emulatorCredentials } from '../lib/emulator';
 import { activateWorkflow, BROWSER_ID, FINISHED, readExecution } from '../lib/n8n-server';
-import { LOST_WORKER_TIMING, queueBinaryMode, startQueueCluster, startQueueServices, type QueueCluster, type QueueServices, type QueueWorker } from '../lib/queue-cluster';
+import {
+	LOST_WORKER_TIMING,
+	NO_STALLED_RERUN,
+	queueBinaryMode,
+	startQueueCluster,
+	startQueueServices,
+	startWorker,
+	type QueueCluster,
+	type QueueServices,
+	type QueueWorker,
+} from '../lib/queue-cluster';
 import { queueServicesInstalled } from '../lib/queue-services';
 import { executionsByTag, sam3Items, triggerRuns, webhookBody, webhookSegmentWorkflow, type SegmentRow as Row } from '../lib/queue-workflow';
 import type { BinaryRef } from '../lib/run-data';
@@ -172,11 +182,13 @@ export function queueSuite(ctx: () => LineContext): void {
 			assert.ok(!JSON.stringify(execution.data).includes(ctx().emulator!.keys.fal), 'the API key is in the stored execution');
 		});
 
-		test('(d) a worker is SIGKILLed mid-execution: the other worker’s executions complete; what n8n does with the lost ones', async (t) => {
-			const c = ctx();
-			const emulator = c.emulator!;
+		/**
+		 * 4 executions × 4 slow items over both workers; SIGKILL one worker once every execution has a provider job
+		 * running; wait until n8n has settled all 4. What the lost executions, the kept ones and the provider saw.
+		 */
+		async function killOneWorkerMidJob(t: { diagnostic: (message: string) => void }, tags: string[]) {
+			const emulator = ctx().emulator!;
 			await emulator.control('scripts', { match: { provider: 'fal', prompt: 'slow' }, latencyMs: 5000, queueMs: 0 });
-			const tags = ['d1', 'd2', 'd3', 'd4'];
 			const earlier = new Set(cluster!.workers.flatMap((w) => w.startedExecutions()));
 			await trigger(tags.map((tag) => ({ tag, rows: rowsOf('slow', 4, 'product.png', tag) })));
 			const [victim, survivor] = cluster!.workers;
@@ -219,9 +231,10 @@ export function queueSuite(ctx: () => LineContext): void {
 			const after = jobsByTag(await providerJobs(), tags);
 			const cancels = ((await emulator.control('log?route=fal.cancel')) as unknown[]).length - cancelsBefore;
 			assert.equal(cancels, 0, 'nobody cancels the dead worker’s provider jobs');
-			// 2.x replaces a lost execution's run data by the error: its tag is the one the kept executions do not have.
+			// A lost execution's run data may be replaced by the error: its tag is the one the kept executions do not have.
 			const lostTags = tags.filter((tag) => !keptTags.includes(tag));
 			assert.equal(lostTags.length, lost.length);
+			const lostRuns = [];
 			for (const [i, id] of lost.entries()) {
 				const execution = await readExecution(cluster!.main, cluster!.mainHome, id);
 				const tag = (webhookBody(execution)?.tag as string | undefined) ?? lostTags[i];
@@ -232,6 +245,26 @@ export function queueSuite(ctx: () => LineContext): void {
 				const submitted = after.byTag.get(tag) ?? [];
 				const error = execution.data.resultData.error;
 				t.diagnostic(`lost execution ${id} (${tag}): ${execution.status}${error ? ` "${error.message}"` : ''}; provider jobs at the kill: items ${orphans}; submitted in all: ${submitted.length}`);
+				lostRuns.push({ id, tag, execution, orphans, submitted, error });
+			}
+			return { survivor, lostRuns, after };
+		}
+
+		/** No (tag, item) has more than one provider job: nothing was billed twice. */
+		function assertBilledOnce(after: ReturnType<typeof jobsByTag>, tags: string[]) {
+			for (const tag of tags) {
+				const items = after.byTag.get(tag) ?? [];
+				const twice = items.filter((n, i) => items.indexOf(n) !== i);
+				assert.deepEqual(twice, [], `${tag}: items submitted twice ${twice}`);
+			}
+		}
+
+		test('(d) a worker is SIGKILLed mid-execution (n8n’s defaults): the other worker’s executions complete; what n8n does with the lost ones', async (t) => {
+			const c = ctx();
+			// Tags name the line too: the emulator (and its job list) is shared by the lines of one run.
+			const tags = ['d1', 'd2', 'd3', 'd4'].map((tag) => `${tag}-line${c.line.key}`);
+			const { survivor, lostRuns, after } = await killOneWorkerMidJob(t, tags);
+			for (const { id, tag, execution, orphans, submitted, error } of lostRuns) {
 				if (c.line.key === '1') {
 					assert.equal(webhookBody(execution)?.tag, tag);
 					// 1.123: Bull's stalled-job recovery (maxStalledCount 1) hands the job to the survivor, which runs
@@ -248,6 +281,25 @@ export function queueSuite(ctx: () => LineContext): void {
 					assert.equal(submitted.length, orphans.length, `${tag}: no job is submitted after the worker died`);
 				}
 			}
+			if (c.line.key === '2') assertBilledOnce(after, tags);
+		});
+
+		test('(e) with QUEUE_WORKER_MAX_STALLED_COUNT=0 (README Scaling) a SIGKILLed worker’s executions end in error, not re-run: no item billed twice', async (t) => {
+			const c = ctx();
+			// Fresh workers with the recommended setting, in the same homes (the package is installed there).
+			const old = cluster!.workers.splice(0);
+			await Promise.all(old.map((w) => w.stop()));
+			const fresh = await Promise.all(old.map((w) => startWorker(w.home, `${w.name}-nostall`, WORKER_CONCURRENCY, NO_STALLED_RERUN)));
+			cluster!.workers.push(...fresh);
+			const tags = ['e1', 'e2', 'e3', 'e4'].map((tag) => `${tag}-line${c.line.key}`);
+			const { survivor, lostRuns, after } = await killOneWorkerMidJob(t, tags);
+			for (const { id, tag, execution, orphans, submitted, error } of lostRuns) {
+				assert.ok(!survivor.startedExecutions().includes(id), `${c.line.label}: execution ${id} is not run again on ${survivor.name}`);
+				assert.equal(execution.status, 'error', `${tag}: the lost execution ends in error`);
+				assert.match(String(error?.message), /too many times/i, `${tag}: n8n says why (MaxStalledCountError)`);
+				assert.equal(submitted.length, orphans.length, `${tag}: no job is submitted after the worker died`);
+			}
+			assertBilledOnce(after, tags);
 		});
 	});
 }

@@ -1,0 +1,75 @@
+/**
+ * The ways to segment N items that the benchmarks compare, each against the child-process emulator: the SAM 3 node
+ * (fal queue, its default; fal sync mode), a bare undici client (fal queue + status stream, like fal-js), and n8n's
+ * HTTP Request node as users wire SAM 3 without this package (a sync call per item, then the mask as a file).
+ */
+import { runNode } from '../rig';
+import type { EmulatorProcess } from '../e2e/lib/emulator';
+import { type HttpRequestNode, downloadParameters, loadHttpRequestNode, syncCallParameters } from './http-request-node';
+import { smallImage } from './images';
+import { runRawClient } from './raw-client';
+import { runSam3 } from './sam3-runner';
+
+/** node: fal queue (default); sync: fal sync mode; raw: bare undici client; helpers: the same bare client through n8n-core's httpRequest; http: the HTTP Request workflow. */
+export type Contender = 'node' | 'sync' | 'raw' | 'helpers' | 'http';
+
+const PROMPT = 'cat';
+
+const imageUrls = new WeakMap<EmulatorProcess, Promise<string>>();
+/** The 256×256 JPEG the overhead and throughput runs segment, hosted once per emulator. */
+export function benchImageUrl(emulator: EmulatorProcess): Promise<string> {
+	let url = imageUrls.get(emulator);
+	if (!url) {
+		url = smallImage().then(async (bytes) => await emulator.hostImage(bytes, 'image/jpeg', 'overhead.jpg'));
+		imageUrls.set(emulator, url);
+	}
+	return url;
+}
+
+let httpNode: HttpRequestNode | undefined;
+export function httpRequestNode(): HttpRequestNode {
+	httpNode ??= loadHttpRequestNode();
+	return httpNode;
+}
+
+/** The two HTTP Request nodes in a row, as n8n runs them: every item's sync call, then every item's download. */
+export async function viaHttpRequestNode(emulator: EmulatorProcess, imageUrl: string, items: number): Promise<void> {
+	const http = httpRequestNode();
+	const body = { image_url: imageUrl, prompt: PROMPT, apply_mask: false };
+	const sync = await runNode({
+		node: http.node,
+		packageName: http.packageName,
+		typeVersion: http.typeVersion,
+		items: Array.from({ length: items }, (_, i) => ({ json: { row: i } })),
+		parameters: syncCallParameters(`${emulator.info.urls.falRun}/fal-ai/sam-3/image`, emulator.info.keys.fal, body),
+	});
+	if (sync.error || sync.items.length !== items) throw new Error(`HTTP Request (sync call) failed: ${sync.error?.message ?? sync.items.length}`);
+	const download = await runNode({
+		node: http.node,
+		packageName: http.packageName,
+		typeVersion: http.typeVersion,
+		items: sync.items.map((item) => ({ json: item.json })),
+		parameters: downloadParameters(),
+	});
+	if (download.error || !download.items.every((item) => item.binary?.data)) throw new Error(`HTTP Request (download) failed: ${download.error?.message}`);
+}
+
+/** Segments `items` items one way, `cap` jobs at a time (the HTTP Request node has no cap: all at once). */
+export async function runContender(emulator: EmulatorProcess, contender: Contender, items: number, cap: number): Promise<void> {
+	const imageUrl = await benchImageUrl(emulator);
+	if (contender === 'http') return await viaHttpRequestNode(emulator, imageUrl, items);
+	if (contender === 'raw' || contender === 'helpers') {
+		const inputs = Array.from({ length: items }, () => ({ image_url: imageUrl, prompt: PROMPT, apply_mask: false }));
+		return void (await runRawClient(emulator.info, inputs, cap, { transport: contender === 'helpers' ? 'n8n' : 'undici' }));
+	}
+	await runSam3(emulator, {
+		items,
+		parameters: {
+			imageUrl,
+			prompt: PROMPT,
+			falMode: contender === 'sync' ? 'sync' : 'queue',
+			modelOptions: { applyMask: false },
+			options: { maxConcurrency: cap },
+		},
+	});
+}
