@@ -20,7 +20,10 @@ export class Sam3 implements INodeType {
 		version: 1,
 		subtitle:
 			'={{ ($parameter["authentication"] === "runflowApi" ? "Runflow" : "fal.ai") + ": " + ($parameter["prompt"] || "points / boxes") }}',
-		description: 'Segment objects in images with Meta SAM 3 (fal.ai or Runflow) and get the masks as files',
+		// Also what an AI Agent's model reads about the tool (n8n's "Set Automatically" tool description), where the
+		// arguments the editor's ✨ button creates are named after the fields (Image_URL, Text_Prompt) with no text.
+		description:
+			'Find every object matching a short text prompt in an image with Meta SAM 3 (fal.ai or Runflow; the Segment Video operation does videos on fal.ai): one mask per object with its score, box and mask image. Image URL: a public http(s) link to the image. Text Prompt: a short noun phrase naming what to find, e.g. "product" or "red car".',
 		defaults: { name: 'SAM 3' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

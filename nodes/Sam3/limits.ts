@@ -52,6 +52,20 @@ export const MAX_MASKS_PER_RESULT = 256;
 export const MAX_STREAM_EVENT_BYTES = 1 * MiB;
 
 /**
+ * Video. fal's simple storage upload takes files up to ~90 MB (larger ones need its multipart upload), so a video
+ * from a binary is bounded below that (85 MiB = 89 MB). A result video is far larger than a mask but not unbounded; it streams into
+ * n8n's binary storage, bounded by size and time. A per-frame answer holds one entry per frame: 50,000 frames is
+ * half an hour at 30 fps.
+ */
+export const VIDEO_UPLOAD_LIMIT_BYTES = 85 * MiB;
+/** In n8n's default binary mode a file is kept as base64 text: 512 MiB is 716 M characters, within V8's string limit (~1 G). */
+export const VIDEO_DOWNLOAD_LIMIT_BYTES = 512 * MiB;
+export const VIDEO_DOWNLOAD_TIMEOUT_MS = 600_000;
+export const MAX_VIDEO_FRAMES = 50_000;
+/** Segment Video's Mask Files per Frame: the PNGs of one item together (1-bit, uncompressed: 1080p is 253 KiB a frame). */
+export const FRAME_MASK_FILES_LIMIT_BYTES = 256 * MiB;
+
+/**
  * RLE masks are decoded by the node at the input image's size (one bit per pixel). An image beyond this many
  * pixels is refused for RLE before any job starts (50 MP: larger than any camera photo SAM 3 is sent).
  */

@@ -3,7 +3,7 @@
  * cache outside the repo, installs this package's `npm pack` tarball into a fresh user folder per line the way
  * n8n's community-package installer does, and runs workflows headless against the provider emulator.
  *   SAM3_E2E_LINES="1 2"      n8n lines to test
- *   SAM3_E2E_SUITES="..."     subset of: pipeline examples errors async editor ecommerce queue family (default: all)
+ *   SAM3_E2E_SUITES="..."     subset of: pipeline examples errors async editor ecommerce queue family video agent (default: all)
  *   SAM3_E2E_SKIP_BUILD=1     pack the existing dist/ without `npm run build`
  *   SAM3_E2E_SKIP_INSTALL=1   trust the cache as it is (do not run install.sh)
  *   SAM3_E2E_CACHE=<dir>      install cache (default ~/.cache/n8n-nodes-sam3-e2e)
@@ -18,8 +18,9 @@ import { isInstalled, repoRoot, selectedLines } from './lib/lines';
 import { N8nHome } from './lib/n8n-home';
 import { buildAndPack, hasBuiltSam3Node } from './lib/pack';
 import { runOk } from './lib/proc';
-import { TEST_IMAGES } from './lib/test-images';
+import { TEST_IMAGES, TEST_VIDEO } from './lib/test-images';
 import type { LineContext } from './suites/context';
+import { agentSuite } from './suites/agent';
 import { asyncSuite } from './suites/async';
 import { editorSuite } from './suites/editor';
 import { errorsSuite } from './suites/errors';
@@ -28,9 +29,10 @@ import { examplesSuite } from './suites/examples';
 import { familySuite } from './suites/family';
 import { pipelineSuite } from './suites/pipeline';
 import { queueSuite } from './suites/queue';
+import { videoSuite } from './suites/video';
 
-const suites = new Set((process.env.SAM3_E2E_SUITES ?? 'pipeline examples errors async editor ecommerce queue family').split(/[\s,]+/).filter(Boolean));
-const needsSam3 = ['examples', 'errors', 'async', 'editor', 'ecommerce', 'queue', 'family'].some((s) => suites.has(s));
+const suites = new Set((process.env.SAM3_E2E_SUITES ?? 'pipeline examples errors async editor ecommerce queue family video agent').split(/[\s,]+/).filter(Boolean));
+const needsSam3 = ['examples', 'errors', 'async', 'editor', 'ecommerce', 'queue', 'family', 'video', 'agent'].some((s) => suites.has(s));
 const timings = new Map<string, number>();
 const homes: N8nHome[] = [];
 let tarball = '';
@@ -54,7 +56,7 @@ before(async () => {
 	tarball = await buildAndPack();
 	timings.set('build + npm pack', Date.now() - packStarted);
 	if (needsSam3 && !hasBuiltSam3Node()) throw new Error('dist/nodes/Sam3/Sam3.node.js was not built: the SAM 3 suites need it');
-	images = await startImageServer(TEST_IMAGES);
+	images = await startImageServer([...TEST_IMAGES, TEST_VIDEO]);
 	if (needsSam3) emulator = await startEmulator();
 });
 
@@ -93,6 +95,8 @@ for (const line of selectedLines()) {
 		if (suites.has('ecommerce')) ecommerceSuite(() => ctx);
 		if (suites.has('queue')) queueSuite(() => ctx);
 		if (suites.has('family')) familySuite(() => ctx);
+		if (suites.has('video')) videoSuite(() => ctx);
+		if (suites.has('agent')) agentSuite(() => ctx);
 	});
 }
 

@@ -1,20 +1,17 @@
 /**
- * fal's queue host. Submit uses the full endpoint id (`fal-ai/sam-3/image`, `fal-ai/sam-3-1/image-rle` …);
+ * fal's queue host. Submit uses the full endpoint id (`fal-ai/sam-3/image`, `fal-ai/sam-3-1/image-rle`,
+ * `fal-ai/sam-3-1/video-rle` …: fal-endpoints.ts);
  * status, result and cancel live ONLY under the app id (`fal-ai/sam-3/requests/{id}…`, `fal-ai/sam-3-1/…`): the
  * same paths under the subpath, or under another app than the job's, 404, as on the real queue, so a client that
  * builds them wrongly fails here too.
  */
 import { headerValue, type EmulatorContext } from './context';
+import { FAL_APPS, type FalEndpoint, falEndpointAt } from './fal-endpoints';
 import {
-	FAL_APPS,
-	type FalImageEndpoint,
 	appOf,
 	checkFalKey,
-	endpointInput,
 	failureReply,
 	falHost,
-	falImageEndpoint,
-	falWork,
 	jsonErrorReply,
 	promptOf,
 	queueStatus,
@@ -38,7 +35,7 @@ function sendWebhook(ctx: EmulatorContext, job: Job): void {
 	ctx.deliveries.send('fal.webhook', url, job.id, {}, JSON.stringify(body));
 }
 
-async function submit(ctx: EmulatorContext, call: IncomingCall, endpoint: FalImageEndpoint & { id: string }): Promise<Reply> {
+async function submit(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEndpoint): Promise<Reply> {
 	const denied = checkFalKey(ctx, call) ?? jsonErrorReply(call);
 	if (denied) return denied;
 	const webhookUrl = call.url.searchParams.get('fal_webhook') ?? undefined;
@@ -48,11 +45,11 @@ async function submit(ctx: EmulatorContext, call: IncomingCall, endpoint: FalIma
 		provider: 'fal',
 		mode: 'queue',
 		input: call.json,
-		prompt: promptOf(endpointInput(endpoint, call.json)),
+		prompt: promptOf(endpoint.input(call.json)),
 		priority,
 		startTimeoutMs: startTimeoutMs(call),
 		extra: { webhookUrl, falApp: endpoint.app, falEndpoint: endpoint.id },
-		work: () => falWork(ctx, call.json, endpoint),
+		work: () => endpoint.work(ctx, call.json),
 		onTerminal: (done) => sendWebhook(ctx, done),
 	});
 	const body = { status: 'IN_QUEUE', ...queueUrls(ctx, job.id, endpoint.app), queue_position: ctx.jobs.queuePosition(job) };
@@ -103,7 +100,7 @@ const REQUEST_PATH = new RegExp(`^/(${FAL_APPS.join('|')})/requests/([^/]+)(/sta
 
 export function falQueueHost(ctx: EmulatorContext): VirtualHostModule {
 	return falHost((call) => {
-		const endpoint = falImageEndpoint(call.path);
+		const endpoint = falEndpointAt(call.path);
 		if (call.method === 'POST' && endpoint) return { name: 'fal.submit', handle: (c) => submit(ctx, c, endpoint) };
 		const match = REQUEST_PATH.exec(call.path);
 		if (!match) return undefined;

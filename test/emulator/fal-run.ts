@@ -1,29 +1,25 @@
-/** fal's synchronous host: `POST /fal-run/fal-ai/sam-3/image` (and the other image endpoints) answers with the output itself. */
+/** fal's synchronous host: `POST /fal-run/fal-ai/sam-3/image` (and every other endpoint of fal-endpoints.ts) answers with the output itself. */
 import type { EmulatorContext } from './context';
+import { type FalEndpoint, falEndpointAt } from './fal-endpoints';
 import {
-	type FalImageEndpoint,
 	checkFalKey,
-	endpointInput,
 	failureReply,
 	falHost,
-	falImageEndpoint,
-	falWork,
 	jsonErrorReply,
 	promptOf,
 	startTimeoutMs,
 	validationReply,
 } from './fal-shared';
 import { resultBodyOf } from './jobs';
-import { validateSam3Input } from './schema';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply } from './types';
 
-async function runSync(ctx: EmulatorContext, call: IncomingCall, endpoint: FalImageEndpoint & { id: string }): Promise<Reply> {
+async function runSync(ctx: EmulatorContext, call: IncomingCall, endpoint: FalEndpoint): Promise<Reply> {
 	const denied = checkFalKey(ctx, call) ?? jsonErrorReply(call);
 	if (denied) return denied;
-	const input = endpointInput(endpoint, call.json);
+	const input = endpoint.input(call.json);
 	// A sync call is validated up front: nothing is queued for an input the model would reject.
-	const validation = validateSam3Input(input);
+	const validation = endpoint.validate(call.json);
 	if (!validation.ok) return validationReply(validation.issues);
 	const job = ctx.jobs.create({
 		provider: 'fal',
@@ -32,7 +28,7 @@ async function runSync(ctx: EmulatorContext, call: IncomingCall, endpoint: FalIm
 		prompt: promptOf(input),
 		startTimeoutMs: startTimeoutMs(call),
 		extra: { falApp: endpoint.app, falEndpoint: endpoint.id },
-		work: () => falWork(ctx, call.json, endpoint),
+		work: () => endpoint.work(ctx, call.json),
 	});
 	await job.finished;
 	if (job.state === 'succeeded' && job.output) return { status: 200, headers: { 'x-fal-request-id': job.id }, body: resultBodyOf(job, job.output) };
@@ -41,7 +37,7 @@ async function runSync(ctx: EmulatorContext, call: IncomingCall, endpoint: FalIm
 
 export function falRunHost(ctx: EmulatorContext): VirtualHostModule {
 	return falHost((call) => {
-		const endpoint = falImageEndpoint(call.path);
+		const endpoint = falEndpointAt(call.path);
 		if (call.method === 'POST' && endpoint) return { name: 'fal.sync', handle: (c) => runSync(ctx, c, endpoint) };
 		return undefined;
 	});

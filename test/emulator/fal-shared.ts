@@ -29,14 +29,6 @@ export const FAL_IMAGE_ENDPOINTS: Record<string, FalImageEndpoint> = {
 	'fal-ai/sam-3-1/image-rle': { app: 'fal-ai/sam-3-1', textPrompt: false, rle: true },
 };
 
-export const FAL_APPS = [...new Set(Object.values(FAL_IMAGE_ENDPOINTS).map((endpoint) => endpoint.app))];
-
-/** The endpoint a submit or sync path names (`/fal-ai/sam-3-1/image-rle`), if it is one. */
-export function falImageEndpoint(path: string): (FalImageEndpoint & { id: string }) | undefined {
-	const id = path.replace(/^\//, '');
-	const endpoint = FAL_IMAGE_ENDPOINTS[id];
-	return endpoint && { ...endpoint, id };
-}
 
 /** The input as the endpoint's schema reads it: SAM 3.1 has no text_prompt field, so one sent is not seen. */
 export function endpointInput(endpoint: FalImageEndpoint, input: unknown): unknown {
@@ -98,7 +90,7 @@ export function failureReply(failure: JobFailure, requestId: string): Reply {
 	return { status: failure.status, headers, body: failure.body ?? { detail: failure.message, error_type: failure.errorType } };
 }
 
-function issueFailure(issues: FieldIssue[], message: string, errorType: string): JobFailure {
+export function issueFailure(issues: FieldIssue[], message: string, errorType: string): JobFailure {
 	return { message, errorType, status: 422, body: validationReply(issues).body, failureCode: 'INVALID_INPUT', failureStage: 'validation' };
 }
 

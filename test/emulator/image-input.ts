@@ -57,11 +57,15 @@ async function download(url: string, timeoutMs: number): Promise<Buffer> {
 	}
 }
 
+/** The bytes of a file input (image_url, video_url, mask_url): an http(s) download or a data: URI. */
+export async function loadInputFile(url: string, field: string, timeoutMs = 30_000): Promise<Buffer> {
+	if (/^data:[^,]*,/i.test(url)) return decodeDataUri(url);
+	if (/^https?:\/\//i.test(url)) return await download(url, timeoutMs);
+	throw new ImageLoadError(`Failed to download the file: ${field} must be an http(s) URL or a data: URI`, 'file_download_error');
+}
+
 export async function loadInputImage(imageUrl: string, timeoutMs = 30_000): Promise<InputImage> {
-	let bytes: Buffer;
-	if (/^data:[^,]*,/i.test(imageUrl)) bytes = decodeDataUri(imageUrl);
-	else if (/^https?:\/\//i.test(imageUrl)) bytes = await download(imageUrl, timeoutMs);
-	else throw new ImageLoadError('Failed to download the file: image_url must be an http(s) URL or a data: URI', 'file_download_error');
+	const bytes = await loadInputFile(imageUrl, 'image_url', timeoutMs);
 	try {
 		const meta = await sharp(bytes).metadata();
 		if (!meta.width || !meta.height) throw new Error('no dimensions');

@@ -13,6 +13,8 @@
  *                              PUT {app}/requests/{id}/cancel
  *                              RLE answers encode exactly the masks the URL endpoint serves (rle.ts; rleFault for
  *                              malformed ones)
+ *                video endpoints (fal-endpoints.ts, video-inference.ts): fal-ai/sam-3/video, /video-rle,
+ *                fal-ai/sam-3-1/video, /video-rle — Motion-JPEG test-double videos, per-frame RLE, boxes zip
  *   /fal-rest    fal rest      POST storage/upload/initiate?storage_type=fal-cdn-v3
  *   /runflow     Runflow       POST v1/models/meta/sam-3/image/runs; GET v1/runs/{id}; POST v1/asset-uploads;
  *                              POST v1/asset-uploads/{id}/confirmations

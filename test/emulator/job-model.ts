@@ -1,5 +1,6 @@
 /** The job record and its failure shapes, shared by the job manager and the provider routes. */
 import type { ModelOutput } from './inference';
+import type { VideoOutput } from './video-inference';
 import type { JobMode, JobOutcome, JobState, Provider, Timing } from './types';
 
 /** Why a job failed, with what each provider needs to report it. */
@@ -15,7 +16,11 @@ export interface JobFailure {
 	failureStage: string;
 }
 
-export type WorkResult = { ok: true; output: ModelOutput; inferenceMs: number } | { ok: false; failure: JobFailure };
+/** An image endpoint's output (masks or RLE) or a video endpoint's (fal's answer for it). */
+export type JobOutput = ModelOutput | VideoOutput;
+
+/** `summary`: the job's last log line when it is not an image's mask count (a video's). */
+export type WorkResult = { ok: true; output: JobOutput; inferenceMs: number; summary?: string } | { ok: false; failure: JobFailure };
 
 export interface JobLogLine {
 	message: string;
@@ -39,7 +44,7 @@ export interface Job {
 	dispatchedAt?: number;
 	startedAt?: number;
 	completedAt?: number;
-	output?: ModelOutput;
+	output?: JobOutput;
 	/** Scripted answer body of a succeeded job (ScriptRule.resultBody); see resultBodyOf. */
 	resultBody?: unknown;
 	inferenceMs?: number;

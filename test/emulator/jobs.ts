@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { failureFromOutcome, isTerminal, type CreateJob, type Job, type JobLogLine, type WorkResult } from './job-model';
-import { maskCountOf } from './inference';
+import { type ModelOutput, maskCountOf } from './inference';
 import { ScriptBook } from './scripts';
 import type { JobState, Provider, Timing } from './types';
 
@@ -222,7 +222,7 @@ export class JobManager {
 			job.state = 'succeeded';
 			job.output = result.output;
 			job.inferenceMs = result.inferenceMs;
-			this.log(job, `Done: ${maskCountOf(result.output)} mask(s)`);
+			this.log(job, result.summary ?? `Done: ${maskCountOf(result.output as ModelOutput)} mask(s)`);
 		} else {
 			job.state = state ?? 'failed';
 			job.failure = result.failure;

@@ -92,7 +92,12 @@ export function validateSam3Input(input: unknown): Validation {
 	}
 	const parsed = sam3InputSchema.safeParse(input);
 	if (parsed.success) return { ok: true, value: parsed.data };
-	return { ok: false, issues: parsed.error.issues.map(toFieldIssue) };
+	return { ok: false, issues: issuesOf(parsed.error) };
+}
+
+/** A zod error as fal's (pydantic's) field issues. */
+export function issuesOf(error: z.ZodError): FieldIssue[] {
+	return error.issues.map(toFieldIssue);
 }
 
 /** Whether image_url names something the model can fetch at all (http(s) URL or data: URI). */

@@ -16,6 +16,8 @@
  *
  *   const running = startNode({ ... }); running.cancel(); await running.result;   // or cancelAfterMs / signal
  *   await testCredential(new MyApi(), { apiKey: 'k' });  // { status: 'OK' | 'Error', message }
+ *   await runAsAgentTool({ node, packageName, parameters, credentials, calls: [{ …$fromAI args }] });
+ *     // the node as `<package>.<name>Tool` behind a stand-in agent: the tool offered, the string each call returns
  */
 import './engine-setup';
 
@@ -26,3 +28,5 @@ export type { NodeDefinition } from './node-types';
 export type { BinaryMode, RigBinaryInput } from './binary-data';
 export type { RigExecutionError } from './errors';
 export { testCredential } from './credential-test';
+export { runAsAgentTool } from './agent-tool';
+export type { AgentToolRun, AgentToolRunOptions } from './agent-tool';

@@ -1,8 +1,10 @@
 import { DirectoryLoader, RoutingNode } from 'n8n-core';
 import type { ExecuteContext } from 'n8n-core';
 import {
+	NodeConnectionTypes,
 	NodeHelpers,
 	UnexpectedError,
+	type INodeProperties,
 	type IDataObject,
 	type INodeType,
 	type INodeTypes,
@@ -63,7 +65,9 @@ export class RigNodeTypes implements INodeTypes {
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		const versioned = NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+		// `<package>.<name>Tool` of a usableAsTool node: the node as an AI Agent's tool, built on request as n8n does.
+		const toolOf = nodeType.endsWith('Tool') && !this.nodes.has(nodeType) ? nodeType.replace(/Tool$/, '') : undefined;
+		const versioned = NodeHelpers.getVersionedNodeType(this.getByName(toolOf ?? nodeType), version);
 		if (shouldAssignExecuteMethod(versioned)) {
 			versioned.execute = async function (this: ExecuteContext) {
 				const routingNode = new RoutingNode(this, versioned);
@@ -71,7 +75,9 @@ export class RigNodeTypes implements INodeTypes {
 				return data ?? [];
 			};
 		}
-		return versioned;
+		if (!toolOf) return versioned;
+		if (!versioned.description.usableAsTool) throw new UnexpectedError(`Node "${toolOf}" cannot be used as a tool`);
+		return asAiTool(versioned);
 	}
 
 	getKnownTypes(): IDataObject {
@@ -83,4 +89,48 @@ function latestVersion(definition: INodeType | IVersionedNodeType): number {
 	if ('nodeVersions' in definition) return definition.currentVersion;
 	const { version } = definition.description;
 	return Array.isArray(version) ? Math.max(...version) : version;
+}
+
+/**
+ * What n8n does to a usableAsTool node served as `…Tool` (cli NodeTypes.getByNameAndVersion + convertNodeToAiTool,
+ * the same in 1.123.50 and 2.41.1): a copy named `<name>Tool` with no inputs and an `ai_tool` output, and a Tool
+ * Description choice ("Set Automatically" = the node's description, when the node has an operation).
+ */
+function asAiTool(node: INodeType): INodeType {
+	const { description } = node;
+	const hasOperation = description.properties.some((property) => property.name === 'operation' || property.name === 'resource');
+	const toolDescription: INodeProperties = {
+		displayName: 'Description',
+		name: 'toolDescription',
+		type: 'string',
+		default: description.description,
+		required: true,
+		typeOptions: { rows: 2 },
+		...(hasOperation && { displayOptions: { show: { descriptionType: ['manual'] } } }),
+	};
+	const descriptionType: INodeProperties = {
+		displayName: 'Tool Description',
+		name: 'descriptionType',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Set Automatically', value: 'auto' },
+			{ name: 'Set Manually', value: 'manual' },
+		],
+		default: 'auto',
+	};
+	const tool: INodeType = Object.create(node, {
+		description: {
+			value: {
+				...description,
+				name: `${description.name}Tool`,
+				displayName: `${description.displayName} Tool`,
+				inputs: [],
+				outputs: [NodeConnectionTypes.AiTool],
+				usableAsTool: undefined,
+				properties: [...(hasOperation ? [descriptionType] : []), toolDescription, ...description.properties],
+			},
+		},
+	});
+	return tool;
 }

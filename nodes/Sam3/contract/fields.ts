@@ -32,21 +32,33 @@ export function modelField(
 	displayName: string,
 	overrides: Partial<INodeProperties> = {},
 ): INodeProperties {
-	const { inner, defaultValue, description } = unwrap(Sam3InputSchema.shape[field]);
-	const base = { displayName, name: camelCase(field), description, ...overrides };
+	return schemaField(Sam3InputSchema.shape[field], { displayName, name: camelCase(field), ...overrides });
+}
+
+/**
+ * An n8n parameter for one field of a zod contract (an image or a video endpoint's): type, default, range,
+ * options and description from the schema; `optionNames` names an enum's values in the panel (default: upper case).
+ */
+export function schemaField(
+	schema: z.ZodTypeAny,
+	property: Partial<INodeProperties> & Pick<INodeProperties, 'displayName' | 'name'>,
+	optionNames: Record<string, string> = {},
+): INodeProperties {
+	const { inner, defaultValue, description } = unwrap(schema);
+	const base = { description, ...property };
 
 	if (inner instanceof z.ZodBoolean) {
 		return { type: 'boolean', default: defaultValue ?? false, ...base } as INodeProperties;
 	}
 	if (inner instanceof z.ZodEnum) {
 		const options: INodePropertyOptions[] = (inner.options as string[]).map((value) => ({
-			name: value.toUpperCase(),
+			name: optionNames[value] ?? value.toUpperCase(),
 			value,
 		}));
 		return { type: 'options', options, default: defaultValue ?? options[0].value, ...base } as INodeProperties;
 	}
 	if (inner instanceof z.ZodNumber) {
-		const typeOptions = { minValue: inner.minValue ?? undefined, maxValue: inner.maxValue ?? undefined, numberPrecision: 0 };
+		const typeOptions = { minValue: inner.minValue ?? undefined, maxValue: inner.maxValue ?? undefined, numberPrecision: inner.isInt ? 0 : 2 };
 		return { type: 'number', typeOptions, default: defaultValue ?? 0, ...base } as INodeProperties;
 	}
 	return { type: 'string', default: defaultValue ?? '', ...base } as INodeProperties;

@@ -12,28 +12,36 @@ const pixel = (axis: string) =>
 	z.number({ invalid_type_error: `${axis} must be a number` }).int(`${axis} must be a whole number of pixels`).min(0, `${axis} must be 0 or more`);
 const objectId = z.number().int('object_id must be a whole number').min(0).optional();
 
-export const PointPromptSchema = z
-	.object({
-		x: pixel('x'),
-		y: pixel('y'),
-		label: z.union([z.literal(0), z.literal(1)], {
-			errorMap: () => ({ message: 'label must be 1 (foreground) or 0 (background)' }),
-		}),
-		object_id: objectId,
-	})
-	.strict();
+const pointFields = {
+	x: pixel('x'),
+	y: pixel('y'),
+	label: z.union([z.literal(0), z.literal(1)], {
+		errorMap: () => ({ message: 'label must be 1 (foreground) or 0 (background)' }),
+	}),
+	object_id: objectId,
+};
 
-export const BoxPromptSchema = z
-	.object({
-		x_min: pixel('x_min'),
-		y_min: pixel('y_min'),
-		x_max: pixel('x_max'),
-		y_max: pixel('y_max'),
-		object_id: objectId,
-	})
-	.strict()
-	.refine((box) => box.x_min < box.x_max, { message: 'x_min must be less than x_max', path: ['x_min'] })
-	.refine((box) => box.y_min < box.y_max, { message: 'y_min must be less than y_max', path: ['y_min'] });
+const boxFields = { x_min: pixel('x_min'), y_min: pixel('y_min'), x_max: pixel('x_max'), y_max: pixel('y_max'), object_id: objectId };
+
+interface BoxCorners {
+	x_min: number;
+	y_min: number;
+	x_max: number;
+	y_max: number;
+}
+
+const withCornersInOrder = <T extends z.ZodType<BoxCorners>>(schema: T) =>
+	schema
+		.refine((box) => box.x_min < box.x_max, { message: 'x_min must be less than x_max', path: ['x_min'] })
+		.refine((box) => box.y_min < box.y_max, { message: 'y_min must be less than y_max', path: ['y_min'] });
+
+export const PointPromptSchema = z.object(pointFields).strict();
+export const BoxPromptSchema = withCornersInOrder(z.object(boxFields).strict());
+
+/** video-rle's prompts carry "the frame index to interact with" (sam3-family.md §2); the other endpoints' do not. */
+const frame_index = z.number({ invalid_type_error: 'frame_index must be a number' }).int('frame_index must be a whole number').min(0, 'frame_index must be 0 or more').optional();
+export const FramedPointPromptSchema = z.object({ ...pointFields, frame_index }).strict();
+export const FramedBoxPromptSchema = withCornersInOrder(z.object({ ...boxFields, frame_index }).strict());
 
 export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp'] as const;
 

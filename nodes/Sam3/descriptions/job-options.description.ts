@@ -43,6 +43,7 @@ export const jobOptionsFields: INodeProperties[] = [
 				type: 'string',
 				default: 'mask_',
 				description: 'Masks are written to binary fields named prefix + index (mask_0, mask_1, …)',
+				displayOptions: { hide: { '/operation': ['segmentVideo'] } },
 			},
 			{
 				displayName: 'Callback URL',
@@ -58,7 +59,8 @@ export const jobOptionsFields: INodeProperties[] = [
 				name: 'downloadMasks',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to download the masks as binary files. Off: output their URLs only (RLE: their RLE strings).',
+				description:
+					'Whether to download the result files as binary (masks and preview; Segment Video: the video and the boxes zip). Off: output their URLs only (RLE masks: their RLE strings).',
 			},
 			{
 				displayName: 'Include Raw Response',
@@ -117,6 +119,7 @@ export const jobOptionsFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to output one item per mask (binary field "mask") instead of one item per image',
+				displayOptions: { hide: { '/operation': ['segmentVideo'] } },
 			},
 			{
 				displayName: 'Start Timeout (Seconds)',

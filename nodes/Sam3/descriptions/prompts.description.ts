@@ -9,6 +9,17 @@ const objectIdField: INodeProperties = {
 	description: 'Optional. Prompts sharing an object ID describe one object; leave empty for separate objects.',
 };
 
+/** video-rle's prompts say which frame they are on (sam3-family.md §7); the other endpoints take no frame index. */
+const frameIndexField: INodeProperties = {
+	displayName: 'Frame Index',
+	name: 'frameIndex',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	default: '',
+	description: 'The frame (from 0) this prompt is on; the object is tracked backwards and forwards from there. Empty: the first frame.',
+	displayOptions: { show: { '/videoOutput': ['rle'] } },
+};
+
 const pixel = (displayName: string, name: string): INodeProperties => ({
 	displayName,
 	name,
@@ -38,7 +49,7 @@ export const promptFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. product, person, car wheel',
 		description:
-			'A short noun phrase: every matching object comes back as its own mask. Give a text, point or box prompt (or several).',
+			'A short noun phrase naming what to find (e.g. "product", "red car"): every matching object comes back as its own mask. Give a text, point or box prompt (or several).',
 	},
 	inputModeField('pointPromptsInput', 'Point Prompts'),
 	{
@@ -67,6 +78,7 @@ export const promptFields: INodeProperties[] = [
 						default: 'foreground',
 					},
 					objectIdField,
+					frameIndexField,
 				],
 			},
 		],
@@ -78,7 +90,7 @@ export const promptFields: INodeProperties[] = [
 		default: '[]',
 		placeholder: '[{"x": 120, "y": 80, "label": 1}]',
 		description:
-			'Array of {x, y, label, object_id?}; label is 1 / "foreground" or 0 / "background". Coordinates in pixels.',
+			'Array of {x, y, label, object_id?}; label is 1 / "foreground" or 0 / "background". Coordinates in pixels. Segment Video with per-frame masks also takes frame_index.',
 		displayOptions: { show: { pointPromptsInput: ['json'] } },
 	},
 	inputModeField('boxPromptsInput', 'Box Prompts'),
@@ -94,7 +106,7 @@ export const promptFields: INodeProperties[] = [
 			{
 				displayName: 'Box',
 				name: 'boxes',
-				values: [pixel('X Min', 'xMin'), pixel('Y Min', 'yMin'), pixel('X Max', 'xMax'), pixel('Y Max', 'yMax'), objectIdField],
+				values: [pixel('X Min', 'xMin'), pixel('Y Min', 'yMin'), pixel('X Max', 'xMax'), pixel('Y Max', 'yMax'), objectIdField, frameIndexField],
 			},
 		],
 	},
@@ -104,7 +116,7 @@ export const promptFields: INodeProperties[] = [
 		type: 'json',
 		default: '[]',
 		placeholder: '[{"x_min": 10, "y_min": 20, "x_max": 200, "y_max": 180}]',
-		description: 'Array of {x_min, y_min, x_max, y_max, object_id?} in pixels',
+		description: 'Array of {x_min, y_min, x_max, y_max, object_id?} in pixels. Segment Video with per-frame masks also takes frame_index.',
 		displayOptions: { show: { boxPromptsInput: ['json'] } },
 	},
 ];

@@ -22,7 +22,7 @@ export function inputError(itemIndex: number, field: string, problem: string, go
 	return new ItemInputError(`${field} in item ${itemIndex} is not valid: ${problem}${shown}`, field);
 }
 
-function keysOf(schema: z.ZodTypeAny): string[] {
+export function keysOf(schema: z.ZodTypeAny): string[] {
 	let inner = schema;
 	while (inner instanceof z.ZodEffects) inner = inner.innerType();
 	return inner instanceof z.ZodObject ? Object.keys(inner.shape as object) : [];
@@ -35,7 +35,13 @@ const ALLOWED_KEYS: Record<string, string[]> = {
 };
 
 /** Turns the first zod issue into an error naming the panel field, the item and what would be valid. */
-export function fromZod(itemIndex: number, error: ZodError, raw: IDataObject, labels: Record<string, string> = FIELD_LABELS): ItemInputError {
+export function fromZod(
+	itemIndex: number,
+	error: ZodError,
+	raw: IDataObject,
+	labels: Record<string, string> = FIELD_LABELS,
+	allowedKeys: Record<string, string[]> = ALLOWED_KEYS,
+): ItemInputError {
 	const issue: ZodIssue = error.issues[0];
 	const [field, ...rest] = issue.path.map(String);
 	const label = labels[field] ?? field;
@@ -44,7 +50,7 @@ export function fromZod(itemIndex: number, error: ZodError, raw: IDataObject, la
 	for (const key of issue.path) value = (value as IDataObject | undefined)?.[key as string];
 	const problem =
 		issue.code === 'unrecognized_keys'
-			? `unknown key(s) ${issue.keys.join(', ')}; allowed: ${(ALLOWED_KEYS[field] ?? []).join(', ')}`
+			? `unknown key(s) ${issue.keys.join(', ')}; allowed: ${(allowedKeys[field] ?? []).join(', ')}`
 			: issue.message;
 	return inputError(itemIndex, `${where} (${issue.path.join('.')})`, problem, value);
 }

@@ -1,4 +1,7 @@
+import type { IExecuteSingleFunctions } from 'n8n-workflow';
+
 import { INLINE_LIMIT_BYTES, MiB, UPLOAD_LIMIT_BYTES } from '../limits';
+import type { MediaSource } from '../operations/operation';
 import { withRetry } from '../transport/retry';
 import { inputError } from './input-errors';
 import type { ItemJob } from './item-job';
@@ -19,6 +22,8 @@ export interface MediaKind {
 	uploadLimitBytes?: number;
 	/** The largest such file the node downloads from a provider's answer (default DOWNLOAD_LIMIT_BYTES). */
 	downloadLimitBytes?: number;
+	/** The longest one such download may take (default DOWNLOAD_TIMEOUT_MS; the node's Timeout can only shorten it). */
+	downloadTimeoutMs?: number;
 }
 
 /**
@@ -65,4 +70,27 @@ export async function resolveMediaUrl({ ctx, operation, settings, adapter, http,
 
 	const fileName = metadata.fileName ?? `${kind.noun}.${detected.split('/')[1]}`;
 	return await withRetry('upload', async () => await adapter.upload(http, { data, mimeType: detected, fileName }), { signal, deadline });
+}
+
+/** An operation's media parameters: the source choice, the URL field and the binary field, with their panel labels. */
+export interface MediaParameters {
+	source: string;
+	url: string;
+	urlLabel: string;
+	binaryProperty: string;
+}
+
+/** Where the item's media comes from: a URL (checked) or a binary field (its file is read inside the job slot). */
+export function readMediaSource(ctx: IExecuteSingleFunctions, itemIndex: number, kind: MediaKind, parameters: MediaParameters): MediaSource {
+	if (ctx.getNodeParameter(parameters.source, 'url') === 'binary') {
+		const property = String(ctx.getNodeParameter(parameters.binaryProperty, 'data') ?? '').trim();
+		if (!property) throw inputError(itemIndex, 'Input Binary Field', `give the name of the binary field holding the ${kind.noun}`);
+		return { kind: 'binary', property };
+	}
+	const url = String(ctx.getNodeParameter(parameters.url, '') ?? '').trim();
+	if (!url) throw inputError(itemIndex, parameters.urlLabel, `it is empty; give an absolute http(s) URL of ${kind.aNoun}`);
+	if (!new RegExp(`^(https?://[^\\s/]+|data:${kind.noun}/[\\w.+-]+;base64,)`, 'i').test(url)) {
+		throw inputError(itemIndex, parameters.urlLabel, `only absolute http:// or https:// URLs (or data:${kind.noun}/…;base64 URIs) are accepted`, url);
+	}
+	return { kind: 'url', url };
 }

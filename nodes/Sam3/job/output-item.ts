@@ -1,7 +1,9 @@
-import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Submission } from '../providers/provider';
+import { withoutUserInfoIn } from '../transport/redact';
 import type { ItemJob } from './item-job';
+import type { JobSettings } from './job-settings';
 
 export interface JobTiming {
 	totalMs: number;
@@ -39,4 +41,37 @@ export function submissionItem(job: ItemJob, submission: Submission): INodeExecu
 		binary: Object.keys(binary).length ? binary : undefined,
 		pairedItem: { item: job.ctx.getItemIndex() },
 	};
+}
+
+/** The input media's name without extension (from the binary file or the URL path), to name the result files after. */
+export function mediaStem(ctx: IExecuteSingleFunctions, settings: JobSettings, fallback: string): string {
+	const { media } = settings;
+	let name = '';
+	if (media.kind === 'binary') name = ctx.getInputData().binary?.[media.property]?.fileName ?? '';
+	else if (/^https?:/i.test(media.url)) name = lastPathSegment(media.url);
+	const stem = name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80);
+	return stem || fallback;
+}
+
+function lastPathSegment(url: string): string {
+	try {
+		return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+	} catch {
+		return '';
+	}
+}
+
+/** A file of the provider's answer as its JSON says it: the binary field it was stored in, its URL, type and name. */
+export function providerFileJson(
+	file: { url: string; content_type?: string; file_name?: string },
+	binaryProperty: string | undefined,
+	binary?: IBinaryData,
+): IDataObject {
+	return compact({
+		binaryProperty: binary ? binaryProperty : undefined,
+		// A data: URI (Sync Mode) is the file itself: left out once it is stored as binary, the only copy otherwise.
+		url: file.url.startsWith('data:') && binary ? undefined : withoutUserInfoIn(file.url),
+		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
+		fileName: binary?.fileName ?? file.file_name ?? undefined,
+	});
 }

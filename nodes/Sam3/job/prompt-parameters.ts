@@ -64,7 +64,12 @@ function pointLabel(value: unknown, itemIndex: number, where: string): IDataObje
 	return label;
 }
 
-export function readPointPrompts(ctx: IExecuteSingleFunctions, itemIndex: number): IDataObject[] {
+/**
+ * `framed`: the endpoint's prompts carry a frame index (video-rle), read from the rows' Frame Index; a row's
+ * frame index is never sent to an endpoint without one. In JSON, a frame_index is sent as written (the contract
+ * refuses it where the endpoint has none).
+ */
+export function readPointPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, framed = false): IDataObject[] {
 	if (ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json') {
 		const label = 'Point Prompts (JSON)';
 		return readJsonArray(ctx, itemIndex, 'pointPromptsJson', label, '[{"x": 120, "y": 80, "label": 1}]').map((point, index) =>
@@ -74,6 +79,7 @@ export function readPointPrompts(ctx: IExecuteSingleFunctions, itemIndex: number
 				y: numeric(point.y),
 				label: pointLabel(point.label, itemIndex, `${label} [${index}]`),
 				object_id: numeric(point.object_id),
+				frame_index: numeric(point.frame_index),
 			}),
 		);
 	}
@@ -84,11 +90,12 @@ export function readPointPrompts(ctx: IExecuteSingleFunctions, itemIndex: number
 			y: numeric(row.y),
 			label: pointLabel(row.label, itemIndex, `Point Prompts [${index}]`),
 			object_id: numeric(row.objectId),
+			frame_index: framed ? numeric(row.frameIndex) : undefined,
 		}),
 	);
 }
 
-export function readBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number): IDataObject[] {
+export function readBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, framed = false): IDataObject[] {
 	if (ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json') {
 		const example = '[{"x_min": 10, "y_min": 20, "x_max": 200, "y_max": 180}]';
 		return readJsonArray(ctx, itemIndex, 'boxPromptsJson', 'Box Prompts (JSON)', example).map((box) =>
@@ -99,6 +106,7 @@ export function readBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number):
 				x_max: numeric(box.x_max),
 				y_max: numeric(box.y_max),
 				object_id: numeric(box.object_id),
+				frame_index: numeric(box.frame_index),
 			}),
 		);
 	}
@@ -110,6 +118,22 @@ export function readBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number):
 			x_max: numeric(row.xMax),
 			y_max: numeric(row.yMax),
 			object_id: numeric(row.objectId),
+			frame_index: framed ? numeric(row.frameIndex) : undefined,
 		}),
 	);
+}
+
+/**
+ * The item's prompts as the contract's fields: `prompt` (trimmed), `point_prompts`, `box_prompts`, each only when
+ * set, so nothing unset is sent. `framed`: see readPointPrompts.
+ */
+export function readPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, framed = false): IDataObject {
+	const prompts: IDataObject = {};
+	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
+	if (prompt) prompts.prompt = prompt;
+	const points = readPointPrompts(ctx, itemIndex, framed);
+	const boxes = readBoxPrompts(ctx, itemIndex, framed);
+	if (points.length) prompts.point_prompts = points;
+	if (boxes.length) prompts.box_prompts = boxes;
+	return prompts;
 }

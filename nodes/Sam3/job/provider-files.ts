@@ -96,7 +96,8 @@ export async function storeProviderFile(
 		});
 	}
 	// The node's Timeout setting (n8n request options) can only shorten the download deadline.
-	const deadlineMs = Math.min(DOWNLOAD_TIMEOUT_MS, http.timeoutMs || DOWNLOAD_TIMEOUT_MS);
+	const kindTimeoutMs = kind.downloadTimeoutMs ?? DOWNLOAD_TIMEOUT_MS;
+	const deadlineMs = Math.min(kindTimeoutMs, http.timeoutMs || kindTimeoutMs);
 	const attempt = async () => await download(ctx, http, file, baseName, kind, deadlineMs);
 	// Each attempt takes a download slot, so a retry's backoff does not hold one.
 	const slots = bounds.slots;

@@ -10,6 +10,7 @@ import { endsBatch, failItem } from './item-errors';
 import { type ItemJob, openItemJob } from './item-job';
 import { resolveMediaUrl } from './media-input';
 import { submissionItem } from './output-item';
+import { forCaller, toolErrorItems } from './tool-output';
 import { type WaitOutcome, waitForJob } from './wait-for-job';
 
 type PaginationHook = (
@@ -29,7 +30,8 @@ export function runSegmentationJob(operation: Operation): PaginationHook {
 			// Started after the batch failed (e.g. behind Request Options > Batching): nothing is sent.
 			if (batch.failed) return [];
 			const outcome = await settle(async () => await runItem(this, requestData, batch, operation));
-			return outcome.ok ? outcome.value : failItem(this, outcome.error as Error, batch);
+			if (outcome.ok) return forCaller(this, outcome.value);
+			return toolErrorItems(this, outcome.error as Error) ?? failItem(this, outcome.error as Error, batch);
 		});
 	};
 }

@@ -3,9 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import { runSegmentationJob } from '../job/run-segmentation-job';
 import { segmentImage } from './image';
 import type { Operation } from './operation';
+import { segmentVideo } from './video';
 
 /** The node's operations, in panel order. A new operation is a folder here and one line in this list. */
-const OPERATIONS: Operation[] = [segmentImage];
+const OPERATIONS: Operation[] = [segmentImage, segmentVideo];
 
 /**
  * The Operation parameter. Each option carries the job runner, bound to its operation, as its pagination hook

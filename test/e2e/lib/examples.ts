@@ -6,8 +6,8 @@ import { repoRoot } from './lines';
 export const examplesDir = join(repoRoot, 'examples');
 /** Where the examples write files; a run swaps it for its own folder. */
 export const EXAMPLE_OUTPUT_DIR = '/tmp/n8n-sam3-examples';
-/** Public image URLs in the examples (real providers download these). */
-const PUBLIC_IMAGE_URL = /https:\/\/[^"'\s\\]+\.(?:jpe?g|png|webp)/g;
+/** Public image and video URLs in the examples (real providers download these). */
+const PUBLIC_IMAGE_URL = /https:\/\/[^"'\s\\]+\.(?:jpe?g|png|webp|mp4)/g;
 
 export interface WorkflowNode {
 	id: string;
@@ -33,8 +33,22 @@ export const EXAMPLES = {
 	scheduledBoxes: '03-scheduled-box-prompts.json',
 	asyncCallback: '04-async-callback-wait.json',
 	ecommerceCutouts: '05-ecommerce-cutouts.json',
-	sam31Rle: '06-sam31-rle-masks.json',
+	agentFindProducts: '06-agent-find-products.json',
+	videoUnzip: '07-video-segment-and-unzip.json',
+	sam31Rle: '08-sam31-rle-masks.json',
 } as const;
+
+/** The suite that runs each example (examples 1–3, 7 and 8 in `examples`). */
+export const EXAMPLE_SUITES: Record<keyof typeof EXAMPLES, string> = {
+	ecommerce: 'examples',
+	binaryRunflow: 'examples',
+	scheduledBoxes: 'examples',
+	asyncCallback: 'async',
+	ecommerceCutouts: 'ecommerce',
+	agentFindProducts: 'agent',
+	videoUnzip: 'examples',
+	sam31Rle: 'examples',
+};
 
 export function loadExample(file: string): Workflow {
 	return JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;

@@ -1,13 +1,16 @@
-/** A tiny static HTTP server for test images (stands in for public image URLs offline). */
+/** A tiny static HTTP server for test images and the test video (stands in for public URLs offline). */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
+
+import { makeTestVideo } from '../../emulator/video-fixture';
 
 export interface HostedImage {
 	name: string;
 	width: number;
 	height: number;
-	format: 'png' | 'jpeg';
+	/** mp4: the emulator's small test-double clip (test/emulator/video-fixture.ts) of this size. */
+	format: 'png' | 'jpeg' | 'mp4';
 	/** The file's bytes; a plain product shot of the given size is drawn when absent. */
 	bytes?: Buffer;
 }
@@ -34,6 +37,10 @@ export async function productImage(img: HostedImage): Promise<Buffer> {
 export async function startImageServer(images: HostedImage[]): Promise<ImageServer> {
 	const files = new Map<string, { body: Buffer; type: string }>();
 	for (const img of images) {
+		if (img.format === 'mp4') {
+			files.set(`/${img.name}`, { body: img.bytes ?? (await makeTestVideo({ width: img.width, height: img.height })), type: 'video/mp4' });
+			continue;
+		}
 		files.set(`/${img.name}`, { body: img.bytes ?? (await productImage(img)), type: `image/${img.format}` });
 	}
 	const requests: string[] = [];

@@ -7,3 +7,6 @@ export const TEST_IMAGES: HostedImage[] = [
 	{ name: 'cars.jpg', width: 1024, height: 768, format: 'jpeg' },
 	{ name: 'product.png', width: 640, height: 480, format: 'png' },
 ];
+
+/** The stand-in for example 7's clip: the emulator's small Motion-JPEG test video (8 frames). */
+export const TEST_VIDEO: HostedImage = { name: 'street-ball.mp4', width: 64, height: 48, format: 'mp4' };

@@ -16,7 +16,7 @@ export function editorSuite(ctx: () => LineContext): void {
 
 		test('n8n starts with the package, the owner logs in, the editor opens', async () => {
 			const c = ctx();
-			const workflows = [EXAMPLES.ecommerce, EXAMPLES.binaryRunflow].map((f) => localizeWorkflow(loadExample(f), { imageUrl: c.images.url }));
+			const workflows = [EXAMPLES.ecommerce, EXAMPLES.binaryRunflow, EXAMPLES.videoUnzip].map((f) => localizeWorkflow(loadExample(f), { imageUrl: c.images.url }));
 			await c.home.importWorkflows(workflows);
 			const started = Date.now();
 			server = await startN8n(c.home);
@@ -44,6 +44,20 @@ export function editorSuite(ctx: () => LineContext): void {
 				assert.ok(credentialShown, `the ${credential} credential is not selected in the panel`);
 			});
 		}
+
+		test('the Segment Video panel: its model, output, per-frame option and the endpoint\'s Video Options show', async () => {
+			assert.ok(page, 'the editor did not open');
+			await openNodePanel(page, server, loadExample(EXAMPLES.videoUnzip).id, 'SAM 3 Segment Video');
+			const panel = page.locator('[data-test-id="ndv"]').first();
+			await panel.getByText('Video URL', { exact: true }).first().waitFor({ timeout: 20_000 });
+			for (const label of ['Model', 'Output', 'Mask Files per Frame', 'Video Options', 'Bounding Box Zip']) {
+				await panel.getByText(label, { exact: true }).first().waitFor({ timeout: 5_000 });
+			}
+			// Image-only fields stay hidden for this operation.
+			assert.equal(await panel.getByText('Model Options', { exact: true }).count(), 0, 'Segment Image\'s Model Options show for Segment Video');
+			await page.waitForTimeout(600);
+			await shot('sam3-panel-video');
+		});
 
 		test('the node panel finds SAM 3 by name', async () => {
 			assert.ok(page, 'the editor did not open');

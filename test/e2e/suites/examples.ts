@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { assertSegmentedItem, pairedIndex } from '../lib/checks';
-import { EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
+import { allExampleFiles, EXAMPLE_SUITES, EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
 import { TEST_IMAGES } from '../lib/test-images';
 import type { LineContext } from './context';
 
@@ -22,6 +22,11 @@ function localExample(ctx: LineContext, file: string): Workflow {
 
 export function examplesSuite(ctx: () => LineContext): void {
 	describe('examples', () => {
+		test('every file in examples/ is one a suite runs', () => {
+			assert.deepEqual(allExampleFiles(), Object.values(EXAMPLES).sort());
+			for (const key of Object.keys(EXAMPLES)) assert.ok(EXAMPLE_SUITES[key as keyof typeof EXAMPLES], `${key} has no suite`);
+		});
+
 		test('1 e-commerce: every product URL gets its mask, as a file on disk and as binary', async () => {
 			const c = ctx();
 			const workflow = localExample(c, EXAMPLES.ecommerce);
@@ -86,7 +91,7 @@ export function examplesSuite(ctx: () => LineContext): void {
 			assert.deepEqual(sentBoxes, wanted);
 		});
 
-		test('6 SAM 3.1 with RLE masks: one item per object with score, crop and its mask file, decoded by the node', async () => {
+		test('8 SAM 3.1 with RLE masks: one item per object with score, crop and its mask file, decoded by the node', async () => {
 			const c = ctx();
 			const workflow = localExample(c, EXAMPLES.sam31Rle);
 			await c.home.importWorkflows([workflow]);
@@ -112,6 +117,28 @@ export function examplesSuite(ctx: () => LineContext): void {
 			}
 			const submitted = (await c.emulator!.control(`log?since=${since}&route=fal.submit`)) as Array<{ url: string }>;
 			assert.deepEqual([...new Set(submitted.map((entry) => entry.url))], ['/fal-queue/fal-ai/sam-3-1/image-rle']);
+		});
+
+		test('7 video: SAM 3 Segment Video, then n8n\'s Compression node unpacks the per-frame boxes zip', async () => {
+			const c = ctx();
+			const workflow = localExample(c, EXAMPLES.videoUnzip);
+			await c.home.importWorkflows([workflow]);
+			const result = await c.home.execute(workflow.id);
+			c.record('example 7 execute (video-rle + zip, fal queue)', result.ms);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+
+			const [segmented] = result.items('SAM 3 Segment Video');
+			assert.equal(segmented.json.model, 'fal-ai/sam-3/video-rle');
+			assert.equal(segmented.json.frameCount, 8);
+			const [unpacked, ...rest] = result.items('Unpack boxes');
+			assert.equal(rest.length, 0);
+			const frames = Object.keys(unpacked.binary ?? {}).filter((name) => name.startsWith('frame_')).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+			assert.deepEqual(frames, Array.from({ length: 8 }, (_, i) => `frame_${i}`));
+			for (const name of frames) {
+				const picture = result.binary(unpacked.binary![name]);
+				assert.equal(picture.subarray(1, 4).toString('latin1'), 'PNG', `${name} is no PNG`);
+				assert.match(unpacked.binary![name].fileName ?? '', /^frame_\d{5}\.png$/);
+			}
 		});
 	});
 }

@@ -7,9 +7,11 @@ import { MODEL_OPTION_FIELDS } from '../../contract/model-options';
 import { Sam3InputSchema } from '../../contract/sam3.schema';
 import { FIELD_LABELS, fromZod, inputError } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
-import { readBoxPrompts, readPointPrompts } from '../../job/prompt-parameters';
+import { type MediaParameters, readMediaSource } from '../../job/media-input';
+import { readPrompts } from '../../job/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
-import type { MediaSource, OperationRequest } from '../operation';
+import type { OperationRequest } from '../operation';
+import { IMAGE_KIND } from './image-bytes';
 
 /** The panel's names of the parameters that choose the endpoint, for errors. */
 export const TARGET_LABELS = { model: 'Model', endpoint: 'Mask Delivery' };
@@ -22,21 +24,18 @@ function choice<T extends string>(ctx: IExecuteSingleFunctions, itemIndex: numbe
 	return parsed.data;
 }
 
+/** Segment Image's media parameters (image.description.ts). */
+const IMAGE_PARAMETERS: MediaParameters = { source: 'imageSource', url: 'imageUrl', urlLabel: 'Image URL', binaryProperty: 'binaryPropertyName' };
+
 /** Segment Image's parameters of one item, validated by the SAM 3 image contract before anything is sent. */
 export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number): OperationRequest {
 	const modelOptions = ctx.getNodeParameter('modelOptions', {}) as IDataObject;
 	const model = choice(ctx, itemIndex, 'model', TARGET_LABELS.model, ImageModelSchema, 'sam-3');
 	const delivery = choice(ctx, itemIndex, 'maskDelivery', TARGET_LABELS.endpoint, MaskDeliverySchema, 'urls');
 
-	const media = readImageSource(ctx, itemIndex);
-	const raw: IDataObject = { image_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder' };
-	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
-	if (prompt) raw.prompt = prompt;
-	const points = readPointPrompts(ctx, itemIndex);
-	const boxes = readBoxPrompts(ctx, itemIndex);
-	if (points.length) raw.point_prompts = points;
-	if (boxes.length) raw.box_prompts = boxes;
-	if (!prompt && !points.length && !boxes.length) {
+	const media = readMediaSource(ctx, itemIndex, IMAGE_KIND, IMAGE_PARAMETERS);
+	const raw: IDataObject = { image_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder', ...readPrompts(ctx, itemIndex) };
+	if (!raw.prompt && !raw.point_prompts && !raw.box_prompts) {
 		throw new ItemInputError(
 			`No prompt in item ${itemIndex}: set Text Prompt, Point Prompts or Box Prompts (without one, fal segments its default concept "wheel")`,
 			'Text Prompt',
@@ -62,16 +61,3 @@ export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	return { target: { model, endpoint: MASK_DELIVERIES[delivery].endpoint }, targetLabels: TARGET_LABELS, media, input };
 }
 
-function readImageSource(ctx: IExecuteSingleFunctions, itemIndex: number): MediaSource {
-	if (ctx.getNodeParameter('imageSource', 'url') === 'binary') {
-		const property = String(ctx.getNodeParameter('binaryPropertyName', 'data') ?? '').trim();
-		if (!property) throw inputError(itemIndex, 'Input Binary Field', 'give the name of the binary field holding the image');
-		return { kind: 'binary', property };
-	}
-	const url = String(ctx.getNodeParameter('imageUrl', '') ?? '').trim();
-	if (!url) throw inputError(itemIndex, 'Image URL', 'it is empty; give an absolute http(s) URL of an image');
-	if (!/^(https?:\/\/[^\s/]+|data:image\/[\w.+-]+;base64,)/i.test(url)) {
-		throw inputError(itemIndex, 'Image URL', 'only absolute http:// or https:// URLs (or data:image/…;base64 URIs) are accepted', url);
-	}
-	return { kind: 'url', url };
-}

@@ -54,7 +54,7 @@ export const imageFields: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'https://example.com/product.jpg',
-		description: 'Publicly reachable URL of the image to segment',
+		description: 'Publicly reachable http(s) URL of the image to segment (or a data: URI); the provider downloads it',
 		displayOptions: { show: { imageSource: ['url'] } },
 	},
 	{

@@ -1,13 +1,11 @@
-import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { NormalizedMask, NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
 import type { ItemJob } from '../../job/item-job';
-import type { JobSettings } from '../../job/job-settings';
-import { type JobTiming, compact, keptInput } from '../../job/output-item';
+import { type JobTiming, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
-import { withoutUserInfoIn } from '../../transport/redact';
 import type { OwnOutput } from '../operation';
 import { IMAGE_KIND } from './image-bytes';
 import type { ImageSize } from './image-dimensions';
@@ -17,15 +15,7 @@ import { storeRleMasks } from './rle-masks';
 
 /** The same JSON for both providers: what a workflow builder maps from, whichever provider ran the job. */
 function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
-	return compact({
-		binaryProperty: binary ? binaryProperty : undefined,
-		// A data: URI (Sync Mode) is the file itself: left out once it is stored as binary, the only copy otherwise.
-		url: file.url.startsWith('data:') && binary ? undefined : withoutUserInfoIn(file.url),
-		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
-		fileName: binary?.fileName ?? file.file_name ?? undefined,
-		width: file.width ?? undefined,
-		height: file.height ?? undefined,
-	});
+	return compact({ ...providerFileJson(file, binaryProperty, binary), width: file.width ?? undefined, height: file.height ?? undefined });
 }
 
 function maskJson(
@@ -70,24 +60,6 @@ export const IMAGE_OUTPUT: OwnOutput = {
 	},
 };
 
-/** The input image's name without extension (from the binary file or the URL path), to name its masks after. */
-function inputStem(ctx: IExecuteSingleFunctions, settings: JobSettings): string {
-	const { media } = settings;
-	let name = '';
-	if (media.kind === 'binary') name = ctx.getInputData().binary?.[media.property]?.fileName ?? '';
-	else if (/^https?:/i.test(media.url)) name = lastPathSegment(media.url);
-	const stem = name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 80);
-	return stem || 'image';
-}
-
-function lastPathSegment(url: string): string {
-	try {
-		return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-	} catch {
-		return '';
-	}
-}
-
 export async function resultItems(
 	job: ItemJob,
 	submission: Submission,
@@ -97,7 +69,7 @@ export async function resultItems(
 	const { ctx, settings, adapter } = job;
 	const { output } = settings;
 	const itemIndex = ctx.getItemIndex();
-	const stem = inputStem(ctx, settings);
+	const stem = mediaStem(ctx, settings, 'image');
 	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));
 	const { maskFiles, preview, maskSizes, inputSize } = await storeMasks(job, result, stem);
 	const masks = result.masks.map((mask, index) =>

@@ -1,0 +1,89 @@
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { NormalizedVideoResult, VideoFrame } from '../../contract/normalize-video';
+import type { VideoFile } from '../../contract/video.schema';
+import type { ItemJob } from '../../job/item-job';
+import type { MediaKind } from '../../job/media-input';
+import { type JobTiming, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
+import { storeProviderFiles } from '../../job/provider-files';
+import type { Submission } from '../../providers/provider';
+import type { OwnOutput } from '../operation';
+import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
+import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
+
+/** The binary fields Segment Video writes. */
+const BINARY = { video: 'video', boundingBoxes: 'boundingBoxes', rle: 'rle' } as const;
+
+/** How fal's per-frame RLE reads (sam3-family.md §6: as real runs show it; fal documents no more than "RLE"). */
+const RLE_FORMAT = { pairs: 'start length', base: 1, order: 'row-major' };
+
+/**
+ * What Segment Video writes on an item; an earlier Segment Video's fields and files are dropped from a kept input
+ * (only from an item such a run wrote: a user's own "video" field stays), never left beside the new ones.
+ */
+export const VIDEO_OUTPUT: OwnOutput = {
+	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'timing', 'raw'],
+	isEarlierResult: (json) => typeof json.model === 'string' && /^fal-ai\/sam-3(-1)?\/video(-rle)?$/.test(json.model) && typeof json.requestId === 'string',
+	isOwnBinary(name, { settings }, earlier) {
+		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
+		return earlier && name !== source && ((Object.values(BINARY) as string[]).includes(name) || /^frame_\d+$/.test(name));
+	},
+};
+
+function fileJson(file: VideoFile, binaryProperty: string, binary?: IBinaryData): IDataObject {
+	// Bytes as fal reports them; otherwise n8n's size of the stored file ("1.2 MB").
+	return compact({ ...providerFileJson(file, binaryProperty, binary), fileSize: file.file_size ?? binary?.fileSize });
+}
+
+function frameJson(frame: VideoFrame, mask: IBinaryData | undefined): IDataObject {
+	return compact({ frameIndex: frame.frameIndex, rle: frame.rle, box: frame.box, score: frame.score, binaryProperty: mask ? frameMaskField(frame.frameIndex) : undefined });
+}
+
+/**
+ * Segment Video's item: the result video, the per-frame boxes zip and (when fal answers it as a file) the masks
+ * file as n8n binaries, downloaded through the job's bounded download path (no credential to the CDN); the JSON
+ * a user maps from: model, files, and per frame its RLE mask, normalized [cx, cy, w, h] box and score.
+ */
+export async function videoResultItems(
+	job: ItemJob,
+	submission: Submission,
+	endpointId: string,
+	result: NormalizedVideoResult & { timing?: IDataObject },
+	timing: JobTiming,
+): Promise<INodeExecutionData[]> {
+	const { ctx, http, settings, adapter, batch, signal, deadline } = job;
+	const { output } = settings;
+	const stem = mediaStem(ctx, settings, 'video');
+	const wanted: Array<{ key: keyof typeof BINARY; file: VideoFile; baseName: string; kind: MediaKind }> = [];
+	if (result.video) wanted.push({ key: 'video', file: result.video, baseName: `${stem}-segmented`, kind: VIDEO_KIND });
+	if (result.boxesZip) wanted.push({ key: 'boundingBoxes', file: result.boxesZip, baseName: `${stem}-boxes`, kind: ZIP_KIND });
+	if (result.rleFile) wanted.push({ key: 'rle', file: result.rleFile, baseName: `${stem}-rle`, kind: RLE_FILE_KIND });
+	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
+	const stored = output.download ? await storeProviderFiles(ctx, http, wanted, bounds) : [];
+	const files = Object.fromEntries(wanted.map((entry, index) => [entry.key, { file: entry.file, binary: stored[index] as IBinaryData | undefined }]));
+	const describe = (key: keyof typeof BINARY) => (files[key] ? fileJson(files[key].file, BINARY[key], files[key].binary) : undefined);
+
+	const decoded = output.download && result.frames && wantsFrameMasks(job) ? await frameMaskFiles(job, result.frames, stem) : undefined;
+	const masks = decoded?.files ?? [];
+	const { json, binary } = keptInput(job);
+	const frames = result.frames?.map((frame, index) => frameJson(frame, masks[index]));
+	const item: IDataObject = compact({
+		...json,
+		provider: adapter.label,
+		requestId: submission.requestId,
+		status: 'COMPLETED',
+		model: endpointId,
+		video: describe('video'),
+		boundingBoxes: describe('boundingBoxes'),
+		rleFile: describe('rle'),
+		frameCount: frames?.length,
+		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...decoded?.size } : undefined,
+		frames,
+		timing: { ...timing, ...(result.timing ?? {}) },
+		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
+	});
+	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.binary ? [[BINARY[key as keyof typeof BINARY], entry.binary]] : [])));
+	const maskBinary = Object.fromEntries(masks.flatMap((mask, index) => (mask ? [[frameMaskField(result.frames![index].frameIndex), mask]] : [])));
+	const allBinary = { ...binary, ...ownBinary, ...maskBinary };
+	return [{ json: item, binary: Object.keys(allBinary).length ? allBinary : undefined, pairedItem: { item: ctx.getItemIndex() } }];
+}

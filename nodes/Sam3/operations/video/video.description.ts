@@ -1,0 +1,97 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { VIDEO_OPTIONS, videoOptionField } from '../../contract/video-options';
+import { MiB, VIDEO_UPLOAD_LIMIT_BYTES } from '../../limits';
+
+/** Segment Video's own fields (operations/index.ts shows them only for this operation). */
+export const videoFields: INodeProperties[] = [
+	{
+		displayName: 'Segment Video runs on fal.ai only: Runflow has no SAM 3 video model. Choose fal.ai as the provider.',
+		name: 'videoRunflowNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { authentication: ['runflowApi'] } },
+	},
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'SAM 3', value: 'sam-3', description: 'Meta SAM 3 (fal-ai/sam-3)' },
+			{ name: 'SAM 3.1', value: 'sam-3-1', description: 'Faster with many objects, and takes Max Objects (fal-ai/sam-3-1)' },
+		],
+		default: 'sam-3',
+	},
+	{
+		displayName: 'Output',
+		name: 'videoOutput',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Video With Masks',
+				value: 'video',
+				description: 'The video with the tracked objects drawn on it, plus a zip of per-frame box images (…/video)',
+			},
+			{
+				name: 'Per-Frame Masks (RLE)',
+				value: 'rle',
+				description: 'One mask per frame as run-length encoding, with its box; prompts may name their frame (…/video-rle)',
+			},
+		],
+		default: 'video',
+	},
+	{
+		displayName: 'Video Source',
+		name: 'videoSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Video URL', value: 'url', description: 'A public http(s) URL (or a data: URI)' },
+			{ name: 'Binary File', value: 'binary', description: 'A video file from a previous node' },
+		],
+		default: 'url',
+	},
+	{
+		displayName: 'Video URL',
+		name: 'videoUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/clip.mp4',
+		description: 'Publicly reachable URL of the video to segment',
+		displayOptions: { show: { videoSource: ['url'] } },
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'videoBinaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field containing the video (MP4, MOV or WebM)',
+		description: `Files up to ${VIDEO_UPLOAD_LIMIT_BYTES / MiB} MiB; small ones are sent inline, larger ones uploaded to fal storage first (see Options > Upload)`,
+		displayOptions: { show: { videoSource: ['binary'] } },
+	},
+	{
+		displayName: 'Mask Files per Frame',
+		name: 'frameMaskFiles',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to decode each frame\'s mask into a PNG file (binary fields frame_0, frame_1, …). Needs the frame size, read from a binary video (Video Source: Binary File).',
+		displayOptions: { show: { videoOutput: ['rle'] } },
+	},
+];
+
+/** Every optional field of the chosen endpoint, from contract/video-options.ts; unset options are not sent. */
+export const videoOptionsFields: INodeProperties[] = [
+	{
+		displayName: 'Video Options',
+		name: 'videoOptions',
+		type: 'collection',
+		placeholder: 'Add Video Option',
+		default: {},
+		options: VIDEO_OPTIONS.map(videoOptionField),
+	},
+];

@@ -1,0 +1,86 @@
+/**
+ * Segment Video when things go wrong: video jobs are long and billed per frame, their files large. Every give-up
+ * cancels the fal job under its model's app; every file from the answer is checked by its bytes and bounded;
+ * every bad input is refused before a request.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { MAX_VIDEO_FRAMES } from '../../nodes/Sam3/limits';
+import { makeTestVideo } from '../emulator/video-fixture';
+import type { RigInputItem } from '../rig';
+import { logOf, runSam3, useEmulator } from './harness';
+
+const emulator = useEmulator();
+const MiB = 1024 * 1024;
+
+let clip: Buffer;
+beforeAll(async () => {
+	clip = await makeTestVideo();
+});
+
+async function segmentVideo(parameters: Record<string, unknown>, items?: RigInputItem[]) {
+	return await runSam3(emulator(), {
+		provider: 'falApi',
+		continueOnFail: true,
+		binaryMode: 'filesystem',
+		items,
+		parameters: { operation: 'segmentVideo', videoUrl: emulator().hostImage(clip, 'video/mp4', 'clip.mp4'), prompt: 'ball', ...parameters } as never,
+	});
+}
+
+const errorOf = (result: Awaited<ReturnType<typeof segmentVideo>>) => result.items[0].json.error as IDataObject;
+const falCalls = () => emulator().requests.filter((entry) => entry.route?.startsWith('fal.'));
+
+describe('Segment Video', () => {
+	it('a SAM 3.1 video job past Max Wait: the item fails and the job is cancelled under fal-ai/sam-3-1', async () => {
+		emulator().jobs.script({ latencyMs: 60_000 });
+		const result = await segmentVideo({ model: 'sam-3-1', options: { maxWaitSeconds: 1 } });
+		const [job] = emulator().jobs.list();
+		expect(errorOf(result)).toMatchObject({ errorType: 'max_wait_exceeded', requestId: job.id, stage: 'status' });
+		expect(logOf(emulator(), 'fal.cancel').map((entry) => entry.url)).toEqual([`/fal-queue/fal-ai/sam-3-1/requests/${job.id}/cancel`]);
+		expect(job.state).toBe('cancelled');
+	});
+
+	it('a result video that is not a video (an HTML page on the CDN): refused by its bytes, named, not retried', async () => {
+		const page = emulator().hostImage(Buffer.from('<html>Access denied</html>'), 'video/mp4', 'out.mp4');
+		emulator().jobs.script({ resultBody: { video: { url: page, content_type: 'video/mp4' } } });
+		const result = await segmentVideo({});
+		expect(errorOf(result)).toMatchObject({ stage: 'download', requestId: emulator().jobs.list()[0].id, message: expect.stringMatching(/clip-segmented .* is not a video/) });
+		expect(logOf(emulator(), 'files.get').filter((entry) => entry.url.includes('out.mp4'))).toHaveLength(1);
+	});
+
+	it('a boxes zip that is not a zip: refused by its bytes, named', async () => {
+		emulator().jobs.script({ resultBody: (body: IDataObject) => ({ ...body, boundingbox_frames_zip: { url: (body.video as IDataObject).url } }) });
+		const result = await segmentVideo({});
+		expect(errorOf(result)).toMatchObject({ stage: 'download', message: expect.stringMatching(/clip-boxes .* is not a zip/) });
+	});
+
+	it('a per-frame answer with more frames than the cap: refused, not held', async () => {
+		emulator().jobs.script({ resultBody: { rle: Array.from({ length: MAX_VIDEO_FRAMES + 1 }, () => '') } });
+		const result = await segmentVideo({ videoOutput: 'rle' });
+		expect(errorOf(result)).toMatchObject({ stage: 'result', errorType: 'unexpected_output', message: expect.stringMatching(new RegExp(`rle has more than ${MAX_VIDEO_FRAMES} frames`)) });
+	});
+
+	it('a video binary over 85 MiB, or one that is no video: refused before any request, naming the field and the item', async () => {
+		const oversized = Buffer.concat([clip.subarray(0, 16), Buffer.alloc(86 * MiB)]);
+		const cases: Array<[Buffer, RegExp]> = [
+			[oversized, /Input Binary Field "data" in item 0 is not valid: the file is 86\.0 MiB; the limit is 85 MiB/],
+			[Buffer.from('not a video at all'), /Input Binary Field "data" in item 0 is not valid: the file is not a video SAM 3 can read \(MP4, MOV or WebM\)/],
+		];
+		for (const [data, message] of cases) {
+			const result = await segmentVideo({ videoSource: 'binary' }, [{ json: {}, binary: { data: { data, mimeType: 'video/mp4', fileName: 'clip.mp4' } } }]);
+			expect(String(errorOf(result).message)).toMatch(message);
+		}
+		expect(falCalls()).toEqual([]);
+	});
+
+	it('a Runflow credential: refused per item (Runflow has no video model), nothing sent', async () => {
+		const result = await runSam3(emulator(), {
+			provider: 'runflowApi',
+			continueOnFail: true,
+			parameters: { operation: 'segmentVideo', videoUrl: 'https://example.com/clip.mp4', prompt: 'ball' },
+		});
+		expect(result.items[0].json.error).toMatchObject({ field: 'Provider', itemIndex: 0 });
+		expect(emulator().requests.filter((entry) => entry.vhost !== 'files')).toEqual([]);
+	});
+});
