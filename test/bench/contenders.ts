@@ -10,8 +10,13 @@ import { smallImage } from './images';
 import { runRawClient } from './raw-client';
 import { runSam3 } from './sam3-runner';
 
-/** node: fal queue (default); sync: fal sync mode; raw: bare undici client; helpers: the same bare client through n8n-core's httpRequest; http: the HTTP Request workflow. */
-export type Contender = 'node' | 'sync' | 'raw' | 'helpers' | 'http';
+/**
+ * node: fal queue (default); sync: fal sync mode; raw: bare undici client; helpers: the same bare client through
+ * n8n-core's httpRequest; http: the HTTP Request workflow; httpHelper: the same workflow with a minimal node that
+ * sends its requests through n8n's httpRequest helper (the one a verified node must use) instead of HTTP Request
+ * v4.2's legacy `request` helper.
+ */
+export type Contender = 'node' | 'sync' | 'raw' | 'helpers' | 'http' | 'httpHelper';
 
 const PROMPT = 'cat';
 
@@ -26,15 +31,19 @@ export function benchImageUrl(emulator: EmulatorProcess): Promise<string> {
 	return url;
 }
 
-let httpNode: HttpRequestNode | undefined;
-export function httpRequestNode(): HttpRequestNode {
-	httpNode ??= loadHttpRequestNode();
-	return httpNode;
+const httpNodes = new Map<boolean, HttpRequestNode>();
+export function httpRequestNode(standIn = false): HttpRequestNode {
+	let node = httpNodes.get(standIn);
+	if (!node) {
+		node = loadHttpRequestNode(standIn);
+		httpNodes.set(standIn, node);
+	}
+	return node;
 }
 
 /** The two HTTP Request nodes in a row, as n8n runs them: every item's sync call, then every item's download. */
-export async function viaHttpRequestNode(emulator: EmulatorProcess, imageUrl: string, items: number): Promise<void> {
-	const http = httpRequestNode();
+export async function viaHttpRequestNode(emulator: EmulatorProcess, imageUrl: string, items: number, standIn = false): Promise<void> {
+	const http = httpRequestNode(standIn);
 	const body = { image_url: imageUrl, prompt: PROMPT, apply_mask: false };
 	const sync = await runNode({
 		node: http.node,
@@ -57,7 +66,7 @@ export async function viaHttpRequestNode(emulator: EmulatorProcess, imageUrl: st
 /** Segments `items` items one way, `cap` jobs at a time (the HTTP Request node has no cap: all at once). */
 export async function runContender(emulator: EmulatorProcess, contender: Contender, items: number, cap: number): Promise<void> {
 	const imageUrl = await benchImageUrl(emulator);
-	if (contender === 'http') return await viaHttpRequestNode(emulator, imageUrl, items);
+	if (contender === 'http' || contender === 'httpHelper') return await viaHttpRequestNode(emulator, imageUrl, items, contender === 'httpHelper');
 	if (contender === 'raw' || contender === 'helpers') {
 		const inputs = Array.from({ length: items }, () => ({ image_url: imageUrl, prompt: PROMPT, apply_mask: false }));
 		return void (await runRawClient(emulator.info, inputs, cap, { transport: contender === 'helpers' ? 'n8n' : 'undici' }));

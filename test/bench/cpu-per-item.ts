@@ -38,6 +38,7 @@ const CONTENDERS: Array<Omit<CpuRow, 'cpuPerItemMs' | 'cpuPerItemMsByRound' | 'w
 	{ contender: 'sync', cap: 4, requests: 2, label: 'SAM 3 node, fal sync mode, cap 4' },
 	{ contender: 'sync', cap: 100, requests: 2, label: 'SAM 3 node, fal sync mode, cap 100' },
 	{ contender: 'http', cap: 'all', requests: 2, label: 'HTTP Request workflow (fal.run, then GET mask as file), all at once' },
+	{ contender: 'httpHelper', cap: 'all', requests: 2, label: "the same workflow with a minimal node on n8n's httpRequest helper, all at once" },
 	{ contender: 'raw', cap: 4, requests: 4, label: 'bare undici client, fal queue + status stream, cap 4' },
 	{ contender: 'raw', cap: 100, requests: 4, label: 'bare undici client, fal queue + status stream, cap 100' },
 	{ contender: 'helpers', cap: 4, requests: 4, label: "the same bare client through n8n-core's httpRequest, cap 4" },

@@ -34,9 +34,9 @@ function nodesBaseDir(): string | undefined {
 	});
 }
 
-/** SAM3_BENCH_HTTP_NODE=stand-in forces the stand-in (to check that path). */
-export function loadHttpRequestNode(): HttpRequestNode {
-	const dir = process.env.SAM3_BENCH_HTTP_NODE === 'stand-in' ? undefined : nodesBaseDir();
+/** The stand-in when asked (the CPU benchmark's reference row) or when SAM3_BENCH_HTTP_NODE=stand-in forces it. */
+export function loadHttpRequestNode(standIn = false): HttpRequestNode {
+	const dir = standIn || process.env.SAM3_BENCH_HTTP_NODE === 'stand-in' ? undefined : nodesBaseDir();
 	if (dir) {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { HttpRequest } = require(join(dir, 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js')) as { HttpRequest: new () => INodeType };

@@ -1,4 +1,7 @@
 /** Runs the SAM 3 node through the real engine (test/rig) against the child-process emulator, timed. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
@@ -7,9 +10,16 @@ import { type BinaryMode, type RigCredential, type RigInputItem, type RunNodeRes
 import type { EmulatorProcess } from '../e2e/lib/emulator';
 import type { Provider } from '../support/providers';
 
-// tsx resolves `Sam3.node` to the codex file Sam3.node.json next to it, so the source is named in full.
+// The built node (dist/, as n8n loads it from the installed package; `npm run bench` builds first): the source
+// through tsx is esbuild's output, with its own helpers (keepNames' __name wrappers) in every closure.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Sam3 } = require('../../nodes/Sam3/Sam3.node.ts') as typeof import('../../nodes/Sam3/Sam3.node');
+const { Sam3 } = require(builtNode()) as typeof import('../../nodes/Sam3/Sam3.node');
+
+function builtNode(): string {
+	const file = join(__dirname, '..', '..', 'dist', 'nodes', 'Sam3', 'Sam3.node.js');
+	if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first (npm run bench does)`);
+	return file;
+}
 
 export type { Provider } from '../support/providers';
 

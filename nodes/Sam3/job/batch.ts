@@ -1,4 +1,4 @@
-import type { IExecuteSingleFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import pLimit from 'p-limit';
 
 import { DOWNLOADS_PER_JOB_SLOT } from '../limits';
@@ -37,6 +37,24 @@ export class Batch {
 	streamNotOffered = false;
 
 	private readonly durations = new Map<string, JobDurations>();
+
+	private readonly credentialsByType = new Map<string, Promise<IDataObject>>();
+
+	/**
+	 * The run's credential of a type, loaded once (n8n loads and decrypts it on every getCredentials call). Once per
+	 * node run is what n8n's RoutingNode does for a declarative node's own requests (runNode, prepareCredentials).
+	 */
+	async credentials(type: string, load: () => Promise<IDataObject>): Promise<IDataObject> {
+		let credentials = this.credentialsByType.get(type);
+		if (!credentials) {
+			credentials = load();
+			this.credentialsByType.set(type, credentials);
+		}
+		return await credentials;
+	}
+
+	/** Whether the run is an AI Agent's tool call (node type `…Tool`); read once, as getNode() copies the whole node. */
+	toolCall?: boolean;
 
 	/** How long this run's finished jobs took at a provider: its next jobs are polled near that time (poll-schedule.ts). */
 	jobDurations(provider: string): JobDurations {
@@ -105,7 +123,8 @@ export async function inBatch<T>(ctx: IExecuteSingleFunctions, run: (batch: Batc
 		batch.items++;
 		return await run(batch);
 	}
-	const key = `${ctx.getExecutionId?.() ?? 'manual'}:${ctx.getNode().id ?? ctx.getNode().name}`;
+	const node = ctx.getNode();
+	const key = `${ctx.getExecutionId?.() ?? 'manual'}:${node.id ?? node.name}`;
 	let entry = fallback.get(key);
 	if (!entry) {
 		entry = { batch: new Batch(), members: 0 };

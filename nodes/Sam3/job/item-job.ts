@@ -40,7 +40,7 @@ export async function openItemJob(
 	const http = new ProviderHttp(ctx, {
 		provider: adapter.label,
 		credentialType: adapter.id,
-		credentials: (await ctx.getCredentials(adapter.id)) as IDataObject,
+		credentials: await batch.credentials(adapter.id, async () => (await ctx.getCredentials(adapter.id)) as IDataObject),
 		// RoutingNode puts the node's Request Options (proxy, Ignore SSL Issues, Timeout) into the routed options.
 		defaults: transportDefaults(requestData.options as IHttpRequestOptions),
 		readError: adapter.readError,

@@ -10,7 +10,7 @@ import { endsBatch, failItem } from './item-errors';
 import { type ItemJob, openItemJob } from './item-job';
 import { resolveMediaUrl } from './media-input';
 import { submissionItem } from './output-item';
-import { forCaller, toolErrorItems } from './tool-output';
+import { forCaller, isToolCall, toolErrorItems } from './tool-output';
 import { type WaitOutcome, waitForJob } from './wait-for-job';
 
 type PaginationHook = (
@@ -30,8 +30,9 @@ export function runSegmentationJob(operation: Operation): PaginationHook {
 			// Started after the batch failed (e.g. behind Request Options > Batching): nothing is sent.
 			if (batch.failed) return [];
 			const outcome = await settle(async () => await runItem(this, requestData, batch, operation));
-			if (outcome.ok) return forCaller(this, outcome.value);
-			return toolErrorItems(this, outcome.error as Error) ?? failItem(this, outcome.error as Error, batch);
+			const toolCall = (batch.toolCall ??= isToolCall(this));
+			if (outcome.ok) return forCaller(this, outcome.value, toolCall);
+			return toolErrorItems(this, outcome.error as Error, toolCall) ?? failItem(this, outcome.error as Error, batch);
 		});
 	};
 }

@@ -117,8 +117,8 @@ function argumentFor(ctx: IExecuteSingleFunctions, field: string | undefined): s
  * The error a model reads, as an item, for a failed tool call; undefined where the usual handling applies: outside
  * tool mode, on a stop, and when the node is set to stop the workflow on error.
  */
-export function toolErrorItems(ctx: IExecuteSingleFunctions, error: Error): INodeExecutionData[] | undefined {
-	if (!isToolCall(ctx) || error instanceof ExecutionCancelledError || ctx.getNode().onError === 'stopWorkflow') return undefined;
+export function toolErrorItems(ctx: IExecuteSingleFunctions, error: Error, toolCall = isToolCall(ctx)): INodeExecutionData[] | undefined {
+	if (!toolCall || error instanceof ExecutionCancelledError || ctx.getNode().onError === 'stopWorkflow') return undefined;
 	const details = errorDetails(error, ctx.getItemIndex());
 	const named = (error instanceof ItemInputError || error instanceof ProviderError) && error.field ? error.field : undefined;
 	// fal's error types for an input image it could not fetch or read (file_download_error, image_load_error, …).
@@ -142,6 +142,6 @@ export function toolErrorItems(ctx: IExecuteSingleFunctions, error: Error): INod
 }
 
 /** The node's items for one item's job, or the model's view of them when the node runs as a tool. */
-export function forCaller(ctx: IExecuteSingleFunctions, items: INodeExecutionData[]): INodeExecutionData[] {
-	return isToolCall(ctx) && items.length ? toolResultItems(ctx, items) : items;
+export function forCaller(ctx: IExecuteSingleFunctions, items: INodeExecutionData[], toolCall = isToolCall(ctx)): INodeExecutionData[] {
+	return toolCall && items.length ? toolResultItems(ctx, items) : items;
 }
