@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
+import { RigCredentialsHelper } from '../rig/credentials-helper';
 import { hostImage, maskGeometry, submitEntries, sentInput, useEmulator } from './harness';
 
 const emulator = useEmulator();
@@ -128,6 +129,25 @@ describe.each(PROVIDERS)('a batch of items (%s)', (provider: Provider) => {
 			const x = pointX(ROWS[index]);
 			expect(geometry.white!.x0 < x && x < geometry.white!.x1 && geometry.white!.y0 < 50 && 50 < geometry.white!.y1).toBe(true);
 			expect(Object.keys(item.binary ?? {})).toEqual(['mask_0']);
+		}
+	});
+
+	it('loads the credential once for the run, not once per item, and every job still carries the key', async () => {
+		const loads = jest.spyOn(RigCredentialsHelper.prototype, 'getDecrypted');
+		try {
+			const url = hostImage(emulator(), await solidImage(96, 64, 'png'));
+			const result = await runSam3(emulator(), {
+				provider,
+				items: ROWS.map((row) => ({ json: { id: row.id } })),
+				parameters: { imageUrl: url, prompt: 'object', modelOptions: { applyMask: false } },
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(ROWS.length);
+			expect(submitEntries(emulator())).toHaveLength(ROWS.length);
+			// n8n's RoutingNode reads it once for the run itself; the node's jobs add one read, whatever the item count.
+			expect(loads.mock.calls.length).toBeLessThanOrEqual(2);
+		} finally {
+			loads.mockRestore();
 		}
 	});
 });
