@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 
 export interface RunResult {
 	code: number | null;
+	/** The signal that ended the process, when one did (then code is null). */
+	signal?: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 	ms: number;
@@ -32,9 +34,9 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 			clearTimeout(timer);
 			reject(err);
 		});
-		child.on('close', (code) => {
+		child.on('close', (code, signal) => {
 			clearTimeout(timer);
-			resolvePromise({ code, stdout, stderr, ms: Date.now() - started });
+			resolvePromise({ code, signal, stdout, stderr, ms: Date.now() - started });
 		});
 	});
 }

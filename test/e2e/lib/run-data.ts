@@ -28,6 +28,7 @@ export interface TaskData {
 
 export interface ExecuteResult {
 	exitCode: number | null;
+	signal?: NodeJS.Signals | null;
 	/** The whole IRun object n8n printed (undefined when it printed none). */
 	run?: { data?: { resultData?: { runData?: Record<string, TaskData[]>; error?: any; lastNodeExecuted?: string } }; [k: string]: any };
 	stdout: string;
@@ -53,6 +54,16 @@ export function extractRawJson(stdout: string): unknown | undefined {
 	return JSON.parse(lines.slice(start, end + 1).join('\n'));
 }
 
+/**
+ * Whether `n8n execute` reported a failed run: exit code 1, or (n8n 2.41.1 on Node 24, seen intermittently on a
+ * busy machine) a SIGSEGV while the process exits after it printed the run with status "error". The crash is in
+ * n8n's exit path, after the answer; a run that printed success never counts.
+ */
+export function endedInFailure(result: ExecuteResult): boolean {
+	if (result.exitCode === 1) return true;
+	return result.exitCode === null && result.signal === 'SIGSEGV' && result.run?.status === 'error';
+}
+
 export function parseExecuteOutput(result: RunResult, home: { userFolder: string; n8nDir: string }): ExecuteResult {
 	const run = extractRawJson(result.stdout) as ExecuteResult['run'];
 	const runData = () => {
@@ -69,6 +80,7 @@ export function parseExecuteOutput(result: RunResult, home: { userFolder: string
 	};
 	return {
 		exitCode: result.code,
+		signal: result.signal,
 		run,
 		stdout: result.stdout,
 		stderr: result.stderr,
