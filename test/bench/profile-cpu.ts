@@ -11,6 +11,7 @@ import { Session } from 'node:inspector/promises';
 
 import { attachEmulator, type EmulatorProcess, startEmulator } from '../e2e/lib/emulator';
 import { type Contender, runContender } from './contenders';
+import { warmUp } from './jit-warm-up';
 import { type ProfileSummary, summarize } from './profile-summary';
 import { timed } from './sam3-runner';
 
@@ -25,9 +26,8 @@ export interface ProfileResult {
 }
 
 export async function profileRun(emulator: EmulatorProcess, contender: Contender, items: number, cap = 4, saveTo?: string): Promise<ProfileResult> {
-	await emulator.setTiming({ latencyMs: 0, queueMs: 0, dispatchMs: 0 });
-	await runContender(emulator, contender, 40, cap);
-	await emulator.reset();
+	// A fresh process: warmed up like the measuring one (jit-warm-up.ts), so the profile is of optimized code.
+	await warmUp(emulator, [[contender, cap]]);
 	const session = new Session();
 	session.connect();
 	await session.post('Profiler.enable');

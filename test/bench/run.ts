@@ -13,6 +13,7 @@ import { inFreshProcess } from './fresh-process';
 import { describeMachine, startCpuAccount } from './machine';
 import type { MemoryResult } from './memory-peak';
 import { benchCpuPerItem } from './cpu-per-item';
+import { WARM_UP_ITEMS, warmUp } from './jit-warm-up';
 import { benchOverhead } from './overhead';
 import { benchPollsPerJob } from './polls-per-job';
 import { type BenchResults, goalsOf, renderReport } from './report';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
 	const emulator = await startEmulator({}, { concurrency: { fal: 8 } });
 	let results: BenchResults;
 	try {
+		log(`0/7 JIT warm-up: ${WARM_UP_ITEMS} items through every code path benchmarks 1 and 1b compare`);
+		await warmUp(emulator);
 		log('1/7 overhead: node vs bare undici client');
 		const overhead = await benchOverhead(emulator, [
 			{ concurrency: 1, items: 100 },

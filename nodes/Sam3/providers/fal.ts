@@ -98,11 +98,12 @@ export const falAdapter: ProviderAdapter = {
 		if (job.queuePriority && job.mode === 'queue') headers['x-fal-queue-priority'] = job.queuePriority;
 		if (job.startTimeoutSeconds) headers['x-fal-request-timeout'] = String(job.startTimeoutSeconds);
 		const base = job.mode === 'sync' ? http.credentials.runUrl : http.credentials.queueUrl;
+		// No empty qs / headers objects: n8n's helper hands them to axios, which deep-merges and serializes each.
 		const response = await http.api('submit', {
 			method: 'POST',
 			url: `${trimSlash(base)}/${endpointId(job.target)}`,
-			qs: job.mode === 'queue' && job.callbackUrl ? { fal_webhook: job.callbackUrl } : {},
-			headers,
+			...(job.mode === 'queue' && job.callbackUrl ? { qs: { fal_webhook: job.callbackUrl } } : {}),
+			...(Object.keys(headers).length ? { headers } : {}),
 			body: job.input,
 		});
 		const body = (response.body ?? {}) as IDataObject;
