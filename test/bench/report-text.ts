@@ -2,6 +2,7 @@
  * The prose of BENCHMARKS.md: how the numbers were taken and what they mean. The explanations come from
  * profiling this node (node --cpu-prof, request timelines from the emulator log); the numbers are this run's.
  */
+import { WARM_UP_ITEMS } from './jit-warm-up';
 import { GOALS, type Goals, cpuComparison, nodePolls } from './goals';
 import type { BenchResults } from './report';
 
@@ -21,6 +22,10 @@ export function method(r: BenchResults): string {
 		'- The emulated fal account runs 8 jobs at once (`concurrency: { fal: 8 }`); jobs over that wait in its queue. Only',
 		'  the CPU (1b) and throughput (2) benchmarks go past 8 (the HTTP Request node sends every item at once).',
 		'- Memory runs (4 and 5) each run in a fresh node process, so RSS retained by earlier runs cannot hide growth.',
+		`- **JIT warm-up first**: before benchmark 1, ${WARM_UP_ITEMS.toLocaleString('en')} items run through every path benchmarks 1 and 1b compare (the node in`,
+		'  fal queue and sync mode, the bare client direct and through n8n\'s helper, both HTTP workflows), and each profile\'s',
+		'  fresh process does the same for its path. V8 optimizes code that runs once per item only after thousands of items',
+		'  (counted with `--trace-opt`, test/bench/jit-warm-up.ts); measured earlier, a contender\'s CPU includes compiling it.',
 		'- Everything is from this one run; each benchmark warms up first (JIT, lazy modules, sockets) and the warm-up is',
 		'  not counted. The by-round columns show the spread within the run. Between whole runs on this 2-core machine the',
 		'  numbers moved by a few percent during development (e.g. queue-mode throughput 76-85 % of ideal, cap-8 overhead',
@@ -156,6 +161,11 @@ function whereTheCpuGoes(r: BenchResults, goals: Goals): string[] {
 		'`connect` and DNS `getaddrinfo` are among the top native entries), checks the URL against allowed domains',
 		'(`axios.getUri`) and merges configs; the bare client reuses one pooled connection. What the node controls is how',
 		'many requests it makes (one status stream instead of polls; the credential read once per item; the fal header set',
-		'by function, not an expression per request) and its own work around them.',
+		'by function, not an expression per request) and its own work around them. Measured apart from this run',
+		'(notes/cpu-per-item.md): counted in instructions (valgrind), warm, the node runs ~1.2× the helper workflow\'s per',
+		'item outside the JIT compiler, yet natively its main thread takes ~1.6-2× the time: in the warm profiles the extra',
+		'is garbage collection (~4×: more allocated per item, and RoutingNode keeps every item\'s context, with its ~40',
+		'helper closures, alive for the whole run), axios (~2.4× for the same two requests: more config per request —',
+		'stream body, signal, timeout, no redirects) and the node\'s own code.',
 	];
 }
