@@ -1,10 +1,10 @@
 /** A bad row among good ones, with and without "continue on fail", on a real n8n. */
-import { endedInFailure } from '../lib/run-data';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertSegmentedItem, pairedIndex } from '../lib/checks';
 import { FAL_CREDENTIAL_ID } from '../lib/emulator';
 import type { Workflow } from '../lib/examples';
+import { endedInFailure } from '../lib/run-data';
 import { TEST_IMAGES } from '../lib/test-images';
 import { chain, codeItems, manualTrigger, node } from '../lib/workflows';
 import type { LineContext } from './context';
