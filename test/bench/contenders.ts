@@ -8,15 +8,18 @@ import type { EmulatorProcess } from '../e2e/lib/emulator';
 import { type HttpRequestNode, downloadParameters, loadHttpRequestNode, syncCallParameters } from './http-request-node';
 import { smallImage } from './images';
 import { runRawClient } from './raw-client';
-import { runSam3 } from './sam3-runner';
+import { credentialsFor, runSam3 } from './sam3-runner';
+import { DeclarativeFloorNode } from './declarative-floor-node';
 
 /**
  * node: fal queue (default); sync: fal sync mode; raw: bare undici client; helpers: the same bare client through
  * n8n-core's httpRequest; http: the HTTP Request workflow; httpHelper: the same workflow with a minimal node that
  * sends its requests through n8n's httpRequest helper (the one a verified node must use) instead of HTTP Request
- * v4.2's legacy `request` helper.
+ * v4.2's legacy `request` helper; declarative: a minimal declarative node doing the sync call and the download from
+ * its pagination hook (declarative-floor-node.ts), what n8n's declarative engine costs any node; declarativeCapped:
+ * the same with both answers read under the node's byte caps.
  */
-export type Contender = 'node' | 'sync' | 'raw' | 'helpers' | 'http' | 'httpHelper';
+export type Contender = 'node' | 'sync' | 'raw' | 'helpers' | 'http' | 'httpHelper' | 'declarative' | 'declarativeCapped';
 
 const PROMPT = 'cat';
 
@@ -63,10 +66,23 @@ export async function viaHttpRequestNode(emulator: EmulatorProcess, imageUrl: st
 	if (download.error || !download.items.every((item) => item.binary?.data)) throw new Error(`HTTP Request (download) failed: ${download.error?.message}`);
 }
 
+/** The minimal declarative node over every item (RoutingNode starts them all at once). */
+export async function viaDeclarativeFloor(emulator: EmulatorProcess, imageUrl: string, items: number, cappedReads: boolean): Promise<void> {
+	const run = await runNode({
+		node: DeclarativeFloorNode,
+		packageName: 'n8n-nodes-bench',
+		credentials: credentialsFor(emulator),
+		items: Array.from({ length: items }, (_, i) => ({ json: { row: i } })),
+		parameters: { operation: 'segment', imageUrl, prompt: PROMPT, cappedReads },
+	});
+	if (run.error || !run.items.every((item) => item.binary?.mask_0)) throw new Error(`declarative floor node failed: ${run.error?.message ?? 'an item has no mask'}`);
+}
+
 /** Segments `items` items one way, `cap` jobs at a time (the HTTP Request node has no cap: all at once). */
 export async function runContender(emulator: EmulatorProcess, contender: Contender, items: number, cap: number): Promise<void> {
 	const imageUrl = await benchImageUrl(emulator);
 	if (contender === 'http' || contender === 'httpHelper') return await viaHttpRequestNode(emulator, imageUrl, items, contender === 'httpHelper');
+	if (contender === 'declarative' || contender === 'declarativeCapped') return await viaDeclarativeFloor(emulator, imageUrl, items, contender === 'declarativeCapped');
 	if (contender === 'raw' || contender === 'helpers') {
 		const inputs = Array.from({ length: items }, () => ({ image_url: imageUrl, prompt: PROMPT, apply_mask: false }));
 		return void (await runRawClient(emulator.info, inputs, cap, { transport: contender === 'helpers' ? 'n8n' : 'undici' }));

@@ -24,6 +24,8 @@ export const MEASURED_PATHS: Array<[Contender, number]> = [
 	['helpers', 4],
 	['http', CHUNK],
 	['httpHelper', CHUNK],
+	['declarative', CHUNK],
+	['declarativeCapped', CHUNK],
 ];
 
 export async function warmUp(emulator: EmulatorProcess, paths: Array<[Contender, number]> = MEASURED_PATHS, items = WARM_UP_ITEMS): Promise<void> {

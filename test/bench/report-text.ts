@@ -23,7 +23,8 @@ export function method(r: BenchResults): string {
 		'  the CPU (1b) and throughput (2) benchmarks go past 8 (the HTTP Request node sends every item at once).',
 		'- Memory runs (4 and 5) each run in a fresh node process, so RSS retained by earlier runs cannot hide growth.',
 		`- **JIT warm-up first**: before benchmark 1, ${WARM_UP_ITEMS.toLocaleString('en')} items run through every path benchmarks 1 and 1b compare (the node in`,
-		'  fal queue and sync mode, the bare client direct and through n8n\'s helper, both HTTP workflows), and each profile\'s',
+		'  fal queue and sync mode, the bare client direct and through n8n\'s helper, both HTTP workflows, the minimal',
+		'  declarative node with and without byte caps), and each profile\'s',
 		'  fresh process does the same for its path. V8 optimizes code that runs once per item only after thousands of items',
 		'  (counted with `--trace-opt`, test/bench/jit-warm-up.ts); measured earlier, a contender\'s CPU includes compiling it.',
 		'- Everything is from this one run; each benchmark warms up first (JIT, lazy modules, sockets) and the warm-up is',
@@ -36,7 +37,7 @@ export function method(r: BenchResults): string {
 const list = (parts: string[]) => parts.join(', ');
 
 export function analysis(r: BenchResults, goals: Goals): string {
-	const [queue, sync, bare, http] = r.throughput.rows;
+	const [queue, sync, bare, http, viaHelper] = r.throughput.rows;
 	const within = r.overhead.filter((o) => o.ratio <= 1.3);
 	const over = r.overhead.filter((o) => o.ratio > 1.3);
 	const short = r.timeToResult.filter((row) => row.jobMs < 1000);
@@ -61,7 +62,7 @@ export function analysis(r: BenchResults, goals: Goals): string {
 		'',
 		`**2. Throughput.** Queue mode (the default) reached ${queue.itemsPerSecond} items/s = ${queue.ofIdeal} % of ideal (goal ≥ ${GOALS.throughputQueue} %: ${goals.throughput ? 'met' : 'missed'}); the bare`,
 		`client (status stream) reached ${bare.ofIdeal} % on the same emulator and machine (the practical ceiling here), and the node reaches`,
-		`${Math.round((queue.itemsPerSecond / bare.itemsPerSecond) * 100)} % of that. A job slot is busy from the submit until the status stream reports COMPLETED (no poll lag any more):`,
+		`${Math.round((queue.itemsPerSecond / bare.itemsPerSecond) * 100)} % of that${viaHelper ? `; the same bare client sending its requests through n8n's helper reached ${viaHelper.ofIdeal} % (n8n's request path alone; the node reaches ${Math.round((queue.itemsPerSecond / viaHelper.itemsPerSecond) * 100)} % of it in queue mode, ${Math.round((sync.itemsPerSecond / viaHelper.itemsPerSecond) * 100)} % in sync mode)` : ''}. A job slot is busy from the submit until the status stream reports COMPLETED (no poll lag any more):`,
 		'the job, the submit request and the event\'s way through n8n\'s stream. The node already fetches the result and',
 		'the masks after releasing the slot (a finished job no longer counts against the account\'s concurrency; this',
 		'matters more against a real CDN, where downloading 4 masks can take longer than a 300 ms job). Through n8n each',
@@ -70,8 +71,9 @@ export function analysis(r: BenchResults, goals: Goals): string {
 		'no result request. What a slot loses per job is the time from the provider\'s answer to the next item\'s call reaching',
 		'it: the answer through n8n\'s helper, the next request through it (a new connection) — both processes on 2 shared',
 		'cores, so it grows with the machine\'s load (here other processes used the share in the machine table). Before the',
-		'first call, RoutingNode prepares every item (resolves every parameter for each) in one synchronous loop, so the',
-		'first job starts only after all 200 are prepared. The HTTP Request node',
+		'first call, RoutingNode prepares every item (resolves every parameter for each) in one synchronous loop, and the',
+		'node reads and validates each item\'s settings in it, so the first job starts only after all 200 are checked',
+		'(~0.3 ms each here): kept, because a bad item then fails the run before any job is billed (a test holds it). The HTTP Request node',
 		`reached ${http.itemsPerSecond} items/s only because the emulated account **queues** the ${r.throughput.items - r.throughput.cap} calls over its limit of`,
 		`${r.throughput.cap} (peak ${http.peakJobsInFlight} calls open at once, each holding a connection for up to ${(r.throughput.items / r.throughput.cap) * (r.throughput.jobMs / 1000)} s); fal documents that`,
 		'sync calls over the account limit may get **429** instead, which fails the node (its Retry On Fail runs the whole',
@@ -145,6 +147,9 @@ function whereTheCpuGoes(r: BenchResults, goals: Goals): string[] {
 	const http = profile('http');
 	const ms = (v?: number) => (v === undefined ? '?' : `${v} ms`);
 	const own = (p?: typeof node) => p?.byBucket['SAM 3 node code'];
+	const row = (who: string) => c.rows.find((candidate) => candidate.contender === who)?.cpuPerItemMs;
+	const less = (a?: number, b?: number) => (a === undefined || b === undefined ? '?' : `${Math.round((a - b) * 100) / 100} ms`);
+	const [helperFlow, floor, capped] = [row('httpHelper'), row('declarative'), row('declarativeCapped')];
 	return [
 		`**Where the node's CPU goes (sections 1b, 1c).** The HTTP Request workflow (fal.run, then the mask as a file) cost`,
 		`${ms(cpu.http?.cpuPerItemMs)} of CPU per item with every item in flight at once; the node doing the same work (fal sync mode) ${ms(cpu.node?.cpuPerItemMs)} at cap ${cpu.node?.cap}`,
@@ -161,11 +166,17 @@ function whereTheCpuGoes(r: BenchResults, goals: Goals): string[] {
 		'`connect` and DNS `getaddrinfo` are among the top native entries), checks the URL against allowed domains',
 		'(`axios.getUri`) and merges configs; the bare client reuses one pooled connection. What the node controls is how',
 		'many requests it makes (one status stream instead of polls; the credential read once per item; the fal header set',
-		'by function, not an expression per request) and its own work around them. Measured apart from this run',
-		'(notes/cpu-per-item.md): counted in instructions (valgrind), warm, the node runs ~1.2× the helper workflow\'s per',
-		'item outside the JIT compiler, yet natively its main thread takes ~1.6-2× the time: in the warm profiles the extra',
-		'is garbage collection (~4×: more allocated per item, and RoutingNode keeps every item\'s context, with its ~40',
-		'helper closures, alive for the whole run), axios (~2.4× for the same two requests: more config per request —',
-		'stream body, signal, timeout, no redirects) and the node\'s own code.',
+		'by function, not an expression per request) and its own work around them.',
+		'',
+		`**The gap, split (1b's declarative rows).** A minimal declarative node sending the same two requests cost ${ms(floor)}, against`,
+		`${ms(helperFlow)} for the helper workflow: n8n's declarative engine (RoutingNode's per-item context and property walk)`,
+		`adds ${less(floor, helperFlow)} per item. Reading both answers as streams under the node's byte caps (n8n's helpers`,
+		`buffer any size otherwise, and take no cap) brings it to ${ms(capped)}: the caps cost ${less(capped, floor)}. The node at cap`,
+		`${cpu.node?.cap ?? '?'} costs ${less(cpu.node?.cpuPerItemMs, capped)} more than that: its own work — settings read and validated (zod), job and`,
+		'download slots, retry and stop handling, the output items (scores, boxes, crops, file names) —',
+		'spread over many small parts, none above ~0.3 ms in the profiles (notes/cpu-per-item.md). Measured apart from',
+		'this run: in instructions (valgrind), warm, the node runs ~1.2× the helper workflow\'s per item outside the JIT',
+		'compiler, and natively its main thread takes ~1.6-2× the time, most of the extra in garbage collection (more',
+		'allocated per item) and axios (more config per request: stream body, signal, timeout, no redirects).',
 	];
 }

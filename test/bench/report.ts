@@ -294,7 +294,10 @@ function cpuSections(r: BenchResults): string[] {
 		'over every item at once. The node does the same work in fal sync mode (2 requests per item); its default, fal',
 		'queue, makes 4 (submit, status stream, result, mask). CPU per item falls as more items are in flight (each',
 		'event-loop turn\'s fixed cost is shared by more work), so the node is shown at its default cap 4 and at cap 100',
-		'(the most Max Concurrent Jobs allows), next to the HTTP workflow\'s all-at-once.',
+		'(the most Max Concurrent Jobs allows), next to the HTTP workflow\'s all-at-once. A minimal declarative node',
+		'(test/bench/declarative-floor-node.ts: RoutingNode runs it per item like the SAM 3 node, its hook sends the same two',
+		'requests on n8n\'s helpers; no validation, slots or retries) is measured as is and reading both answers under the',
+		'node\'s byte caps (streams), so the gap splits into n8n\'s declarative engine, the caps and the node\'s own work.',
 		'',
 		table(
 			['who', 'requests per item', 'CPU ms/item', 'by round', 'wall ms/item'],

@@ -12,13 +12,14 @@ import type { Provider } from '../support/providers';
 
 // The built node (dist/, as n8n loads it from the installed package; `npm run bench` builds first): the source
 // through tsx is esbuild's output, with its own helpers (keepNames' __name wrappers) in every closure.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Sam3 } = require(builtNode()) as typeof import('../../nodes/Sam3/Sam3.node');
+const { Sam3 } = builtModule('Sam3.node.js') as typeof import('../../nodes/Sam3/Sam3.node');
 
-function builtNode(): string {
-	const file = join(__dirname, '..', '..', 'dist', 'nodes', 'Sam3', 'Sam3.node.js');
+/** A module of the built node (a path under dist/nodes/Sam3/). */
+export function builtModule(path: string): unknown {
+	const file = join(__dirname, '..', '..', 'dist', 'nodes', 'Sam3', path);
 	if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first (npm run bench does)`);
-	return file;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return require(file);
 }
 
 export type { Provider } from '../support/providers';

@@ -2,7 +2,8 @@
  * 2. Throughput at the cap: 200 items, 300 ms jobs, Max Concurrent Jobs 8 (ideal 8 / 0.3 s = 26.7 items/s),
  * against an emulated fal account that runs 8 jobs at once. Compared in the same run with a bare client at the
  * same cap (learning of completion from fal's status stream, like fal's own client) and with n8n's HTTP Request
- * node as users wire SAM 3 today (sync call per item, then a download).
+ * node as users wire SAM 3 today (sync call per item, then a download), and with the bare client sending its
+ * requests through n8n's helper (the part of the gap n8n's request path costs any node).
  */
 import type { EmulatorProcess } from '../e2e/lib/emulator';
 import { benchImageUrl, httpRequestNode, viaHttpRequestNode } from './contenders';
@@ -52,6 +53,11 @@ export async function benchThroughput(emulator: EmulatorProcess, items = 200, jo
 			name: `${http.short}: POST fal.run per item, then GET mask as file`,
 			run: async () => await viaHttpRequestNode(emulator, imageUrl, items),
 			note: `all ${items} calls at once (n8n default); the emulated account queues those over ${cap}, real fal may answer 429`,
+		},
+		{
+			name: `the same bare client through n8n-core's httpRequest, ${cap} at a time`,
+			run: async () => void (await runRawClient(emulator.info, inputs, cap, { transport: 'n8n' })),
+			note: "n8n's request path alone (no engine, no node): what any node calling n8n's helpers starts from",
 		},
 	];
 

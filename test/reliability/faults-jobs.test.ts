@@ -103,7 +103,7 @@ describe.each(PROVIDERS)('without continue-on-fail (%s)', (provider) => {
 		expect(error.description).toContain(jobId);
 	});
 
-	it('without continue-on-fail: a bad second item fails the execution naming item 1 and the field', async () => {
+	it('without continue-on-fail: a bad second item fails the execution naming item 1 and the field, with no job started', async () => {
 		const imageUrl = await dataImageUrl();
 		const result = await runSam3(emulator(), {
 			provider,
@@ -112,6 +112,8 @@ describe.each(PROVIDERS)('without continue-on-fail (%s)', (provider) => {
 		});
 		expect(result.error?.itemIndex).toBe(1);
 		expect(result.error?.message).toMatch(/Image URL in item 1/);
+		// Every item is validated before any job starts: the good first item is not billed for a run that fails.
+		expect(emulator().jobs.list()).toHaveLength(0);
 	});
 });
 
