@@ -15,8 +15,9 @@ import { DeclarativeFloorNode } from './declarative-floor-node';
  * node: fal queue (default); sync: fal sync mode; raw: bare undici client; helpers: the same bare client through
  * n8n-core's httpRequest; http: the HTTP Request workflow; httpHelper: the same workflow with a minimal node that
  * sends its requests through n8n's httpRequest helper (the one a verified node must use) instead of HTTP Request
- * v4.2's legacy `request` helper; declarative: a minimal declarative node doing the sync call and the download from
- * its pagination hook (declarative-floor-node.ts), what n8n's declarative engine costs any node; declarativeCapped:
+ * v4.2's legacy `request` helper; declarative: a declarative node with the SAM 3 node's panel doing only the sync
+ * call and the download from its pagination hook (declarative-floor-node.ts), what n8n's declarative engine costs;
+ * declarativeCapped:
  * the same with both answers read under the node's byte caps.
  */
 export type Contender = 'node' | 'sync' | 'raw' | 'helpers' | 'http' | 'httpHelper' | 'declarative' | 'declarativeCapped';
@@ -73,7 +74,8 @@ export async function viaDeclarativeFloor(emulator: EmulatorProcess, imageUrl: s
 		packageName: 'n8n-nodes-bench',
 		credentials: credentialsFor(emulator),
 		items: Array.from({ length: items }, (_, i) => ({ json: { row: i } })),
-		parameters: { operation: 'segment', imageUrl, prompt: PROMPT, cappedReads },
+		// As the SAM 3 node's sync rows are set (the same panel, so RoutingNode walks the same properties).
+		parameters: { authentication: 'falApi', operation: 'segment', imageUrl, prompt: PROMPT, falMode: 'sync', modelOptions: { applyMask: false }, cappedReads },
 	});
 	if (run.error || !run.items.every((item) => item.binary?.mask_0)) throw new Error(`declarative floor node failed: ${run.error?.message ?? 'an item has no mask'}`);
 }

@@ -3,9 +3,9 @@
  * fal.run call per item, then the mask as a file) segmenting the same 400 items against the emulator answering at
  * once. CPU per item falls as more items are in flight (each event-loop turn's fixed cost is shared by more work),
  * and the HTTP Request workflow sends every item at once, so the node is measured at its default (cap 4) and at
- * the HTTP workflow's concurrency (cap 100, the most Max Concurrent Jobs allows). A minimal declarative node doing
- * the same two requests (declarative-floor-node.ts), without and with the node's byte caps, splits the gap into
- * n8n's declarative engine, the caps and the node's own work. Rounds alternate, so drift hits
+ * the HTTP workflow's concurrency (cap 100, the most Max Concurrent Jobs allows). A declarative node with the SAM 3
+ * node's panel that only sends the same two requests (declarative-floor-node.ts), without and with the node's byte
+ * caps, splits the gap into n8n's declarative engine, the caps and the node's own work. Rounds alternate, so drift hits
  * every contender alike. Then each contender once more under V8's sampling profiler in a fresh process
  * (profile-cpu.ts): where its CPU goes.
  */
@@ -41,7 +41,7 @@ const CONTENDERS: Array<Omit<CpuRow, 'cpuPerItemMs' | 'cpuPerItemMsByRound' | 'w
 	{ contender: 'sync', cap: 100, requests: 2, label: 'SAM 3 node, fal sync mode, cap 100' },
 	{ contender: 'http', cap: 'all', requests: 2, label: 'HTTP Request workflow (fal.run, then GET mask as file), all at once' },
 	{ contender: 'httpHelper', cap: 'all', requests: 2, label: "the same workflow with a minimal node on n8n's httpRequest helper, all at once" },
-	{ contender: 'declarative', cap: 'all', requests: 2, label: "a minimal declarative node (RoutingNode; the same 2 requests on n8n's helpers), all at once" },
+	{ contender: 'declarative', cap: 'all', requests: 2, label: "a declarative node with the SAM 3 panel, only the same 2 requests on n8n's helpers, all at once" },
 	{ contender: 'declarativeCapped', cap: 'all', requests: 2, label: "the same declarative node reading both answers under the node's byte caps, all at once" },
 	{ contender: 'raw', cap: 4, requests: 4, label: 'bare undici client, fal queue + status stream, cap 4' },
 	{ contender: 'raw', cap: 100, requests: 4, label: 'bare undici client, fal queue + status stream, cap 100' },

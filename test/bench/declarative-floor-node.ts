@@ -1,11 +1,11 @@
 /**
- * The least a declarative node doing the SAM 3 work costs, for the CPU benchmark (1b): n8n's RoutingNode runs it
- * per item like the SAM 3 node (a context per item, every property walked, the pagination hook awaited), and its
- * hook sends the same two requests as the HTTP Request workflow — POST fal.run with the fal credential, GET the mask
- * as a file — through n8n's helpers. With Capped Reads on, both answers come as streams and are read with the SAM 3
- * node's own byte caps (transport/bounded-body.ts; n8n's helpers buffer any size otherwise). No validation, no
- * slots, no retries, no error items: not a node to ship, a measuring stick for what n8n's declarative engine and
- * the byte caps cost, apart from the node's own work.
+ * The least a declarative node doing the SAM 3 work costs, for the CPU benchmark (1b). It has the SAM 3 node's own
+ * panel (every property, which n8n's RoutingNode walks for each item), and its pagination hook sends the same two
+ * requests as the HTTP Request workflow — POST fal.run with the fal credential, GET the mask as a file — through
+ * n8n's helpers. With Capped Reads on, both answers come as streams and are read with the SAM 3 node's own byte caps
+ * (transport/bounded-body.ts; n8n's helpers buffer any size otherwise). No validation, no slots, no retries, no
+ * error items: not a node to ship, a measuring stick for what n8n's declarative engine and the byte caps cost the
+ * SAM 3 node, apart from its own work.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -15,6 +15,8 @@ import type {
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -77,6 +79,24 @@ async function segmentOneItem(this: IExecutePaginationFunctions): Promise<INodeE
 	return [{ json: result, binary: { mask_0: mask } }];
 }
 
+const { Sam3 } = builtModule('Sam3.node.js') as typeof import('../../nodes/Sam3/Sam3.node');
+
+/** The SAM 3 node's properties, with the floor's hook on every operation and the Capped Reads switch added. */
+function floorProperties(): INodeProperties[] {
+	const properties = new Sam3().description.properties.map((property) =>
+		property.name !== 'operation'
+			? property
+			: {
+					...property,
+					options: (property.options as INodePropertyOptions[]).map((option) => ({
+						...option,
+						routing: { send: { paginate: true }, operations: { pagination: segmentOneItem } },
+					})),
+				},
+	);
+	return [...properties, { displayName: 'Capped Reads', name: 'cappedReads', type: 'boolean', default: false }];
+}
+
 export class DeclarativeFloorNode implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Declarative floor',
@@ -89,18 +109,6 @@ export class DeclarativeFloorNode implements INodeType {
 		outputs: ['main'],
 		credentials: [{ name: 'falApi', required: true }],
 		requestDefaults: {},
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				default: 'segment',
-				options: [{ name: 'Segment', value: 'segment', routing: { send: { paginate: true }, operations: { pagination: segmentOneItem } } }],
-			},
-			{ displayName: 'Image URL', name: 'imageUrl', type: 'string', default: '' },
-			{ displayName: 'Prompt', name: 'prompt', type: 'string', default: '' },
-			{ displayName: 'Capped Reads', name: 'cappedReads', type: 'boolean', default: false },
-		],
+		properties: floorProperties(),
 	};
 }
