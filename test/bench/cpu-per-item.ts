@@ -1,9 +1,9 @@
 /**
  * 1b. CPU per item: the SAM 3 node, the bare client and n8n's HTTP Request workflow (the user's alternative: a
  * fal.run call per item, then the mask as a file) segmenting the same 400 items against the emulator answering at
- * once. CPU per item falls as more items are in flight (each event-loop turn's fixed cost is shared by more work),
- * and the HTTP Request workflow sends every item at once, so the node is measured at its default (cap 4) and at
- * the HTTP workflow's concurrency (cap 100, the most Max Concurrent Jobs allows). A declarative node with the SAM 3
+ * once. CPU per item moves with the items in flight (compare the bare client at cap 4 and 100), and the HTTP
+ * Request workflow sends every item at once, so the node is measured at its default (cap 4) and at the HTTP
+ * workflow's concurrency (cap 100, the most Max Concurrent Jobs allows). A declarative node with the SAM 3
  * node's panel that only sends the same two requests (declarative-floor-node.ts), without and with the node's byte
  * caps, splits the gap into n8n's declarative engine, the caps and the node's own work. Rounds alternate, so drift hits
  * every contender alike. Then each contender once more under V8's sampling profiler in a fresh process
