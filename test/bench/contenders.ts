@@ -17,8 +17,7 @@ import { DeclarativeFloorNode } from './declarative-floor-node';
  * sends its requests through n8n's httpRequest helper (the one a verified node must use) instead of HTTP Request
  * v4.2's legacy `request` helper; declarative: a declarative node with the SAM 3 node's panel doing only the sync
  * call and the download from its pagination hook (declarative-floor-node.ts), what n8n's declarative engine costs;
- * declarativeCapped:
- * the same with both answers read under the node's byte caps.
+ * declarativeCapped: the same with both answers read under byte caps by the node's own reader.
  */
 export type Contender = 'node' | 'sync' | 'raw' | 'helpers' | 'http' | 'httpHelper' | 'declarative' | 'declarativeCapped';
 
@@ -67,7 +66,7 @@ export async function viaHttpRequestNode(emulator: EmulatorProcess, imageUrl: st
 	if (download.error || !download.items.every((item) => item.binary?.data)) throw new Error(`HTTP Request (download) failed: ${download.error?.message}`);
 }
 
-/** The minimal declarative node over every item (RoutingNode starts them all at once). */
+/** The declarative floor node over every item (RoutingNode starts them all at once). */
 export async function viaDeclarativeFloor(emulator: EmulatorProcess, imageUrl: string, items: number, cappedReads: boolean): Promise<void> {
 	const run = await runNode({
 		node: DeclarativeFloorNode,

@@ -2,8 +2,8 @@
  * The least a declarative node doing the SAM 3 work costs, for the CPU benchmark (1b). It has the SAM 3 node's own
  * panel (every property, which n8n's RoutingNode walks for each item), and its pagination hook sends the same two
  * requests as the HTTP Request workflow — POST fal.run with the fal credential, GET the mask as a file — through
- * n8n's helpers. With Capped Reads on, both answers come as streams and are read with the SAM 3 node's own byte caps
- * (transport/bounded-body.ts; n8n's helpers buffer any size otherwise). No validation, no slots, no retries, no
+ * n8n's helpers. With Capped Reads on, both answers come as streams and are read under a byte cap by the SAM 3
+ * node's own reader (transport/bounded-body.ts; n8n's helpers buffer any size otherwise). No validation, no slots, no retries, no
  * error items: not a node to ship, a measuring stick for what n8n's declarative engine and the byte caps cost the
  * SAM 3 node, apart from its own work.
  */
