@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run against the emulator (a child process), then BENCHMARKS.md.
  * Benchmarks are not tests: nothing here passes or fails on speed; the report says which goals were met.
- * Takes ~10 minutes on 2 cores (the JIT warm-up ~1.5 of them). `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
+ * Takes 9–13 minutes on 2 cores (the JIT warm-up ~2 of them). `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
  * `--rerender` measures nothing: it re-renders the report from the raw results embedded in it (after a text change).
  */
 import './env';
