@@ -1,5 +1,5 @@
 /** The one polling schedule (fal's fallback, Runflow's only way): counted, not timed. */
-import { JobDurations, MAX_POLL_DELAY_MS, MIN_POLL_DELAY_MS, nextPollDelayMs, pollsFor, seenDoneAt } from '../../nodes/Sam3/job/poll-schedule';
+import { JobDurations, MAX_POLL_DELAY_MS, MIN_POLL_DELAY_MS, nextPollAtMs, nextPollDelayMs, pollsFor, seenDoneAt } from '../../nodes/Sam3/job/poll-schedule';
 
 it('a 6 s job costs at most 12 status requests (Runflow budget 12, fal fallback 16)', () => {
 	expect(pollsFor(6_000)).toBeLessThanOrEqual(12);
@@ -79,5 +79,35 @@ describe('a run that has learned when its jobs end', () => {
 		durations.learn(Number.NaN);
 		durations.learn(-1);
 		expect(durations.expected()).toEqual({ earliestMs: 5_000, latestMs: 5_000 });
+	});
+});
+
+describe('polls keep to the schedule while each status request takes time', () => {
+	/** When polls are sent (ms after the wait began) for a job that ends at `jobMs`, each answered `answerMs` later. */
+	const sentTimes = (jobMs: number, answerMs: number) => {
+		const sent: number[] = [];
+		let planned = 0;
+		for (let at = 0; ; ) {
+			sent.push(at);
+			if (at >= jobMs) return sent;
+			const answered = at + answerMs;
+			planned = nextPollAtMs(planned, answered);
+			at = planned;
+		}
+	};
+
+	it('a 0.2 s job with 10 ms answers is polled at 0, 100, 200 ms and seen done at its end, not ~30 ms after', () => {
+		expect(sentTimes(200, 10)).toEqual([0, 100, 200]);
+	});
+
+	it('a 6 s job costs the same 12 requests as the schedule counts, answers fast or slow', () => {
+		expect(sentTimes(6_000, 10)).toHaveLength(pollsFor(6_000));
+		expect(sentTimes(6_000, 10)).toHaveLength(12);
+		expect(sentTimes(6_000, 150).length).toBeLessThanOrEqual(12);
+	});
+
+	it('answers slower than the schedule: no back-to-back polls, at least half a step after each answer', () => {
+		const sent = sentTimes(3_000, 150);
+		sent.slice(1).forEach((at, index) => expect(at - (sent[index] + 150)).toBeGreaterThanOrEqual(MIN_POLL_DELAY_MS / 2));
 	});
 });

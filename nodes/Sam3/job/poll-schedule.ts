@@ -50,6 +50,19 @@ export function nextPollDelayMs(elapsedMs: number, expected?: ExpectedEnd): numb
 }
 
 /**
+ * When, in ms after the wait began, to send the poll after one planned at `plannedMs` and answered at `elapsedMs`.
+ * Polls keep to the schedule's own times: sleeping its delay after each answer would push every later poll back
+ * by all the request times so far (a 0.2 s job, ~10 ms per request: polled at 0, 110, 220 and seen at ~230 ms
+ * instead of at 200). An answer so slow that the next time is (nearly) due restarts the schedule from now, so
+ * polls never come back to back and never more often than the schedule counts (pollsFor).
+ */
+export function nextPollAtMs(plannedMs: number, elapsedMs: number, expected?: ExpectedEnd): number {
+	const step = nextPollDelayMs(plannedMs, expected);
+	const next = plannedMs + step;
+	return next - elapsedMs >= step / 2 ? next : elapsedMs + nextPollDelayMs(elapsedMs, expected);
+}
+
+/**
  * How long the finished jobs of one node run took, per provider, from the start of their wait to their end.
  * Only the last few count, so a run whose jobs change pace (another prompt, bigger photos) follows along.
  */

@@ -5,7 +5,7 @@ import { pause } from '../transport/pause';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import type { ItemJob } from './item-job';
-import { nextPollDelayMs } from './poll-schedule';
+import { nextPollAtMs } from './poll-schedule';
 
 export type DoneState = JobState & { phase: 'done' };
 
@@ -77,13 +77,17 @@ async function pollUntilDone(job: ItemJob, submission: Submission): Promise<Wait
 		if (watched.end === 'deadline') throw maxWaitExceeded(job, submission, last);
 	}
 
+	// When the poll about to be sent was planned, in ms after the wait began (poll-schedule.ts nextPollAtMs).
+	let plannedAt = Date.now() - started;
 	for (;;) {
 		const state: JobState = await withRetry('status', async () => await adapter.poll(http, submission), { signal, deadline });
 		polls++;
 		const outcome = settled(state);
 		if (outcome) return outcome;
 
-		const delay = nextPollDelayMs(Date.now() - started, durations.expected());
+		const elapsed = Date.now() - started;
+		plannedAt = nextPollAtMs(plannedAt, elapsed, durations.expected());
+		const delay = plannedAt - elapsed;
 		if (Date.now() + delay > deadline) throw maxWaitExceeded(job, submission, state);
 		const slept = await settle(async () => await pause(delay, signal));
 		if (!slept.ok) throw new ExecutionCancelledError(submission.requestId);
