@@ -4,7 +4,7 @@
  */
 import { WARM_UP_ITEMS } from './jit-warm-up';
 import { GOALS, type Goals, cpuComparison, nodePolls } from './goals';
-import { pollsFor } from '../../nodes/Sam3/job/poll-schedule';
+import { MIN_POLL_DELAY_MS, nextPollDelayMs } from '../../nodes/Sam3/job/poll-schedule';
 import type { BenchResults } from './report';
 import type { TimeToResultRow } from './time-to-result';
 
@@ -51,14 +51,17 @@ export function analysis(r: BenchResults, goals: Goals): string {
 	const cap4 = r.overhead.find((o) => o.concurrency === 4);
 	const providers = [...new Set(r.timeToResult.map((row) => row.provider))];
 	/**
-	 * A short job with the stream is its fixed part (submit, result, downloads). One that is polled ends right on the
-	 * schedule's third poll (0, 100, 200 ms after the wait began): that poll sees it, or the next, 100 ms later.
+	 * A short job with the stream is its fixed part (submit, result, downloads). A polled one is seen at the first
+	 * poll on or after its end; when it ends right on a poll time, that poll or the next one sees it.
 	 */
 	const shortJobText = (row: TimeToResultRow) => {
 		if (row.provider.startsWith('fal')) return `${row.ratio}× for ${row.provider} (the status stream: what remains is the fixed part, submit, result and downloads through n8n, ~${Math.max(0, row.nodeMs - row.jobMs)} ms)`;
-		const onTime = pollsFor(row.jobMs);
+		const times = pollTimes(row.jobMs);
+		const onTime = times.length;
 		const late = Math.max(0, Math.round((row.pollsPerJob - onTime) * row.repeats));
-		return `${row.ratio}× for ${row.provider}, worst ${row.worstRatio}×: its polls go out at 0, 100 and 200 ms after the wait began, so a job of exactly ${row.jobMs} ms ends on a poll, which sees it or, reaching the provider a moment before the job's end, leaves it to the next poll 100 ms later — ${late} of ${row.repeats} runs were seen late (${row.pollsPerJob} polls per job, ${onTime} when on time). With polls at least 100 ms apart (what keeps a 6 s job within 12 requests), a job this short is seen within ${GOALS.shortTimeToResult}× only when its end falls just before a poll`;
+		const measured = `${row.ratio}× for ${row.provider}, worst ${row.worstRatio}×: its polls go out at ${list(times.map(String))} ms after the wait began`;
+		if (times.at(-1) !== row.jobMs) return `${measured}, so it is seen at the last of them`;
+		return `${measured}, so a job of exactly ${row.jobMs} ms ends on a poll, which sees it or, reaching the provider a moment before the job's end, leaves it to the next poll ${nextPollDelayMs(row.jobMs)} ms later — ${late} of ${row.repeats} runs were seen late (${row.pollsPerJob} polls per job, ${onTime} when on time). With polls at least ${MIN_POLL_DELAY_MS} ms apart (what keeps a 6 s job within ${GOALS.runflowPolls} requests), a job this short is seen within ${GOALS.shortTimeToResult}× only when its end falls just before a poll`;
 	};
 	return [
 		'## Analysis',
@@ -191,4 +194,11 @@ function whereTheCpuGoes(r: BenchResults, goals: Goals): string[] {
 		'compiler, and natively its main thread takes ~1.6-2× the time, most of the extra in garbage collection (more',
 		'allocated per item) and axios (more config per request: stream body, signal, timeout, no redirects).',
 	];
+}
+
+/** When the usual schedule polls a job that ends after `jobMs` (ms after the wait began), up to the poll that sees it. */
+function pollTimes(jobMs: number): number[] {
+	const times = [0];
+	while (times[times.length - 1] < jobMs) times.push(times[times.length - 1] + nextPollDelayMs(times[times.length - 1]));
+	return times;
 }
