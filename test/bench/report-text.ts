@@ -4,7 +4,7 @@
  */
 import { WARM_UP_ITEMS } from './jit-warm-up';
 import { GOALS, type Goals, cpuComparison, nodePolls } from './goals';
-import { MIN_POLL_DELAY_MS, nextPollDelayMs } from '../../nodes/Sam3/job/poll-schedule';
+import { MIN_POLL_DELAY_MS, nextPollDelayMs, pollTimes } from '../../nodes/Sam3/job/poll-schedule';
 import type { BenchResults } from './report';
 import type { TimeToResultRow } from './time-to-result';
 
@@ -196,9 +196,3 @@ function whereTheCpuGoes(r: BenchResults, goals: Goals): string[] {
 	];
 }
 
-/** When the usual schedule polls a job that ends after `jobMs` (ms after the wait began), up to the poll that sees it. */
-function pollTimes(jobMs: number): number[] {
-	const times = [0];
-	while (times[times.length - 1] < jobMs) times.push(times[times.length - 1] + nextPollDelayMs(times[times.length - 1]));
-	return times;
-}

@@ -84,16 +84,20 @@ export class JobDurations {
 	}
 }
 
+/** When a job that finishes after `jobMs` is polled on this schedule (ms after the wait began, no request time), up to the poll that sees it done. */
+export function pollTimes(jobMs: number, expected?: ExpectedEnd): number[] {
+	const times = [0];
+	for (let elapsed = 0; elapsed < jobMs; times.push(elapsed)) elapsed += nextPollDelayMs(elapsed, expected);
+	return times;
+}
+
 /** Status requests made for a job that finishes after `jobMs`, polling from 0 on this schedule (no request time). */
 export function pollsFor(jobMs: number, expected?: ExpectedEnd): number {
-	let polls = 1;
-	for (let elapsed = 0; elapsed < jobMs; polls++) elapsed += nextPollDelayMs(elapsed, expected);
-	return polls;
+	return pollTimes(jobMs, expected).length;
 }
 
 /** When a job that finishes after `jobMs` is seen done on this schedule (no request time). */
 export function seenDoneAt(jobMs: number, expected?: ExpectedEnd): number {
-	let elapsed = 0;
-	while (elapsed < jobMs) elapsed += nextPollDelayMs(elapsed, expected);
-	return elapsed;
+	const times = pollTimes(jobMs, expected);
+	return times[times.length - 1];
 }
