@@ -38,15 +38,15 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ofIdeal = (t: ThroughputResult, row: ThroughputResult['rows'][number]) => Math.round((Math.min(...row.roundsItemsPerSecond) / t.idealItemsPerSecond) * 1000) / 10;
 
 /**
- * What any node on n8n's helpers starts from, beside a goal it misses: the bare client sending its requests
- * through n8n-core's httpRequest (benchmark 2's last row), and the declarative node with the SAM 3 panel sending
- * the same two requests under the same byte caps, without the node's own work (1b).
+ * The floors printed beside the goals they bound: what any node on n8n's helpers starts from.
+ * Throughput: the bare client sending its requests through n8n-core's httpRequest (benchmark 2's last row).
  */
 function throughputFloor(t: ThroughputResult): string {
 	const floor = t.rows[4];
 	return floor ? `; n8n's request path alone (bare client on n8n's helper): ${floor.ofIdeal} %, slowest round ${ofIdeal(t, floor)} %` : '';
 }
 
+/** CPU: the declarative node with the SAM 3 panel sending the same two requests under the same byte caps (1b). */
 function cpuFloor(r: BenchResults): string {
 	const floor = r.cpuPerItem?.rows.find((row) => row.contender === 'declarativeCapped');
 	const { node, http } = cpuComparison(r);
