@@ -131,7 +131,7 @@ function filesOf(recording: Recording): Map<string, { types: Set<string>; sizes:
 	return files;
 }
 
-function compareNodeOutput(live: Recording, emulator: Recording, out: Comparison): void {
+export function compareNodeOutput(live: Recording, emulator: Recording, out: Comparison): void {
 	if (live.node.error) out.differences.push(`the node failed on the live answer: ${live.node.error}`);
 	if (emulator.node.error) out.differences.push(`the node failed against the emulator: ${emulator.node.error}`);
 	if (live.node.error || emulator.node.error) return;

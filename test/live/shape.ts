@@ -41,7 +41,8 @@ export interface ShapeDifference {
 	to?: string;
 }
 
-const parentOf = (path: string) => path.replace(/(\.[^.[\]]+|\[\])$/, '');
+/** `masks[].url` -> `masks[]`, `masks[]` -> `masks`, `masks` -> '' (the answer itself). */
+const parentOf = (path: string) => (/(\.[^.[\]]+|\[\])$/.test(path) ? path.replace(/(\.[^.[\]]+|\[\])$/, '') : '');
 const fieldName = (path: string) => /([^.[\]]+)$/.exec(path)?.[1] ?? path;
 const describe = (kinds: Set<string> | undefined) => [...(kinds ?? [])].sort().join(' | ');
 
@@ -58,8 +59,8 @@ export function compareShapes(live: Shape, emulator: Shape): ShapeDifference[] {
 	const unseen = new Set([...emptyHere(live), ...emptyHere(emulator)]);
 	const missing = [...emulator.keys()].filter((path) => !live.has(path) && !under(path, unseen));
 	const unexpected = [...live.keys()].filter((path) => !emulator.has(path) && !under(path, unseen));
-	const missingRoots = new Set(missing.filter((path) => !missing.includes(parentOf(path)) || parentOf(path) === path));
-	const unexpectedRoots = new Set(unexpected.filter((path) => !unexpected.includes(parentOf(path)) || parentOf(path) === path));
+	const missingRoots = new Set(missing.filter((path) => !missing.includes(parentOf(path))));
+	const unexpectedRoots = new Set(unexpected.filter((path) => !unexpected.includes(parentOf(path))));
 	const differences: ShapeDifference[] = [];
 	for (const path of [...missingRoots]) {
 		const twin = [...unexpectedRoots].find((candidate) => parentOf(candidate) === parentOf(path) && relative(live, candidate) === relative(emulator, path));

@@ -53,7 +53,7 @@ interface Planned {
 function plan(options: VerifyOptions, description: INodeTypeDescription): Planned[] {
 	const endpoints = options.endpoints ?? LIVE_ENDPOINTS;
 	return endpoints
-		.filter((endpoint) => !options.only?.length || options.only.some((part) => endpoint.id.includes(part)))
+		.filter((endpoint) => !options.only?.length || options.only.some((part) => endpoint.id === part || (!endpoints.some((other) => other.id === part) && endpoint.id.includes(part))))
 		.map((endpoint) => {
 			const offer = nodeOffers(description, endpoint);
 			if (!offer.offered) return { endpoint, skip: offer.reason };
