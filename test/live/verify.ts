@@ -167,12 +167,18 @@ export async function verifyLive(options: VerifyOptions): Promise<number> {
 			const target = options.targets[endpoint.provider]!;
 			out('');
 			out(`${endpoint.provider} ${endpoint.id}`);
-			const live = await record(options.node, endpoint, 'live', loaded, mediaFor(loaded, loaded.sample.kind === 'image' ? loaded.sample.url : ''), target.key, liveProxy);
-			const path = writeRecording(options.recordDir, live);
-			const emulated = await record(options.node, endpoint, 'emulator', loaded, mediaFor(loaded, hosted[endpoint.sample] ?? ''), reference.targets[endpoint.provider].key, reference.proxy);
-			const { differences, notes } = compareRecordings(live, emulated);
-			out(`  recorded ${path}`);
-			for (const note of notes) out(`  note: ${note}`);
+			let differences: string[];
+			try {
+				const live = await record(options.node, endpoint, 'live', loaded, mediaFor(loaded, loaded.sample.kind === 'image' ? loaded.sample.url : ''), target.key, liveProxy);
+				out(`  recorded ${writeRecording(options.recordDir, live)}`);
+				const emulated = await record(options.node, endpoint, 'emulator', loaded, mediaFor(loaded, hosted[endpoint.sample] ?? ''), reference.targets[endpoint.provider].key, reference.proxy);
+				const comparison = compareRecordings(live, emulated);
+				for (const note of comparison.notes) out(`  note: ${note}`);
+				differences = comparison.differences;
+			} catch (error) {
+				// The check itself broke on this endpoint (not the node: its errors are in the recording): say so, go on.
+				differences = [`the check could not run this endpoint: ${liveProxy.redact((error as Error).message)}`];
+			}
 			if (differences.length) {
 				failed++;
 				out(`  ${differences.length} difference(s) from the emulator:`);
