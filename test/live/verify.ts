@@ -7,7 +7,7 @@ import type { INodeTypeDescription } from 'n8n-workflow';
 
 import { type Emulator, startEmulator } from '../emulator';
 import { compareRecordings } from './compare';
-import { BUDGET_USD, LIVE_ENDPOINTS, type LiveEndpoint, type LiveProvider, SAMPLES, type Sample, type SampleName } from './endpoints';
+import { BUDGET_USD, LIVE_ENDPOINTS, type LiveEndpoint, type LiveProvider, type MeasuredSample, SAMPLES, type Sample, type SampleName } from './endpoints';
 import { nodeOffers } from './offered';
 import { type RecordingProxy, type Upstreams, startRecordingProxy } from './proxy';
 import { RECORDING_FORMAT, type Recording, writeRecording } from './recording';
@@ -69,7 +69,7 @@ function upstreamsOf(targets: VerifyOptions['targets']): Upstreams {
 	return upstreams;
 }
 
-function explain(options: VerifyOptions, planned: Planned[]): void {
+function explain(options: VerifyOptions, planned: Planned[], clipFrames?: MeasuredSample): void {
 	const { out } = options;
 	out('npm run verify:live: a live contract check of the SAM 3 node against fal.ai and Runflow.');
 	out('With FAL_KEY and/or RUNFLOW_API_KEY set it would, for each endpoint below the node offers:');
@@ -79,10 +79,15 @@ function explain(options: VerifyOptions, planned: Planned[]): void {
 	out("  3. run the same request against the provider emulator and list every difference in shape;");
 	out('  4. exit 1 on any difference. It prints the estimated cost first and asks before spending (or --yes).');
 	out('');
+	let total = 0;
 	for (const { endpoint, skip } of planned) {
-		const note = skip && !skip.endsWith('not set') ? `skip: ${skip}` : endpoint.price;
-		out(`  ${endpoint.provider.padEnd(8)}${endpoint.id.padEnd(34)}${note}`);
+		const offered = !skip || skip.endsWith('not set');
+		// Photos cost the same at any size; the clip is this repository's file, measured without a network.
+		const cost = endpoint.estimateUsd(clipFrames && endpoint.sample === 'clip' ? clipFrames : { name: endpoint.sample, width: 0, height: 0, frames: 1, bytes: 0 });
+		if (offered) total += cost;
+		out(`  ${endpoint.provider.padEnd(8)}${endpoint.id.padEnd(34)}${offered ? `${usd(cost).padStart(7)}  ${endpoint.price}` : `   skip  ${skip}`}`);
 	}
+	out(`  estimated total ${usd(total)} (budget ${usd(options.budgetUsd ?? BUDGET_USD)})`);
 	out('');
 	out('No key is set: nothing was sent. See docs/live-contract-check.md.');
 }
@@ -117,7 +122,8 @@ export async function verifyLive(options: VerifyOptions): Promise<number> {
 	const budget = options.budgetUsd ?? BUDGET_USD;
 	const planned = plan(options, new options.node().description);
 	if (!options.targets.fal && !options.targets.runflow) {
-		explain(options, planned);
+		const clip = options.samples?.clip ?? SAMPLES.clip;
+		explain(options, planned, (await loadSample('clip', clip).catch(() => undefined))?.measured);
 		return EXIT.ok;
 	}
 	const runnable = planned.filter((entry) => !entry.skip);

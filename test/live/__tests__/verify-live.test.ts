@@ -63,7 +63,8 @@ test('without a key it explains the plan, names what the node does not offer yet
 	expect(await verifyLive(run)).toBe(EXIT.ok);
 	const text = run.lines.join('\n');
 	for (const endpoint of LIVE_ENDPOINTS) expect(text).toContain(endpoint.id);
-	expect(text).toMatch(/fal-ai\/sam-3\/3d-body +skip: node does not offer this operation yet/);
+	expect(text).toMatch(/fal-ai\/sam-3\/3d-body +skip +node does not offer this operation yet/);
+	expect(text).toContain('estimated total $0.065 (budget $0.250)');
 	expect(text).toContain('nothing was sent');
 	expect(submits()).toHaveLength(0);
 });
