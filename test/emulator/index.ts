@@ -45,8 +45,9 @@ import { FaultRegistry } from './faults';
 import { FileStore } from './files';
 import { JobManager, type Job } from './jobs';
 import { RequestLog } from './log';
-import { runflowHost } from './runflow-routes';
+import { checkRunflowOutputOptions, runflowHost, type RunflowOutputOptions } from './runflow-routes';
 import { startServer, type RunningServer, type ServerParts } from './server';
+import { checkLarge3dOutputs, type Large3dOutputs } from './three-d-inference';
 import type { DeliveryRecord, LogEntry, Provider, ScriptRule, StatusRequestCount, Timing } from './types';
 
 export type * from './types';
@@ -197,9 +198,29 @@ export class Emulator {
 		return this.ctx.render.maskSize;
 	}
 
+	/** The 3D endpoints' large-file switches from now on (undefined: modest files again); see Large3dOutputs. */
+	setLarge3dOutputs(large?: Large3dOutputs): void {
+		this.ctx.render.large3d = checkLarge3dOutputs(large);
+	}
+
+	get large3dOutputs(): Large3dOutputs | undefined {
+		return this.ctx.render.large3d;
+	}
+
+	/** How Runflow runs created from now on lay out their output (undefined: the default layout); see runflow-routes.ts. */
+	setRunflowOutput(options?: Partial<RunflowOutputOptions>): void {
+		this.ctx.render.runflowOutput = checkRunflowOutputOptions(options);
+	}
+
+	get runflowOutput(): RunflowOutputOptions | undefined {
+		return this.ctx.render.runflowOutput;
+	}
+
 	/** Drops jobs (no further callbacks), faults, scripts, the log, deliveries and generated files; masks at the started size again. */
 	reset(): void {
 		this.ctx.render.maskSize = this.defaultMaskSize;
+		this.ctx.render.large3d = undefined;
+		this.ctx.render.runflowOutput = undefined;
 		this.ctx.jobs.reset();
 		this.faults.clear();
 		this.log.clear();

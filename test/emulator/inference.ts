@@ -8,6 +8,7 @@ import { productScene } from './product-scene';
 import { encodeRle, rleField } from './rle';
 import { effectivePrompt, type Sam3Input } from './schema';
 import { scaleRegion, segment, selectRegions } from './segmentation';
+import type { RunflowOutputOptions } from './runflow-routes';
 import type { Large3dOutputs } from './three-d-inference';
 
 export interface ImageFile {
@@ -65,6 +66,8 @@ export interface RenderOptions {
 	maskSize?: { width: number; height: number };
 	/** The 3D endpoints' large-file switches (three-d-inference.ts). */
 	large3d?: Large3dOutputs;
+	/** How Runflow lays out a run's output (runflow-routes.ts); undefined: 'masks-in-outputs'. */
+	runflowOutput?: RunflowOutputOptions;
 }
 
 /**

@@ -39,6 +39,20 @@ export interface Large3dOutputs {
 	declaredFileSize?: number;
 }
 
+/** Real bytes are held in memory: past this, use the `hugeFile` fault on `files.get`, which streams. */
+const MAX_REAL_BYTES = 256 * 1024 * 1024;
+
+export function checkLarge3dOutputs(large?: Large3dOutputs): Large3dOutputs | undefined {
+	if (!large) return undefined;
+	for (const key of ['splatBytes', 'glbBytes', 'declaredFileSize'] as const) {
+		const value = large[key];
+		if (value === undefined) continue;
+		if (!(Number.isInteger(value) && value > 0)) throw new Error(`${key} must be a whole number of bytes > 0, not ${JSON.stringify(value)}`);
+		if (key !== 'declaredFileSize' && value > MAX_REAL_BYTES) throw new Error(`${key} over ${MAX_REAL_BYTES} bytes: use the hugeFile fault on files.get, which streams`);
+	}
+	return { splatBytes: large.splatBytes, glbBytes: large.glbBytes, declaredFileSize: large.declaredFileSize };
+}
+
 export type ThreeDResult =
 	| { ok: true; output: Record<string, unknown>; inferenceMs: number; summary: string }
 	| { ok: false; issue: FieldIssue };
