@@ -12,14 +12,14 @@
  *   POST images?name=<file name>   raw body + Content-Type -> {url} on the file host
  *   PUT|DELETE masks               {width, height}: masks drawn at that size instead of the input's / back to the input's
  *   PUT|DELETE outputs-3d          {splatBytes?, glbBytes?, declaredFileSize?}: 3D endpoints answer big (valid) files or
- *                                  declare a size / back to modest files (three-d-inference.ts Large3dOutputs)
+ *                                  declare a size / back to modest files (three-d-shared.ts Large3dOutputs)
  *   PUT|DELETE runflow-shape       {shape: 'masks-in-outputs' | 'preview-in-outputs', extraArtifact?}: how a Runflow run's
  *                                  output is laid out / back to the default (runflow-routes.ts)
  *   POST reset                     drop jobs, faults, scripts, log, deliveries, generated files
  */
 import type { Emulator } from './index';
 import type { RunflowOutputOptions } from './runflow-routes';
-import type { Large3dOutputs } from './three-d-inference';
+import type { Large3dOutputs } from './three-d-shared';
 import type { FaultRule, IncomingCall, Provider, Reply, ScriptRule } from './types';
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });

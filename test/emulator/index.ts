@@ -16,7 +16,7 @@
  *                video endpoints (fal-endpoints.ts, video-inference.ts): fal-ai/sam-3/video, /video-rle,
  *                fal-ai/sam-3-1/video, /video-rle — Motion-JPEG test-double videos, per-frame RLE, boxes zip;
  *                fal-ai/sam-3/video-rle-objects — one track per instance, per-frame RLE (sam3-family.md §4–5)
- *                3D endpoints (three-d-schema.ts, three-d-inference.ts): fal-ai/sam-3/3d-objects, /3d-body,
+ *                3D endpoints (three-d-schema.ts, three-d-objects.ts, three-d-body.ts): fal-ai/sam-3/3d-objects, /3d-body,
  *                /3d-align — valid GLB / PLY (Gaussian splat, mesh) / ZIP / PNG files, boxes sized from what
  *                the photo shows; all under the app fal-ai/sam-3. See README.md in this folder.
  *   /fal-rest    fal rest      POST storage/upload/initiate?storage_type=fal-cdn-v3
@@ -54,7 +54,7 @@ import { JobManager, type Job } from './jobs';
 import { RequestLog } from './log';
 import { checkRunflowOutputOptions, runflowHost, type RunflowOutputOptions } from './runflow-routes';
 import { startServer, type RunningServer, type ServerParts } from './server';
-import { checkLarge3dOutputs, type Large3dOutputs } from './three-d-inference';
+import { checkLarge3dOutputs, type Large3dOutputs } from './three-d-shared';
 import type { DeliveryRecord, LogEntry, Provider, ScriptRule, StatusRequestCount, Timing } from './types';
 
 export type * from './types';
