@@ -2,11 +2,12 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { JobOptionsSchema } from '../contract/sam3.schema';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS } from '../limits';
-import type { MediaSource, Operation } from '../operations/operation';
 import { adapterFor } from '../providers';
 import type { JobRequest, ProviderId } from '../providers/provider';
 import { fromZod, inputError } from './input-errors';
-import { parseJson } from './prompt-parameters';
+import type { JobSpec } from './item-job';
+import type { MediaSource } from './media-input';
+import { parseJson } from './json-text';
 
 /** One item's parameters, read and validated before anything leaves for the provider. */
 export interface JobSettings {
@@ -28,13 +29,18 @@ export interface JobSettings {
 	};
 }
 
-/** The operation's own parameters (operation.read) and the job's, shared by every operation (Options, waiting). */
-export function readJobSettings(ctx: IExecuteSingleFunctions, operation: Operation): JobSettings {
+/** The item's provider (the Authentication parameter). */
+export function providerOf(ctx: IExecuteSingleFunctions): ProviderId {
+	return ctx.getNodeParameter('authentication') as ProviderId;
+}
+
+/** What every operation's job shares (provider, Options, waiting), read after the operation read its own parameters. */
+export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): JobSettings {
 	const itemIndex = ctx.getItemIndex();
-	const provider = ctx.getNodeParameter('authentication') as ProviderId;
+	const provider = providerOf(ctx);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 
-	const { target, targetLabels, media, input } = operation.read(ctx, itemIndex, provider);
+	const { target, targetLabels, media, input } = spec;
 	const refused = adapterFor(provider).refuses(target);
 	if (refused) throw inputError(itemIndex, targetLabels?.[refused.part] ?? 'Provider', refused.reason);
 
@@ -68,6 +74,9 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, operation: Operati
 		},
 	};
 }
+
+/** How errors name the job options' contract fields. */
+const JOB_OPTION_LABELS = { callback_url: 'Options > Callback URL', metadata: 'Options > Run Metadata' };
 
 export const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
@@ -109,7 +118,7 @@ function readJobOptions(ctx: IExecuteSingleFunctions, itemIndex: number, provide
 		if (Object.keys(metadata).length) raw.metadata = metadata;
 	}
 	const parsed = JobOptionsSchema.safeParse(raw);
-	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw);
+	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw, JOB_OPTION_LABELS);
 	return parsed.data;
 }
 

@@ -1,10 +1,12 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { INLINE_LIMIT_BYTES, MiB, UPLOAD_LIMIT_BYTES } from '../limits';
-import type { MediaSource } from '../operations/operation';
 import { withRetry } from '../transport/retry';
 import { inputError } from './input-errors';
 import type { ItemJob } from './item-job';
+
+/** Where an item's media (image, video) comes from: a URL sent as is, or a binary file sent inline or uploaded. */
+export type MediaSource = { kind: 'url'; url: string } | { kind: 'binary'; property: string };
 
 /** What kind of file an operation sends or receives (image, video): recognised by its first bytes, not its name. */
 export interface MediaKind {
@@ -30,11 +32,11 @@ export interface MediaKind {
  * The media URL to send (image_url, video_url): a URL as given, or a binary file read through n8n's helpers (so
  * files kept on disk by n8n 2.x work) and sent inline as a data: URI or uploaded to the provider's storage first.
  */
-export async function resolveMediaUrl({ ctx, operation, settings, adapter, http, signal, deadline }: ItemJob): Promise<string> {
+export async function resolveMediaUrl({ ctx, spec, settings, adapter, http, signal, deadline }: ItemJob): Promise<string> {
 	const { media } = settings;
 	if (media.kind === 'url') return media.url;
 
-	const kind = operation.mediaKind;
+	const kind = spec.mediaKind;
 	const uploadLimit = kind.uploadLimitBytes ?? UPLOAD_LIMIT_BYTES;
 	const itemIndex = ctx.getItemIndex();
 	const field = `Input Binary Field "${media.property}"`;

@@ -5,6 +5,19 @@ import { withoutUserInfoIn } from '../transport/redact';
 import type { ItemJob } from './item-job';
 import type { JobSettings } from './job-settings';
 
+/** How an operation recognises and replaces what an earlier run of the node left on a kept input item. */
+export interface OwnOutput {
+	/** The JSON fields the operation writes: dropped from a kept input that an earlier run wrote. */
+	jsonFields: string[];
+	/** Whether the kept input item is an earlier run's result (only then are its JSON fields dropped). */
+	isEarlierResult(json: IDataObject): boolean;
+	/**
+	 * Whether a binary field of the kept input is one this run writes (replaced, never left beside the new ones);
+	 * `earlier`: the item is an earlier run's result, so its other files of this node's (preview …) go too.
+	 */
+	isOwnBinary(name: string, job: ItemJob, earlier: boolean): boolean;
+}
+
 export interface JobTiming {
 	totalMs: number;
 	queueMs?: number;
@@ -22,11 +35,11 @@ export function compact(json: IDataObject): IDataObject {
  * "status" field stays); the binary fields this run owns are always replaced, never left beside the new ones.
  */
 export function keptInput(job: ItemJob): { json: IDataObject; binary: Record<string, IBinaryData> } {
-	const { ctx, settings, operation } = job;
+	const { ctx, settings, spec } = job;
 	if (!settings.output.keepInput) return { json: {}, binary: {} };
 	const input = ctx.getInputData();
 	const json = { ...input.json };
-	const own = operation.ownOutput;
+	const own = spec.ownOutput;
 	const earlier = own.isEarlierResult(json);
 	if (earlier) for (const field of own.jsonFields) delete json[field];
 	const binary = Object.fromEntries(Object.entries(input.binary ?? {}).filter(([name]) => !own.isOwnBinary(name, job, earlier)));

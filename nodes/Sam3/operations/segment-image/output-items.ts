@@ -3,10 +3,9 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import type { NormalizedMask, NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
 import type { ItemJob } from '../../job/item-job';
-import { type JobTiming, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
+import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
-import type { OwnOutput } from '../operation';
 import { IMAGE_KIND } from './image-bytes';
 import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';
