@@ -47,9 +47,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): Jo
 			DEFAULT_MAX_CONCURRENCY,
 		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
 		output: {
-			binaryPrefix: String(options.binaryPropertyPrefix ?? 'mask_') || 'mask_',
 			download: options.downloadMasks !== false,
-			split: options.splitMasks === true,
 			keepInput: options.keepInputData !== false,
 			includeRaw: options.includeRawResponse === true,
 		},

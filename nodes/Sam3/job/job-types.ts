@@ -45,10 +45,10 @@ export interface JobSettings {
 	uploadMode: 'auto' | 'inline' | 'upload';
 	maxConcurrency: number;
 	maxWaitMs: number;
+	/** The Options every operation's output shares (an operation reads its own, e.g. Segment Image's Split Masks). */
 	output: {
-		binaryPrefix: string;
+		/** Options > Download Masks: store the answer's files as n8n binaries (off: their URLs only). */
 		download: boolean;
-		split: boolean;
 		keepInput: boolean;
 		includeRaw: boolean;
 	};
