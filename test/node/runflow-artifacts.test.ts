@@ -120,3 +120,29 @@ it('preview-in-outputs is the layout that lost the preview before: the preview i
 	expect(item.json.files).toBeUndefined();
 	expect(item.json.modelData).toEqual({ actual_prompt: 'shoe' });
 });
+
+it('a kept item from an earlier SAM 3 run loses that run\'s files and model fields, not the user\'s own', async () => {
+	emulator().setRunflowOutput({ shape: 'preview-in-outputs', extraArtifact: true });
+	const { result: earlier, item: first } = await segment();
+	expect(binaryNames(first)).toEqual(['file_0', 'image', 'mask_0']);
+	const names = { file_0: 'file_0', image: 'image', mask_0: 'mask_0', file: 'file_0' };
+	const binary = Object.fromEntries(
+		await Promise.all(
+			Object.entries(names).map(async ([name, from]) => [name, { data: await earlier.readBinary(first, from), mimeType: first.binary![from].mimeType, fileName: `${name}.bin` }]),
+		),
+	);
+
+	emulator().setRunflowOutput({ shape: 'masks-in-outputs' });
+	const imageUrl = hostImage(emulator(), await solidImage(WIDTH, HEIGHT, 'png'), 'png', 'shoe.png');
+	const input = { json: { ...first.json, sku: 'A-1' }, binary };
+	const result = await runSam3(emulator(), {
+		provider: 'runflowApi',
+		items: [input],
+		parameters: { imageUrl, prompt: 'shoe', modelOptions: { applyMask: false } },
+	});
+	const [item] = result.items;
+	expect(binaryNames(item)).toEqual(['file', 'mask_0']);
+	expect(item.json).toMatchObject({ sku: 'A-1', maskCount: 1 });
+	expect(item.json.files).toBeUndefined();
+	expect(item.json.modelData).toBeUndefined();
+});

@@ -62,11 +62,14 @@ function maskJson(
  * What Segment Image writes on an item. Its prefix's numbered fields (mask_0, mask_1 …) are this run's masks:
  * whatever a kept input holds there is dropped, so the output holds exactly this run's masks (a second SAM 3 node
  * that finds fewer masks leaves no stale mask_2), even when a node in between rewrote the JSON. An item an earlier
- * SAM 3 node wrote (known by its JSON) also loses that node's fields, preview and split field; a user's own
- * "image" or "status" field on any other item stays. The image being segmented is never dropped.
+ * SAM 3 node wrote (known by its JSON) also loses that node's fields, preview, other files (file_0 …) and split
+ * field; a user's own "image" or "status" field on any other item stays. The image being segmented is never dropped.
  */
 export const IMAGE_OUTPUT: OwnOutput = {
-	jsonFields: ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'files', 'modelData', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'],
+	jsonFields: [
+		...['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'files', 'modelData'],
+		...['timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'],
+	],
 	isEarlierResult: (json) => typeof json.maskCount === 'number' && (Array.isArray(json.masks) || json.mask !== undefined),
 	isOwnBinary(name, { ctx, settings }, earlier) {
 		const prefix = maskOutputOptions(ctx).binaryPrefix;
