@@ -146,3 +146,18 @@ it('a kept item from an earlier SAM 3 run loses that run\'s files and model fiel
 	expect(item.json.files).toBeUndefined();
 	expect(item.json.modelData).toBeUndefined();
 });
+
+it('a run listing its masks only in outputs[] (model_data without masks): the image artifacts are the masks', async () => {
+	emulator().jobs.script({
+		resultBody: (body: unknown) => {
+			const { outputs } = body as { outputs: IDataObject[] };
+			return { outputs, model_data: { actual_prompt: 'shoe' } };
+		},
+	});
+	const { result, item } = await segment({ modelOptions: { applyMask: false } });
+	expect(binaryNames(item)).toEqual(['mask_0']);
+	const mask = await maskGeometry(await result.readBinary(item, 'mask_0'));
+	expect([mask.width, mask.height]).toEqual([WIDTH, HEIGHT]);
+	expect(item.json.files).toBeUndefined();
+	expect(item.json.modelData).toEqual({ actual_prompt: 'shoe' });
+});
