@@ -72,3 +72,11 @@ export const FRAME_MASK_FILES_LIMIT_BYTES = 256 * MiB;
 export const MAX_RLE_IMAGE_PIXELS = 50_000_000;
 /** All masks of one RLE answer together (32 masks of a 16 MP photo: 64 MiB of bits): more is refused, not allocated. */
 export const MAX_RLE_RESULT_PIXELS = 32 * 16_000_000;
+
+/**
+ * Files a result may list besides its masks and preview (Runflow's outputs[]: "one entry per generated artifact").
+ * SAM 3 makes masks and a preview; a few more (an archive of the masks) are plausible, hundreds are no answer.
+ */
+export const MAX_EXTRA_FILES_PER_RESULT = 16;
+/** A model field beyond the masks (actual_prompt, description …) is a short text: a larger one is named, not copied. */
+export const MODEL_FIELD_LIMIT_BYTES = 64 * 1024;

@@ -57,10 +57,27 @@ export interface WatchOutcome {
 	runningAt?: number;
 }
 
+/**
+ * A file a provider reports beside the model's output (Runflow's `outputs[]`), described as the provider describes
+ * it. What it is to the operation (a mask, a preview, a file of its own) is the operation's to decide.
+ */
+export interface ProviderArtifact {
+	url: string;
+	/** The provider's kind of artifact ("image", "video", "file" …). */
+	type?: string;
+	content_type?: string;
+	file_name?: string;
+	file_size?: number;
+	width?: number;
+	height?: number;
+}
+
 /** A finished job's answer as the provider gave it: the model's output plus what the provider adds. */
 export interface ProviderResult {
 	/** The model's output, fal-shaped (fal's result, Runflow's model_data); the operation's contract reads it. */
 	output: unknown;
+	/** The files the provider lists apart from the model's output (Runflow's outputs[]; fal has none). */
+	artifacts?: ProviderArtifact[];
 	timing?: IDataObject;
 	cost?: number;
 	nsfwDetected?: boolean;
