@@ -136,6 +136,29 @@ export function required(http: ProviderHttp, stage: JobStage, what: string, valu
 	});
 }
 
+/** A job id the node may put in a URL: one plain path segment, never "." or "..", nothing to encode. */
+const PLAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export const isPlainId = (id: string) => PLAIN_ID.test(id) && id !== '.' && id !== '..';
+
+/**
+ * The job id of a submit answer, refused before it is used when it is not a plain path segment: `..`, `/`, `?`,
+ * `%2F` or whitespace would move the status, result and cancel URLs off the job's path. The provider may have
+ * started the job already, and the error says so: with no usable id there is nothing to follow or cancel it by.
+ */
+export function jobId(http: ProviderHttp, what: string, value: unknown): string {
+	const id = required(http, 'submit', what, value);
+	if (isPlainId(id)) return id;
+	throw new ProviderError(`${http.provider}: the submit answer's ${what} ${JSON.stringify(id.slice(0, 40))} is not a plain id; it was not used`, {
+		provider: http.provider,
+		stage: 'submit',
+		errorType: 'malformed_response',
+		retryableHint: false,
+		description:
+			'The provider may have started the job (and may bill it), but with this id the node can neither follow nor cancel it: look for it in the provider\'s dashboard.',
+	});
+}
+
 /** Presigned upload URLs authorise the PUT themselves: sent without the credential, so the key never goes there. */
 export async function putPresigned(http: ProviderHttp, uploadUrl: unknown, file: UploadFile): Promise<void> {
 	await http.public('upload', {

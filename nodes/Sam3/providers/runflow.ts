@@ -10,6 +10,7 @@ import {
 	type ProviderAdapter,
 	type ProviderArtifact,
 	type Submission,
+	jobId,
 	putPresigned,
 	required,
 	trimSlash,
@@ -108,7 +109,7 @@ export const runflowAdapter: ProviderAdapter = {
 			body,
 		});
 		const run = (response.body ?? {}) as IDataObject;
-		const requestId = required(http, 'submit', 'run id', run.id);
+		const requestId = jobId(http, 'run id', run.id);
 		return { target: job.target, requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: withoutUserInfo(runUrl(http, requestId)) }, raw: run };
 	},
 
