@@ -1,7 +1,8 @@
-import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { DeclarativeRestApiSettings, IDataObject, IExecutePaginationFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ProviderResult, Submission } from '../providers/provider';
 import { type JobStage, ProviderError } from '../transport/errors';
+import { Redactor, credentialSecrets } from '../transport/redact';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import { type Batch, inBatch } from './batch';
@@ -67,9 +68,20 @@ export async function runItem(
 		if (batch.failed) return [];
 		const toolCall = (batch.toolCall ??= isToolCall(ctx));
 		const outcome = await settle(async () => await flow({ ctx, requestData, batch, toolCall }));
-		if (outcome.ok) return outcome.value;
-		return toolErrorItems(ctx, outcome.error as Error, toolArguments, toolCall) ?? failItem(ctx, outcome.error as Error, batch);
+		// Where every item, error and tool answer leaves the node: the credential's key is cut out of all of them.
+		const redact = await redactorFor(ctx, batch);
+		if (outcome.ok) return redact.items(outcome.value);
+		const error = redact.error(outcome.error as Error);
+		const toolItems = toolErrorItems(ctx, error, toolArguments, toolCall);
+		return toolItems ? redact.items(toolItems) : failItem(ctx, error, batch);
 	});
+}
+
+/** The item's credential's secrets, read through the run's credential cache (no second load or decrypt). */
+async function redactorFor(ctx: IExecutePaginationFunctions, batch: Batch): Promise<Redactor> {
+	const type = ctx.getNodeParameter('authentication', 'falApi') as string;
+	const read = await settle(async () => await batch.credentials(type, async () => (await ctx.getCredentials(type)) as IDataObject));
+	return new Redactor(read.ok ? credentialSecrets(read.value) : []);
 }
 
 /** Reads the job's shared settings (provider, Options, waiting) and opens the item's line to its provider; nothing is sent. */
