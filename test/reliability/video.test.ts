@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MAX_VIDEO_FRAMES } from '../../nodes/Sam3/limits';
 import { makeTestVideo } from '../emulator/video-fixture';
 import type { RigInputItem } from '../rig';
-import { logOf, runSam3, useEmulator } from './harness';
+import { eventually, logOf, runSam3, useEmulator } from './harness';
 
 const emulator = useEmulator();
 const MiB = 1024 * 1024;
@@ -47,6 +47,34 @@ describe('Segment Video', () => {
 		const result = await segmentVideo({});
 		expect(errorOf(result)).toMatchObject({ stage: 'download', requestId: emulator().jobs.list()[0].id, message: expect.stringMatching(/clip-segmented .* is not a video/) });
 		expect(logOf(emulator(), 'files.get').filter((entry) => entry.url.includes('out.mp4'))).toHaveLength(1);
+	});
+
+	it('a result video that starts like WebM but holds an element ID longer than 4 bytes: a named error with stage, request id and field; the download closed', async () => {
+		// The EBML magic, then an element whose ID claims 6 bytes; 64 MiB behind it, so an unclosed download stays open.
+		const hostile = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x88, 0x04, 1, 2, 3, 4, 5, 0x81, 0]), Buffer.alloc(64 * MiB)]);
+		const url = emulator().hostImage(hostile, 'video/webm', 'out.webm');
+		emulator().jobs.script({ resultBody: { video: { url, content_type: 'video/webm' } } });
+		const result = await segmentVideo({});
+		expect(errorOf(result)).toMatchObject({
+			stage: 'download',
+			errorType: 'malformed_video',
+			field: 'video',
+			requestId: emulator().jobs.list()[0].id,
+			message: expect.stringMatching(/clip-segmented from .* is not a valid video: the WebM\/Matroska structure is malformed: the element ID at byte 5 is longer than 4 bytes/),
+		});
+		expect(logOf(emulator(), 'files.get').filter((entry) => entry.url.includes('out.webm'))).toHaveLength(1);
+		await eventually(() => (emulator().stats().openNow['files.get'] ?? 0) === 0, 10_000);
+	});
+
+	it('a binary video that starts like WebM but is malformed: refused before any request, naming the field and what is wrong', async () => {
+		const data = Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x88, 0x04, 1, 2, 3, 4, 5, 0x81, 0, 0, 0, 0]);
+		const result = await segmentVideo({ videoSource: 'binary' }, [{ json: {}, binary: { data: { data, mimeType: 'video/webm', fileName: 'clip.webm' } } }]);
+		expect(errorOf(result)).toMatchObject({
+			errorType: 'invalid_parameter',
+			field: 'Input Binary Field "data"',
+			message: expect.stringMatching(/Input Binary Field "data" in item 0 is not valid: the file starts like a video \(MP4, MOV or WebM\) but the WebM\/Matroska structure is malformed/),
+		});
+		expect(falCalls()).toEqual([]);
 	});
 
 	it('a boxes zip that is not a zip: refused by its bytes, named', async () => {

@@ -162,8 +162,8 @@ async function storeMasks(job: ItemJob, result: ImageResult, stem: string): Prom
 		return { maskFiles, reportedFiles, maskSizes: rle.map(() => size), inputSize: size };
 	}
 	const urlMasks = result.masks as ImageFile[];
-	const files = urlMasks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}`, kind: IMAGE_KIND }));
-	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview`, kind: IMAGE_KIND });
+	const files = urlMasks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}`, kind: IMAGE_KIND, field: `masks[${index}]` }));
+	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview`, kind: IMAGE_KIND, field: 'image' });
 	// One download set: the first failure stops the others, whichever file it is.
 	const stored = output.download ? await storeProviderFiles(ctx, http, [...files, ...reported], bounds) : [];
 	const maskFiles = stored.slice(0, urlMasks.length);

@@ -1,27 +1,46 @@
 import type { IBinaryData } from 'n8n-workflow';
 
 import { encodeBilevelPng, scanlineBytes } from '../../codecs/png-encode';
-import { type MaskSize, decodeRleScanlines } from '../../codecs/rle-decode';
+import { decodeRleScanlines } from '../../codecs/rle-decode';
 import type { VideoFrame } from '../../contract/normalize-video';
 import type { ItemJob } from '../../job/item-job';
 import { FRAME_MASK_FILES_LIMIT_BYTES, MiB } from '../../limits';
 import { ProviderError } from '../../transport/errors';
-import { videoFrameSize } from './video-dimensions';
+import { settle } from '../../transport/settle';
+import { MalformedMediaError } from '../../codecs/malformed';
+import { type VideoFrameSize, videoFrameSize } from './video-dimensions';
+import { binaryChunks, videoHead } from './video-head';
+
+/** The input video's headers only (video-head.ts): an 85 MiB binary is not read whole to learn its frame size. */
+async function headOf({ ctx }: ItemJob, binary: IBinaryData): Promise<Buffer> {
+	const chunks = await binaryChunks(ctx, binary);
+	try {
+		return await videoHead(chunks);
+	} finally {
+		chunks.close();
+	}
+}
 
 /** The binary field of frame `index`'s mask file. */
 export const frameMaskField = (index: number) => `frame_${index}`;
 
 /**
  * Mask Files per Frame: each frame's RLE decoded (strictly: codecs/rle-decode.ts) into a 1-bit PNG at the input
- * video's frame size, read from its header (fal's RLE carries no size). Bounded: the files of one item together
+ * video's frame size as shown (a phone video's quarter turn applied), read from its header (fal's RLE carries no size). Bounded: the files of one item together
  * stay under FRAME_MASK_FILES_LIMIT_BYTES, checked before anything is decoded. A frame without a mask gets none.
  */
-export async function frameMaskFiles(job: ItemJob, frames: VideoFrame[], stem: string): Promise<{ files: Array<IBinaryData | undefined>; size: MaskSize }> {
+export async function frameMaskFiles(job: ItemJob, frames: VideoFrame[], stem: string): Promise<{ files: Array<IBinaryData | undefined>; size: VideoFrameSize }> {
 	const { ctx, settings, adapter } = job;
 	const failure = (message: string, errorType: string) =>
 		new ProviderError(`${adapter.label} result: ${message}`, { provider: adapter.label, stage: 'result', errorType, retryableHint: false });
 	if (settings.media.kind !== 'binary') throw failure('Mask Files per Frame needs a binary video (its frame size)', 'frame_size_unknown');
-	const size = videoFrameSize(await ctx.helpers.getBinaryDataBuffer(settings.media.property));
+	const binary = ctx.getInputData().binary?.[settings.media.property];
+	const read = await settle(async () => (binary ? videoFrameSize(await headOf(job, binary)) : undefined));
+	if (!read.ok && read.error instanceof MalformedMediaError) {
+		throw failure(`Mask Files per Frame: the input video's header cannot be read, ${read.error.message}`, 'malformed_video');
+	}
+	if (!read.ok) throw read.error;
+	const size = read.value;
 	if (!size) throw failure('Mask Files per Frame: the frame size could not be read from the input video\'s header', 'frame_size_unknown');
 	const perFile = size.height * scanlineBytes(size.width) + 128;
 	const total = perFile * frames.filter((frame) => frame.rle !== undefined).length;

@@ -9,6 +9,7 @@ import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
 import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
 import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
+import type { VideoFrameSize } from './video-dimensions';
 
 /** The binary fields Segment Video writes. */
 const BINARY = { video: 'video', boundingBoxes: 'boundingBoxes', rle: 'rle' } as const;
@@ -34,6 +35,9 @@ function fileJson(file: VideoFile, binaryProperty: string, binary?: IBinaryData)
 	return compact({ ...providerFileJson(file, binaryProperty, binary), fileSize: file.file_size ?? binary?.fileSize });
 }
 
+/** The size the masks were decoded at; a quarter-turned phone video's turn, when its container declares one. */
+const frameSizeJson = (size: VideoFrameSize | undefined) => size && compact({ width: size.width, height: size.height, rotation: size.rotation || undefined });
+
 function frameJson(frame: VideoFrame, mask: IBinaryData | undefined): IDataObject {
 	return compact({ frameIndex: frame.frameIndex, rle: frame.rle, box: frame.box, score: frame.score, binaryProperty: mask ? frameMaskField(frame.frameIndex) : undefined });
 }
@@ -53,10 +57,10 @@ export async function videoResultItems(
 	const { ctx, http, settings, adapter, batch, signal, deadline } = job;
 	const { output } = settings;
 	const stem = mediaStem(ctx, settings, 'video');
-	const wanted: Array<{ key: keyof typeof BINARY; file: VideoFile; baseName: string; kind: MediaKind }> = [];
-	if (result.video) wanted.push({ key: 'video', file: result.video, baseName: `${stem}-segmented`, kind: VIDEO_KIND });
-	if (result.boxesZip) wanted.push({ key: 'boundingBoxes', file: result.boxesZip, baseName: `${stem}-boxes`, kind: ZIP_KIND });
-	if (result.rleFile) wanted.push({ key: 'rle', file: result.rleFile, baseName: `${stem}-rle`, kind: RLE_FILE_KIND });
+	const wanted: Array<{ key: keyof typeof BINARY; file: VideoFile; baseName: string; kind: MediaKind; field: string }> = [];
+	if (result.video) wanted.push({ key: 'video', file: result.video, baseName: `${stem}-segmented`, kind: VIDEO_KIND, field: 'video' });
+	if (result.boxesZip) wanted.push({ key: 'boundingBoxes', file: result.boxesZip, baseName: `${stem}-boxes`, kind: ZIP_KIND, field: 'boundingbox_frames_zip' });
+	if (result.rleFile) wanted.push({ key: 'rle', file: result.rleFile, baseName: `${stem}-rle`, kind: RLE_FILE_KIND, field: 'rle' });
 	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
 	const stored = output.download ? await storeProviderFiles(ctx, http, wanted, bounds) : [];
 	const files = Object.fromEntries(wanted.map((entry, index) => [entry.key, { file: entry.file, binary: stored[index] as IBinaryData | undefined }]));
@@ -76,7 +80,7 @@ export async function videoResultItems(
 		boundingBoxes: describe('boundingBoxes'),
 		rleFile: describe('rle'),
 		frameCount: frames?.length,
-		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...decoded?.size } : undefined,
+		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...frameSizeJson(decoded?.size) } : undefined,
 		frames,
 		timing: { ...timing, ...(result.timing ?? {}) },
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
