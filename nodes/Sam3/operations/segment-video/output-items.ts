@@ -5,7 +5,10 @@ import type { VideoFile } from '../../contract/video.schema';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
-import { storeProviderFiles } from '../../job/provider-files';
+import { type DownloadBounds, storeProviderFiles } from '../../job/provider-files';
+import { ExecutionCancelledError } from '../../transport/errors';
+import { withoutUserInfo } from '../../transport/redact';
+import { settle } from '../../transport/settle';
 import type { Submission } from '../../providers/provider';
 import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
 import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
@@ -22,7 +25,7 @@ const RLE_FORMAT = { pairs: 'start length', base: 1, order: 'row-major' };
  * (only from an item such a run wrote: a user's own "video" field stays), never left beside the new ones.
  */
 export const VIDEO_OUTPUT: OwnOutput = {
-	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'timing', 'raw'],
+	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'warnings', 'timing', 'raw'],
 	isEarlierResult: (json) => typeof json.model === 'string' && /^fal-ai\/sam-3(-1)?\/video(-rle)?$/.test(json.model) && typeof json.requestId === 'string',
 	isOwnBinary(name, { settings }, earlier) {
 		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
@@ -42,6 +45,27 @@ function frameJson(frame: VideoFrame, mask: IBinaryData | undefined): IDataObjec
 	return compact({ frameIndex: frame.frameIndex, rle: frame.rle, box: frame.box, score: frame.score, binaryProperty: mask ? frameMaskField(frame.frameIndex) : undefined });
 }
 
+type WantedFile = { key: keyof typeof BINARY; file: VideoFile; baseName: string; kind: MediaKind; field: string };
+
+/**
+ * The answer's files as n8n binaries, by key. The boxes zip is an extra: when it cannot be had (not a zip, gone,
+ * too large) it is dropped and named in `warnings`, the video and masks kept; any other file failing fails the item.
+ */
+async function storeVideoFiles(job: ItemJob, wanted: WantedFile[], bounds: DownloadBounds, warnings: string[]): Promise<Map<string, IBinaryData>> {
+	const { ctx, http } = job;
+	const extra = wanted.filter((entry) => entry.key === 'boundingBoxes');
+	const needed = wanted.filter((entry) => entry.key !== 'boundingBoxes');
+	const [main, zip] = await Promise.all([
+		settle(async () => await storeProviderFiles(ctx, http, needed, bounds)),
+		settle(async () => await storeProviderFiles(ctx, http, extra, bounds)),
+	]);
+	if (!main.ok) throw main.error;
+	if (!zip.ok && zip.error instanceof ExecutionCancelledError) throw zip.error;
+	if (!zip.ok) warnings.push(`boundingbox_frames_zip dropped: ${withoutUserInfo((zip.error as Error).message)}`);
+	const stored = [...needed.map((entry, index) => [entry.key, main.value[index]] as const), ...(zip.ok ? extra.map((entry, index) => [entry.key, zip.value[index]] as const) : [])];
+	return new Map(stored);
+}
+
 /**
  * Segment Video's item: the result video, the per-frame boxes zip and (when fal answers it as a file) the masks
  * file as n8n binaries, downloaded through the job's bounded download path (no credential to the CDN); the JSON
@@ -54,16 +78,18 @@ export async function videoResultItems(
 	result: NormalizedVideoResult & { timing?: IDataObject },
 	timing: JobTiming,
 ): Promise<INodeExecutionData[]> {
-	const { ctx, http, settings, adapter, batch, signal, deadline } = job;
+	const { ctx, settings, adapter, batch, signal, deadline } = job;
 	const { output } = settings;
 	const stem = mediaStem(ctx, settings, 'video');
-	const wanted: Array<{ key: keyof typeof BINARY; file: VideoFile; baseName: string; kind: MediaKind; field: string }> = [];
+	const wanted: WantedFile[] = [];
 	if (result.video) wanted.push({ key: 'video', file: result.video, baseName: `${stem}-segmented`, kind: VIDEO_KIND, field: 'video' });
 	if (result.boxesZip) wanted.push({ key: 'boundingBoxes', file: result.boxesZip, baseName: `${stem}-boxes`, kind: ZIP_KIND, field: 'boundingbox_frames_zip' });
 	if (result.rleFile) wanted.push({ key: 'rle', file: result.rleFile, baseName: `${stem}-rle`, kind: RLE_FILE_KIND, field: 'rle' });
 	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
-	const stored = output.download ? await storeProviderFiles(ctx, http, wanted, bounds) : [];
-	const files = Object.fromEntries(wanted.map((entry, index) => [entry.key, { file: entry.file, binary: stored[index] as IBinaryData | undefined }]));
+	const warnings = [...(result.warnings ?? [])];
+	const stored = output.download ? await storeVideoFiles(job, wanted, bounds, warnings) : new Map<string, IBinaryData>();
+	const kept = wanted.filter((entry) => !output.download || stored.has(entry.key));
+	const files = Object.fromEntries(kept.map((entry) => [entry.key, { file: entry.file, binary: stored.get(entry.key) }]));
 	const describe = (key: keyof typeof BINARY) => (files[key] ? fileJson(files[key].file, BINARY[key], files[key].binary) : undefined);
 
 	const decoded = output.download && result.frames && wantsFrameMasks(job) ? await frameMaskFiles(job, result.frames, stem) : undefined;
@@ -82,6 +108,7 @@ export async function videoResultItems(
 		frameCount: frames?.length,
 		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...frameSizeJson(decoded?.size) } : undefined,
 		frames,
+		warnings: warnings.length ? warnings : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
