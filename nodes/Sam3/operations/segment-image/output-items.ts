@@ -12,7 +12,7 @@ import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';
 import { maskBoxes } from './mask-geometry';
 import type { ResultParts } from './result-parts';
-import { storeRleMasks } from './rle-masks';
+import { checkRleMasks, storeRleMasks } from './rle-masks';
 
 /** The same JSON for both providers: what a workflow builder maps from, whichever provider ran the job. */
 function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
@@ -157,6 +157,7 @@ async function storeMasks(job: ItemJob, result: ImageResult, stem: string): Prom
 		// RLE: prepare() read the input's size before the job (the answer has none), and the masks are decoded at it.
 		const size = job.mediaSize;
 		const rle = result.masks.filter((mask): mask is Extract<NormalizedMask, { rle: string }> => 'rle' in mask);
+		if (!output.download) checkRleMasks(http.provider, rle, size);
 		const maskFiles = output.download ? await storeRleMasks(ctx, http.provider, rle, size, (index) => `${stem}-mask-${index}`) : [];
 		const reportedFiles = output.download && reported.length ? await storeProviderFiles(ctx, http, reported, bounds) : [];
 		return { maskFiles, reportedFiles, maskSizes: rle.map(() => size), inputSize: size };

@@ -22,8 +22,8 @@ export async function runSegmentImage(
 		const job = await openJob(item, { ...request, mediaField: 'image_url', mediaKind: IMAGE_KIND, ownOutput: IMAGE_OUTPUT });
 		const rle = request.target.endpoint === 'image-rle';
 		// RLE masks carry no size: learned from the input before anything is submitted, so an item that could not
-		// be finished starts no job.
-		if (rle) job.mediaSize = await rleImageSize(job);
+		// be finished starts no job. Only a result is decoded at it: with Wait for Result off no header is fetched.
+		if (rle && job.settings.waitForResult) job.mediaSize = await rleImageSize(job);
 
 		const run = await runJob(job);
 		if (!run) return [];
