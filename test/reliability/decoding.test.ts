@@ -58,6 +58,25 @@ describe('RLE masks', () => {
 	});
 });
 
+describe('per-frame RLE of a video', () => {
+	it('per-frame RLE handed on undecoded: a frame that is not fal\'s RLE fails the item, naming the frame', async () => {
+		const clip = emulator().hostImage(await makeTestVideo(), 'video/mp4', 'clip.mp4');
+		emulator().jobs.script({ resultBody: { rle: ['1 4', '9 3 5 2'], boxes: [null, null] } });
+		const result = await runSam3(emulator(), {
+			provider: 'falApi',
+			continueOnFail: true,
+			parameters: { operation: 'segmentVideo', videoOutput: 'rle', videoUrl: clip, prompt: 'ball' },
+		});
+		expect(result.items[0].json.error).toMatchObject({
+			stage: 'result',
+			errorType: 'malformed_rle',
+			field: 'rle[1]',
+			requestId: emulator().jobs.list()[0].id,
+			message: expect.stringMatching(/frame 1's mask \(rle\) is not valid RLE: run 1 \(start 5\) begins before the previous run ends/),
+		});
+	});
+});
+
 describe('video frame size', () => {
 	it('a phone video recorded turned (tkhd matrix 90°): the per-frame mask files are portrait, at the size shown', async () => {
 		const clip = turnedQuarter(await makeTestVideo({ width: 64, height: 48 }));

@@ -75,10 +75,10 @@ export class Redactor {
 		return value;
 	}
 
-	/** An error's own words (message, description, stack), in place: it is thrown or shown after this. */
+	/** An error's words (message, stack and every other text it carries: description, error type, field), in place. */
 	error<E extends Error>(error: E): E {
 		const fields = error as unknown as Record<string, unknown>;
-		for (const name of ['message', 'description', 'stack']) {
+		for (const name of new Set(['message', 'stack', ...Object.keys(fields)])) {
 			if (typeof fields[name] === 'string') fields[name] = this.text(fields[name] as string);
 		}
 		return error;

@@ -8,8 +8,8 @@ import type { ImageSize } from './image-dimensions';
 
 const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} MP`;
 
-function rleProblem(provider: string, message: string, errorType: string): ProviderError {
-	return new ProviderError(`${provider} result: ${message}`, { provider, stage: 'result', errorType, retryableHint: false });
+function rleProblem(provider: string, message: string, errorType: string, field?: string): ProviderError {
+	return new ProviderError(`${provider} result: ${message}`, { provider, stage: 'result', errorType, retryableHint: false, field });
 }
 
 /**
@@ -56,6 +56,6 @@ function readRle<T>(provider: string, count: number, index: number, read: () => 
 	} catch (error) {
 		// RleError names what is wrong; anything else would be a bug of the decoder's, reported the same way.
 		const problem = error instanceof RleError ? error.message : String(error);
-		throw rleProblem(provider, `mask ${index} (rle${count > 1 ? `[${index}]` : ''}) is not valid RLE for the ${size.width}×${size.height} image: ${problem}`, 'malformed_rle');
+		throw rleProblem(provider, `mask ${index} (rle${count > 1 ? `[${index}]` : ''}) is not valid RLE for the ${size.width}×${size.height} image: ${problem}`, 'malformed_rle', count > 1 ? `rle[${index}]` : 'rle');
 	}
 }

@@ -1,7 +1,7 @@
 import type { IBinaryData } from 'n8n-workflow';
 
 import { encodeBilevelPng, scanlineBytes } from '../../codecs/png-encode';
-import { decodeRleScanlines } from '../../codecs/rle-decode';
+import { checkRle, decodeRleScanlines } from '../../codecs/rle-decode';
 import type { VideoFrame } from '../../contract/normalize-video';
 import type { ItemJob } from '../../job/item-job';
 import { FRAME_MASK_FILES_LIMIT_BYTES, MiB } from '../../limits';
@@ -31,8 +31,8 @@ export const frameMaskField = (index: number) => `frame_${index}`;
  */
 export async function frameMaskFiles(job: ItemJob, frames: VideoFrame[], stem: string): Promise<{ files: Array<IBinaryData | undefined>; size: VideoFrameSize }> {
 	const { ctx, settings, adapter } = job;
-	const failure = (message: string, errorType: string) =>
-		new ProviderError(`${adapter.label} result: ${message}`, { provider: adapter.label, stage: 'result', errorType, retryableHint: false });
+	const failure = (message: string, errorType: string, field?: string) =>
+		new ProviderError(`${adapter.label} result: ${message}`, { provider: adapter.label, stage: 'result', errorType, retryableHint: false, field });
 	if (settings.media.kind !== 'binary') throw failure('Mask Files per Frame needs a binary video (its frame size)', 'frame_size_unknown');
 	const binary = ctx.getInputData().binary?.[settings.media.property];
 	const read = await settle(async () => (binary ? videoFrameSize(await headOf(job, binary)) : undefined));
@@ -60,12 +60,40 @@ export async function frameMaskFiles(job: ItemJob, frames: VideoFrame[], stem: s
 		try {
 			scanlines = decodeRleScanlines(frame.rle, size);
 		} catch (error) {
-			throw failure(`frame ${frame.frameIndex}'s mask (rle) is not valid for ${size.width}×${size.height}: ${(error as Error).message}`, 'malformed_rle');
+			throw failure(`frame ${frame.frameIndex}'s mask (rle) is not valid for ${size.width}×${size.height}: ${(error as Error).message}`, 'malformed_rle', `rle[${frame.frameIndex}]`);
 		}
 		const png = encodeBilevelPng(size.width, size.height, scanlines);
 		files.push(await ctx.helpers.prepareBinaryData(png, `${stem}-frame-${frame.frameIndex}.png`, 'image/png'));
 	}
 	return { files, size };
+}
+
+/** Any pixel index fal's RLE can hold (15 digits): checks a frame's RLE when no frame size is known. */
+const UNSIZED = { width: Number.MAX_SAFE_INTEGER, height: 1 };
+
+/**
+ * Per-frame RLE handed on undecoded (no Mask Files per Frame) is still checked as far as it can be without the
+ * frame size (whole numbers, pairs, from 1, ascending, not overlapping): a string that is not fal's RLE fails the
+ * result as a decode would, naming the frame.
+ */
+export function checkFrameRle(job: ItemJob, frames: VideoFrame[]): void {
+	for (const frame of frames) {
+		if (frame.rle === undefined) continue;
+		let problem: string | undefined;
+		try {
+			checkRle(frame.rle, UNSIZED);
+		} catch (error) {
+			problem = (error as Error).message;
+		}
+		if (problem === undefined) continue;
+		throw new ProviderError(`${job.adapter.label} result: frame ${frame.frameIndex}'s mask (rle) is not valid RLE: ${problem}`, {
+			provider: job.adapter.label,
+			stage: 'result',
+			errorType: 'malformed_rle',
+			retryableHint: false,
+			field: `rle[${frame.frameIndex}]`,
+		});
+	}
 }
 
 /** Whether the item asked for mask files per frame (Per-Frame Masks output only). */

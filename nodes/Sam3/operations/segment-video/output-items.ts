@@ -10,7 +10,7 @@ import { ExecutionCancelledError } from '../../transport/errors';
 import { withoutUserInfo } from '../../transport/redact';
 import { settle } from '../../transport/settle';
 import type { Submission } from '../../providers/provider';
-import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
+import { checkFrameRle, frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
 import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
 import type { VideoFrameSize } from './video-dimensions';
 
@@ -93,6 +93,7 @@ export async function videoResultItems(
 	const describe = (key: keyof typeof BINARY) => (files[key] ? fileJson(files[key].file, BINARY[key], files[key].binary) : undefined);
 
 	const decoded = output.download && result.frames && wantsFrameMasks(job) ? await frameMaskFiles(job, result.frames, stem) : undefined;
+	if (result.frames && !decoded) checkFrameRle(job, result.frames);
 	const masks = decoded?.files ?? [];
 	const { json, binary } = keptInput(job);
 	const frames = result.frames?.map((frame, index) => frameJson(frame, masks[index]));
