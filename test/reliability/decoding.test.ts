@@ -78,6 +78,24 @@ describe('per-frame RLE of a video', () => {
 });
 
 describe('video frame size', () => {
+	it('Mask Files per Frame on a video whose headers are malformed: refused before any request, naming the field', async () => {
+		const clip = Buffer.from(await makeTestVideo());
+		// The movie header box (first inside moov) claims 4 bytes: shorter than a box header can be.
+		clip.writeUInt32BE(4, clip.indexOf('mvhd') - 4);
+		const result = await runSam3(emulator(), {
+			provider: 'falApi',
+			continueOnFail: true,
+			parameters: { operation: 'segmentVideo', videoOutput: 'rle', videoSource: 'binary', frameMaskFiles: true, prompt: 'ball' },
+			items: [{ json: {}, binary: { data: { data: clip, mimeType: 'video/mp4', fileName: 'clip.mp4' } } }],
+		});
+		expect(result.items[0].json.error).toMatchObject({
+			errorType: 'invalid_parameter',
+			field: 'Input Binary Field "data"',
+			message: expect.stringMatching(/Input Binary Field "data" in item 0 is not valid: Mask Files per Frame needs the frame size, and the video's headers cannot be read: the MP4\/MOV structure is malformed: the box at byte \d+ is 4 bytes long/),
+		});
+		expect(emulator().requests.filter((entry) => entry.route?.startsWith('fal.'))).toEqual([]);
+	});
+
 	it('a phone video recorded turned (tkhd matrix 90°): the per-frame mask files are portrait, at the size shown', async () => {
 		const clip = turnedQuarter(await makeTestVideo({ width: 64, height: 48 }));
 		// Shown upright the frame is 48 wide: the first 48 pixels are its whole first row.

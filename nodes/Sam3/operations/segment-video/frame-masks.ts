@@ -7,6 +7,7 @@ import type { ItemJob } from '../../job/item-job';
 import { FRAME_MASK_FILES_LIMIT_BYTES, MiB } from '../../limits';
 import { ProviderError } from '../../transport/errors';
 import { settle } from '../../transport/settle';
+import { inputError } from '../../job/input-errors';
 import { MalformedMediaError } from '../../codecs/malformed';
 import { type VideoFrameSize, videoFrameSize } from './video-dimensions';
 import { binaryChunks, videoHead } from './video-head';
@@ -34,13 +35,7 @@ export async function frameMaskFiles(job: ItemJob, frames: VideoFrame[], stem: s
 	const failure = (message: string, errorType: string, field?: string) =>
 		new ProviderError(`${adapter.label} result: ${message}`, { provider: adapter.label, stage: 'result', errorType, retryableHint: false, field });
 	if (settings.media.kind !== 'binary') throw failure('Mask Files per Frame needs a binary video (its frame size)', 'frame_size_unknown');
-	const binary = ctx.getInputData().binary?.[settings.media.property];
-	const read = await settle(async () => (binary ? videoFrameSize(await headOf(job, binary)) : undefined));
-	if (!read.ok && read.error instanceof MalformedMediaError) {
-		throw failure(`Mask Files per Frame: the input video's header cannot be read, ${read.error.message}`, 'malformed_video');
-	}
-	if (!read.ok) throw read.error;
-	const size = read.value;
+	const size = job.mediaSize as VideoFrameSize | undefined;
 	if (!size) throw failure('Mask Files per Frame: the frame size could not be read from the input video\'s header', 'frame_size_unknown');
 	const perFile = size.height * scanlineBytes(size.width) + 128;
 	const total = perFile * frames.filter((frame) => frame.rle !== undefined).length;
@@ -66,6 +61,28 @@ export async function frameMaskFiles(job: ItemJob, frames: VideoFrame[], stem: s
 		files.push(await ctx.helpers.prepareBinaryData(png, `${stem}-frame-${frame.frameIndex}.png`, 'image/png'));
 	}
 	return { files, size };
+}
+
+/**
+ * Mask Files per Frame's frame size, read before the job (like an RLE image's size): a video whose headers do not
+ * tell it, or contradict their format, costs no job and is the binary field's error. Undefined when the item has
+ * no such binary (the media step names that).
+ */
+export async function frameSizeBeforeJob(job: ItemJob): Promise<VideoFrameSize | undefined> {
+	const { ctx, settings } = job;
+	if (settings.media.kind !== 'binary') return undefined;
+	const binary = ctx.getInputData().binary?.[settings.media.property];
+	if (!binary) return undefined;
+	const field = `Input Binary Field "${settings.media.property}"`;
+	const read = await settle(async () => videoFrameSize(await headOf(job, binary)));
+	if (!read.ok && read.error instanceof MalformedMediaError) {
+		throw inputError(ctx.getItemIndex(), field, `Mask Files per Frame needs the frame size, and the video's headers cannot be read: ${read.error.message}`);
+	}
+	if (!read.ok) throw read.error;
+	if (!read.value) {
+		throw inputError(ctx.getItemIndex(), field, "Mask Files per Frame needs the frame size, and the video's headers do not tell it: turn it off and decode frames[].rle downstream");
+	}
+	return read.value;
 }
 
 /** Any pixel index fal's RLE can hold (15 digits): checks a frame's RLE when no frame size is known. */

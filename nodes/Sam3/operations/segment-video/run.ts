@@ -2,6 +2,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 
 import { normalizeVideoOutput } from '../../contract/normalize-video';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
+import { frameSizeBeforeJob, wantsFrameMasks } from './frame-masks';
 import { VIDEO_OUTPUT, videoResultItems } from './output-items';
 import { VIDEO_TOOL_ARGUMENTS, videoToolAnswer } from './tool-answer';
 import { VIDEO_KIND } from './video-bytes';
@@ -19,6 +20,8 @@ export async function runSegmentVideo(
 	return await runItem(this, requestData, VIDEO_TOOL_ARGUMENTS, async (item) => {
 		const request = readVideoRequest(this, this.getItemIndex());
 		const job = await openJob(item, { ...request, mediaField: 'video_url', mediaKind: VIDEO_KIND, ownOutput: VIDEO_OUTPUT });
+		// Mask Files per Frame decodes at the video's frame size: read before the job, so an unreadable one costs none.
+		if (job.settings.waitForResult && job.settings.output.download && wantsFrameMasks(job)) job.mediaSize = await frameSizeBeforeJob(job);
 
 		const run = await runJob(job);
 		if (!run) return [];
