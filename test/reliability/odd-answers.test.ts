@@ -95,6 +95,15 @@ describe('answers missing what the next request needs', () => {
 		},
 	);
 
+	it('a fal sync answer whose x-fal-request-id is not an id: the masks kept, the id left out', async () => {
+		emulator().faults.add({ route: 'fal.sync', fault: { kind: 'rewrite', setHeaders: { 'x-fal-request-id': '../../other' } } });
+		const result = await segment(emulator(), 'falApi', { parameters: { falMode: 'sync' } });
+		expectMasks(result.items[0], 0);
+		// As when fal.run sends no id at all: empty.
+		expect(result.items[0].json.requestId).toBe('');
+		expect(logOf(emulator(), 'fal.sync')).toHaveLength(1);
+	});
+
 	it.each(['', 'warming_up'])('Runflow status "%s": keeps waiting, the run completes', async (status) => {
 		emulator().faults.add({ route: 'runflow.get', times: 2, fault: { kind: 'rewrite', set: { status_code: status } } });
 		const result = await segment(emulator(), 'runflowApi');
