@@ -4,7 +4,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
  * What the node never shows. A configured endpoint may carry user-info (`https://user:secret@gateway`): used for
  * requests, never shown. And the credential's own key: a provider or gateway may quote it back ("Invalid API key:
  * <key> is not active"), as is, URL-encoded or after `Key `/`Bearer `; every message, item and tool answer of a
- * job leaves the node through `Redactor` (job/run-segmentation-job.ts), so it is cut out in this one place.
+ * job leaves the node through `Redactor` (job/provider-job.ts, runItem), so it is cut out in this one place.
  */
 const USER_INFO = /\b([a-z][\w+.-]*:\/\/)[^\s/?#@]*@/gi;
 
