@@ -1,4 +1,4 @@
-import type { DeclarativeRestApiSettings, IDataObject, IExecutePaginationFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ProviderResult, Submission } from '../providers/provider';
 import { type JobStage, ProviderError } from '../transport/errors';
@@ -69,7 +69,8 @@ export async function runItem(
 		const toolCall = (batch.toolCall ??= isToolCall(ctx));
 		const outcome = await settle(async () => await flow({ ctx, requestData, batch, toolCall }));
 		// Where every item, error and tool answer leaves the node: the credential's key is cut out of all of them.
-		const redact = await redactorFor(ctx, batch);
+		// Without waiting: a failure must reach the batch at once (fail-fast starts no other job behind it).
+		const redact = redactorFor(ctx, batch);
 		if (outcome.ok) return redact.items(outcome.value);
 		const error = redact.error(outcome.error as Error);
 		const toolItems = toolErrorItems(ctx, error, toolArguments, toolCall);
@@ -77,11 +78,10 @@ export async function runItem(
 	});
 }
 
-/** The item's credential's secrets, read through the run's credential cache (no second load or decrypt). */
-async function redactorFor(ctx: IExecutePaginationFunctions, batch: Batch): Promise<Redactor> {
+/** The item's credential's secrets, from the run's credential cache (no second load or decrypt, no wait). */
+function redactorFor(ctx: IExecutePaginationFunctions, batch: Batch): Redactor {
 	const type = ctx.getNodeParameter('authentication', 'falApi') as string;
-	const read = await settle(async () => await batch.credentials(type, async () => (await ctx.getCredentials(type)) as IDataObject));
-	return new Redactor(read.ok ? credentialSecrets(read.value) : []);
+	return new Redactor(credentialSecrets(batch.loadedCredentials.get(type)));
 }
 
 /** Reads the job's shared settings (provider, Options, waiting) and opens the item's line to its provider; nothing is sent. */
