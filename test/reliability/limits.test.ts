@@ -41,6 +41,19 @@ describe('bounded downloads', () => {
 	}, 240_000);
 });
 
+describe('declared sizes', () => {
+	it.each(PROVIDERS)('a mask whose Content-Length is over 100 MiB: refused at once as too large, not downloaded, not fetched again (%s)', async (provider) => {
+		emulator().faults.add({ route: 'files.get', times: 'always', fault: { kind: 'hugeFile', bytes: 150 * MiB, declareLength: true } });
+		const result = await segment(emulator(), provider, { parameters: { modelOptions: { applyMask: false } } });
+		expectErrorItem(result.items[0], 0, { stage: 'download', errorType: 'file_too_large', message: /is larger than 100 MiB/, requestId: true });
+		const fetched = logOf(emulator(), 'files.get');
+		expect(fetched.length).toBeGreaterThan(0);
+		// Each file asked for once; each refused on its headers (what left is what the sockets took before the hang-up).
+		expect(new Set(fetched.map((entry) => entry.url)).size).toBe(fetched.length);
+		for (const entry of fetched) expect(entry.sentBytes).toBeLessThan(64 * MiB);
+	}, 60_000);
+});
+
 describe('Max Wait bounds every request of the job', () => {
 	it('a status request that never answers: Max Wait ends it (not the 300 s Timeout), the fal job is cancelled', async () => {
 		withoutStatusStream(emulator());
