@@ -110,10 +110,15 @@ class ReadGuard {
 		return undefined;
 	}
 
-	/** Counts a chunk; false when it crossed the cap (the read is then over). */
-	count(length: number): boolean {
+	/** Notes bytes taken from the source (the source is alive). */
+	took(length: number): void {
 		this.bytes += length;
 		this.lastByteAt = Date.now();
+	}
+
+	/** Counts a chunk; false when it crossed the cap (the read is then over). */
+	count(length: number): boolean {
+		this.took(length);
 		if (this.bytes > this.bounds.limitBytes) {
 			this.stop('too_large');
 			return false;
@@ -201,7 +206,7 @@ async function collect(stream: unknown, bounds: ReadBounds, mode: 'all' | 'head'
 			if (mode === 'head') {
 				const room = bounds.limitBytes - guard.bytes;
 				chunks.push(bytes.length > room ? bytes.subarray(0, room) : bytes);
-				guard.bytes += Math.min(bytes.length, room);
+				guard.took(Math.min(bytes.length, room));
 				if (guard.bytes >= bounds.limitBytes || enoughIn(chunks)) {
 					done = true;
 					finish();
@@ -297,19 +302,20 @@ export async function passThrough<T>(stream: unknown, bounds: ReadBounds, consum
 		}
 	}
 	const streamClass = body.constructor as { from(iterable: AsyncIterable<Buffer>): NodeJS.ReadableStream };
+	// Each outcome notes whether a bound had ended the read by then: a consumer that was done first keeps its result.
 	const consumed = consume({ chunks: chunks(), asStream: (iterable) => streamClass.from(iterable) }).then(
-		(value) => ({ value }),
-		(error: unknown) => ({ error }),
+		(value) => ({ value, cut: guard.ended }),
+		(error: unknown) => ({ error, cut: guard.ended }),
 	);
 	const outcome = await Promise.race([consumed, guard.cut]);
 	guard.finish();
 	// A source iterator left pending settles as the destroyed body ends it.
 	void source.return?.(undefined)?.catch(() => {});
-	if (guard.ended) return guard.ended;
+	if ('ok' in outcome) return outcome;
+	if (outcome.cut) return outcome.cut;
 	if ('error' in outcome) {
 		if (outcome.error instanceof ReadCutError) return outcome.error.cut;
 		throw outcome.error;
 	}
-	if ('value' in outcome) return { ok: true, value: outcome.value, bytes: guard.bytes };
-	return outcome;
+	return { ok: true, value: outcome.value, bytes: guard.bytes };
 }
