@@ -65,6 +65,20 @@ describe('Max Wait bounds every request of the job', () => {
 	}, 60_000);
 });
 
+describe('Max Wait bounds what is still coming in', () => {
+	it('a result answer that trickles in past Max Wait: the item ends at Max Wait, saying the job finished and was billed', async () => {
+		// 16 bytes every 300 ms: never silent long enough to look stalled, so only Max Wait can end it.
+		emulator().faults.add({ route: 'fal.result', fault: { kind: 'slowBody', dribbleMs: 300 } });
+		const result = await segment(emulator(), 'falApi', { options: { maxWaitSeconds: 3 } });
+		const error = expectErrorItem(result.items[0], 0, { stage: 'result', errorType: 'max_wait_exceeded', message: /the result answer did not arrive within Options > Max Wait/, requestId: true });
+		expect(String(error.description)).toMatch(/The job finished at fal\.ai and was billed.*Raise Options > Max Wait/);
+		// Final: the result is not asked for again, and the finished job is not cancelled.
+		expect(logOf(emulator(), 'fal.result')).toHaveLength(1);
+		expect(logOf(emulator(), 'fal.cancel')).toHaveLength(0);
+		expect(emulator().jobs.list()[0].state).toBe('succeeded');
+	}, 60_000);
+});
+
 describe('Retry-After that is no usable hint', () => {
 	it.each(['0', '-5', 'garbage'])('Retry-After "%s" on a submit 503: the normal backoff, not a tight loop', async (retryAfter) => {
 		emulator().faults.add({ route: 'fal.submit', fault: { kind: 'status', status: 503, retryAfter } });
