@@ -27,7 +27,7 @@ export interface ReplayOptions {
 	times?: number;
 }
 
-const REDACTED = /^(https?):\/\/[^/\s]+\/<redacted>(?:\.([a-z0-9]{1,5}))?$/i;
+const REDACTED = /^(https?):\/\/[^/\s]+\/<redacted(?:-\d+)?>(?:\.([a-z0-9]{1,5}))?$/i;
 
 const TYPES: Record<string, string> = {
 	png: 'image/png',
@@ -53,28 +53,43 @@ async function fileFor(extension: string, size: { width: number; height: number;
 }
 
 /** The recorded answer with every redacted link replaced by a working file on the emulator. */
-async function withHostedFiles(emulator: Emulator, value: unknown, input: ReplayedAnswer['input'], owner?: Record<string, unknown>): Promise<unknown> {
+async function withHostedFiles(
+	emulator: Emulator,
+	value: unknown,
+	input: ReplayedAnswer['input'],
+	hosted: Map<string, Promise<string>>,
+	owner?: Record<string, unknown>,
+): Promise<unknown> {
 	if (typeof value === 'string') {
 		const match = REDACTED.exec(value);
 		if (!match) return value;
-		const extension = (match[2] ?? '').toLowerCase();
-		const width = Number(owner?.width) || input.width;
-		const height = Number(owner?.height) || input.height;
-		const bytes = await fileFor(extension, { width, height, frames: input.frames ?? 3 });
-		return emulator.hostImage(bytes, TYPES[extension] ?? 'application/octet-stream', `replayed.${extension || 'bin'}`);
+		// A numbered link named twice in the answer is one file, replayed as one (`<redacted>` alone is always new).
+		const numbered = /<redacted-\d+>/.test(value);
+		if (numbered && hosted.has(value)) return await hosted.get(value);
+		const hosting = hostFile(emulator, match, input, owner);
+		if (numbered) hosted.set(value, hosting);
+		return await hosting;
 	}
-	if (Array.isArray(value)) return await Promise.all(value.map(async (entry) => await withHostedFiles(emulator, entry, input)));
+	if (Array.isArray(value)) return await Promise.all(value.map(async (entry) => await withHostedFiles(emulator, entry, input, hosted)));
 	if (value && typeof value === 'object') {
 		const record = value as Record<string, unknown>;
-		const entries = await Promise.all(Object.entries(record).map(async ([key, entry]) => [key, await withHostedFiles(emulator, entry, input, record)] as const));
+		const entries = await Promise.all(Object.entries(record).map(async ([key, entry]) => [key, await withHostedFiles(emulator, entry, input, hosted, record)] as const));
 		return Object.fromEntries(entries);
 	}
 	return value;
 }
 
+async function hostFile(emulator: Emulator, match: RegExpExecArray, input: ReplayedAnswer['input'], owner?: Record<string, unknown>): Promise<string> {
+	const extension = (match[2] ?? '').toLowerCase();
+	const width = Number(owner?.width) || input.width;
+	const height = Number(owner?.height) || input.height;
+	const bytes = await fileFor(extension, { width, height, frames: input.frames ?? 3 });
+	return emulator.hostImage(bytes, TYPES[extension] ?? 'application/octet-stream', `replayed.${extension || 'bin'}`);
+}
+
 /** Makes the emulator answer matching jobs with the recorded answer; returns the script rule's id. */
 export async function replayAnswer(emulator: Emulator, answer: ReplayedAnswer, options: ReplayOptions = {}): Promise<string> {
-	const body = await withHostedFiles(emulator, answer.result, answer.input);
+	const body = await withHostedFiles(emulator, answer.result, answer.input, new Map());
 	// The job's input is the model input on both providers (Runflow's `input`, fal's body).
 	const hasMedia = (ctx: JobMatchContext) => !options.mediaField || (typeof ctx.input === 'object' && ctx.input !== null && options.mediaField in ctx.input);
 	return emulator.jobs.script({
