@@ -94,3 +94,24 @@ export function ebmlDocType(bytes: Buffer): string | undefined {
 	const docType = [...ebmlElements(bytes, header.body, header.end)].find((entry) => entry.id === ID.docType);
 	return docType && bytes.toString('latin1', docType.body, docType.end);
 }
+
+/**
+ * How many frames the video has, as its container says: MP4/MOV's video track sample count (`stsz`/`stz2`).
+ * fal bills video per 16 input frames; this is what the cost estimate and Max Spend per Run count. Undefined
+ * when the container does not say (WebM, fragmented MP4) or the header is beyond the bytes given.
+ */
+export function videoFrameCount(bytes: Buffer): number | undefined {
+	if (bytes.length < 12 || bytes.toString('latin1', 4, 8) !== 'ftyp') return undefined;
+	const [moov] = [...mp4Boxes(bytes, 0, bytes.length)].filter((entry) => entry.type === 'moov');
+	for (const trak of inside(bytes, moov, 'trak')) {
+		const [mdia] = inside(bytes, trak, 'mdia');
+		const [hdlr] = inside(bytes, mdia, 'hdlr');
+		if (!hdlr || bytes.toString('latin1', hdlr.body + 8, hdlr.body + 12) !== 'vide') continue;
+		const [stbl] = inside(bytes, inside(bytes, mdia, 'minf')[0], 'stbl');
+		const [sizes] = [...inside(bytes, stbl, 'stsz'), ...inside(bytes, stbl, 'stz2')];
+		if (!sizes || sizes.end - sizes.body < 12) return undefined;
+		const count = bytes.readUInt32BE(sizes.body + 8);
+		return count > 0 ? count : undefined;
+	}
+	return undefined;
+}
