@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { PRICES, costJson, estimateCost } from '../../nodes/Sam3/job/cost';
 import { SpendLedger, SpendLimitError } from '../../nodes/Sam3/job/spend';
-import { videoFrameCount } from '../../nodes/Sam3/operations/video/video-dimensions';
+import { videoFrameCount } from '../../nodes/Sam3/operations/segment-video/video-dimensions';
 import { makeTestVideo } from '../emulator/video-fixture';
 
 describe('cost estimates', () => {
