@@ -86,6 +86,15 @@ export const jobOptionsFields: INodeProperties[] = [
 					'How many jobs of this execution may run at the provider at once. Match your account\'s concurrency limit.',
 			},
 			{
+				displayName: 'Max Spend per Run (USD)',
+				name: 'maxSpendUsd',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 10,
+				description:
+					'Start no job that would bring this run\'s estimated cost (list prices) above this many US dollars; each item refused is an error item. Videos given by URL have no known length, so they are refused while this is set.',
+			},
+			{
 				displayName: 'Max Wait (Seconds)',
 				name: 'maxWaitSeconds',
 				type: 'number',

@@ -94,10 +94,35 @@ export function estimateCost(provider: ProviderId, endpointId: string, quantity:
 	};
 }
 
-/** The estimate with what the provider reported added (Runflow's run.cost), as the item's `cost` field. */
-export function costJson(estimate: CostEstimate, reportedUsd?: number): IDataObject {
+/**
+ * The estimate with what the provider reported added (Runflow's run.cost), as the item's `cost` field. A job that
+ * makes several output items (one per mask, one per tracked object) puts its whole cost on each, saying how many
+ * items share it (`jobOutputItems`): a sum over items must count each requestId once.
+ */
+export function costJson(estimate: CostEstimate, reportedUsd?: number, jobOutputItems = 1): IDataObject {
 	const json: IDataObject = { ...estimate };
 	if (typeof reportedUsd === 'number' && Number.isFinite(reportedUsd) && reportedUsd >= 0) json.reportedUsd = reportedUsd;
 	if (json.estimatedUsd === undefined) delete json.estimatedUsd;
+	if (jobOutputItems > 1) json.jobOutputItems = jobOutputItems;
 	return json;
+}
+
+/** What an item's cost needs of its job: the provider, the endpoint and the estimate made before it started. */
+export interface PricedJob {
+	settings: { provider: ProviderId };
+	spec: { cost: { endpointId: string; quantity?: CostQuantity } };
+	cost?: CostEstimate;
+}
+
+/**
+ * The item's `cost`: the estimate made before the job started, or a better one from what its result tells (the
+ * frames a video had, when the node could not read them from its input before), plus what the provider reported.
+ */
+export function itemCost(job: PricedJob, options: { reportedUsd?: number; learned?: CostQuantity; outputItems?: number } = {}): IDataObject {
+	const { learned, reportedUsd, outputItems } = options;
+	let estimate = job.cost ?? estimateCost(job.settings.provider, job.spec.cost.endpointId, job.spec.cost.quantity);
+	if (estimate.estimatedUsd === undefined && learned) {
+		estimate = estimateCost(job.settings.provider, job.spec.cost.endpointId, { ...job.spec.cost.quantity, ...learned });
+	}
+	return costJson(estimate, reportedUsd, outputItems);
 }

@@ -5,6 +5,7 @@ import { adapterFor } from '../providers';
 import type { ProviderAdapter } from '../providers/provider';
 import { ProviderHttp, transportDefaults } from '../transport/http';
 import type { Batch } from './batch';
+import type { CostEstimate, CostQuantity } from './cost';
 import { type JobSettings, readJobSettings } from './job-settings';
 import type { MediaKind, MediaSource } from './media-input';
 import type { OwnOutput } from './output-item';
@@ -28,6 +29,17 @@ export interface JobSpec {
 	mediaKind: MediaKind;
 	/** What the operation writes on an item, so a kept input item loses an earlier run's fields and files. */
 	ownOutput: OwnOutput;
+	/** How the job is priced (job/cost.ts): its endpoint id, and what it is made of as far as the parameters tell. */
+	cost: CostSpec;
+}
+
+/** What prices a job: the endpoint's list price times what the item asks for (3D units) or holds (video frames). */
+export interface CostSpec {
+	/** fal's endpoint id (`fal-ai/sam-3/image`); Runflow's price is looked up by it too. */
+	endpointId: string;
+	quantity?: CostQuantity;
+	/** Reads what a binary input holds that the price counts (a video's frames), from its bytes. */
+	quantityOf?(media: Buffer): CostQuantity;
 }
 
 /** One item's job: what every step of it needs, passed as one value. */
@@ -45,6 +57,8 @@ export interface ItemJob {
 	signal: AbortSignal | undefined;
 	/** The input media's size in pixels, when the operation learned it before submitting (its result needs it). */
 	mediaSize?: { width: number; height: number };
+	/** The job's estimated cost, worked out before it was submitted (and reserved under Max Spend per Run). */
+	cost?: CostEstimate;
 	/** Options > Max Wait as a point in time (ms since epoch), set when the job takes its slot; bounds every wait of the job. */
 	deadline?: number;
 }

@@ -8,6 +8,7 @@ import { fromZod, inputError } from './input-errors';
 import type { JobSpec } from './item-job';
 import type { MediaSource } from './media-input';
 import { parseJson } from './json-text';
+import { MAX_SPEND_LABEL } from './spend';
 
 /** One item's parameters, read and validated before anything leaves for the provider. */
 export interface JobSettings {
@@ -20,6 +21,8 @@ export interface JobSettings {
 	uploadMode: 'auto' | 'inline' | 'upload';
 	maxConcurrency: number;
 	maxWaitMs: number;
+	/** Options > Max Spend per Run (USD), when set: the run's jobs together may not be estimated above it (job/spend.ts). */
+	maxSpendUsd?: number;
 	output: {
 		binaryPrefix: string;
 		download: boolean;
@@ -65,6 +68,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): Jo
 			numberOption(itemIndex, options, 'maxConcurrency', 'Options > Max Concurrent Jobs', { min: 1, max: 100, whole: true }) ??
 			DEFAULT_MAX_CONCURRENCY,
 		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+		maxSpendUsd: numberOption(itemIndex, options, 'maxSpendUsd', MAX_SPEND_LABEL, { min: 0 }),
 		output: {
 			binaryPrefix: String(options.binaryPropertyPrefix ?? 'mask_') || 'mask_',
 			download: options.downloadMasks !== false,

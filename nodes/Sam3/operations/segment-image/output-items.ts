@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import type { NormalizedMask, NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
+import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
@@ -86,7 +87,7 @@ export async function resultItems(
 		...(inputSize ? { width: inputSize.width, height: inputSize.height } : {}),
 		image: result.image ? fileJson(result.image, 'image', preview) : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
-		cost: result.cost,
+		cost: itemCost(job, { reportedUsd: result.cost, outputItems: output.split ? masks.length : 1 }),
 		nsfwDetected: result.nsfwDetected,
 		seed: result.seed,
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,

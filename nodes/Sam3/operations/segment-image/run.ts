@@ -18,7 +18,8 @@ export async function runSegmentImage(
 ): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, IMAGE_TOOL_ARGUMENTS, async (item) => {
 		const request = readImageRequest(this, this.getItemIndex());
-		const job = await openJob(item, { ...request, mediaField: 'image_url', mediaKind: IMAGE_KIND, ownOutput: IMAGE_OUTPUT });
+		const cost = { endpointId: `fal-ai/${request.target.model}/${request.target.endpoint}` };
+		const job = await openJob(item, { ...request, mediaField: 'image_url', mediaKind: IMAGE_KIND, ownOutput: IMAGE_OUTPUT, cost });
 		const rle = request.target.endpoint === 'image-rle';
 		// RLE masks carry no size: learned from the input before anything is submitted, so an item that could not
 		// be finished starts no job.

@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import type { NormalizedVideoResult, VideoFrame } from '../../contract/normalize-video';
 import type { VideoFile } from '../../contract/video.schema';
+import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
@@ -21,7 +22,7 @@ const RLE_FORMAT = { pairs: 'start length', base: 1, order: 'row-major' };
  * (only from an item such a run wrote: a user's own "video" field stays), never left beside the new ones.
  */
 export const VIDEO_OUTPUT: OwnOutput = {
-	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'timing', 'raw'],
+	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'timing', 'cost', 'raw'],
 	isEarlierResult: (json) => typeof json.model === 'string' && /^fal-ai\/sam-3(-1)?\/video(-rle)?$/.test(json.model) && typeof json.requestId === 'string',
 	isOwnBinary(name, { settings }, earlier) {
 		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
@@ -79,6 +80,7 @@ export async function videoResultItems(
 		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...decoded?.size } : undefined,
 		frames,
 		timing: { ...timing, ...(result.timing ?? {}) },
+		cost: itemCost(job, { learned: frames ? { frames: frames.length } : undefined }),
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
 	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.binary ? [[BINARY[key as keyof typeof BINARY], entry.binary]] : [])));

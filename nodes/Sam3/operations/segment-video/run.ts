@@ -5,6 +5,7 @@ import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedIte
 import { VIDEO_OUTPUT, videoResultItems } from './output-items';
 import { VIDEO_TOOL_ARGUMENTS, videoToolAnswer } from './tool-answer';
 import { VIDEO_KIND } from './video-bytes';
+import { videoFrameCount } from './video-dimensions';
 import { readVideoRequest } from './video-settings';
 
 /**
@@ -18,7 +19,9 @@ export async function runSegmentVideo(
 ): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, VIDEO_TOOL_ARGUMENTS, async (item) => {
 		const request = readVideoRequest(this, this.getItemIndex());
-		const job = await openJob(item, { ...request, mediaField: 'video_url', mediaKind: VIDEO_KIND, ownOutput: VIDEO_OUTPUT });
+		// fal bills per 16 frames of the input video: read from a binary video's container (URL videos: from the result).
+		const cost = { endpointId: `fal-ai/${request.target.model}/${request.target.endpoint}`, quantityOf: (video: Buffer) => ({ frames: videoFrameCount(video) }) };
+		const job = await openJob(item, { ...request, mediaField: 'video_url', mediaKind: VIDEO_KIND, ownOutput: VIDEO_OUTPUT, cost });
 
 		const run = await runJob(job);
 		if (!run) return [];
