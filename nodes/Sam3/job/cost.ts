@@ -61,6 +61,8 @@ export interface CostEstimate {
 	estimate: true;
 	/** What the provider itself reported the job cost (Runflow's run.cost), when it did. */
 	reportedUsd?: number;
+	/** What the estimate counted (not part of the item's JSON). */
+	quantity?: CostQuantity;
 }
 
 /** Dollars without float noise (0.1 + 0.2): to a hundredth of a cent, far below any price here. */
@@ -75,6 +77,10 @@ const usd = (value: number) => `$${value < 0.01 ? value.toFixed(3) : value.toFix
  * at least one: an estimate on the high side for several objects, never an under-reservation for one.
  */
 export function estimateCost(provider: ProviderId, endpointId: string, quantity: CostQuantity = {}): CostEstimate {
+	return { ...estimateFromPrice(provider, endpointId, quantity), quantity };
+}
+
+function estimateFromPrice(provider: ProviderId, endpointId: string, quantity: CostQuantity): CostEstimate {
 	const price = PRICES[priceKey(provider, endpointId)];
 	if (!price) return { basis: `no list price known for ${endpointId}`, estimate: true };
 	const list = `${usd(price.usd)} per ${price.per}${price.verified ? '' : ' (assumed)'}`;
@@ -100,7 +106,8 @@ export function estimateCost(provider: ProviderId, endpointId: string, quantity:
  * items share it (`jobOutputItems`): a sum over items must count each requestId once.
  */
 export function costJson(estimate: CostEstimate, reportedUsd?: number, jobOutputItems = 1): IDataObject {
-	const json: IDataObject = { ...estimate };
+	const { estimatedUsd, basis, estimate: isEstimate } = estimate;
+	const json: IDataObject = { estimatedUsd, basis, estimate: isEstimate };
 	if (typeof reportedUsd === 'number' && Number.isFinite(reportedUsd) && reportedUsd >= 0) json.reportedUsd = reportedUsd;
 	if (json.estimatedUsd === undefined) delete json.estimatedUsd;
 	if (jobOutputItems > 1) json.jobOutputItems = jobOutputItems;
@@ -116,13 +123,13 @@ export interface PricedJob {
 
 /**
  * The item's `cost`: the estimate made before the job started, or a better one from what its result tells (the
- * frames a video had, when the node could not read them from its input before), plus what the provider reported.
+ * frames a video had, the objects a 3D job made), plus what the provider reported.
  */
 export function itemCost(job: PricedJob, options: { reportedUsd?: number; learned?: CostQuantity; outputItems?: number } = {}): IDataObject {
 	const { learned, reportedUsd, outputItems } = options;
-	let estimate = job.cost ?? estimateCost(job.settings.provider, job.spec.cost.endpointId, job.spec.cost.quantity);
-	if (estimate.estimatedUsd === undefined && learned) {
-		estimate = estimateCost(job.settings.provider, job.spec.cost.endpointId, { ...job.spec.cost.quantity, ...learned });
-	}
+	const known = learned && Object.values(learned).some((value) => value !== undefined);
+	const estimate = known
+		? estimateCost(job.settings.provider, job.spec.cost.endpointId, { ...job.spec.cost.quantity, ...job.cost?.quantity, ...learned })
+		: (job.cost ?? estimateCost(job.settings.provider, job.spec.cost.endpointId, job.spec.cost.quantity));
 	return costJson(estimate, reportedUsd, outputItems);
 }
