@@ -87,7 +87,7 @@ function estimateFromPrice(provider: ProviderId, endpointId: string, quantity: C
 	if (price.per === 'request') return { estimatedUsd: price.usd, basis: `${list}, ${endpointId}`, estimate: true };
 	if (price.per === 'unit') {
 		const units = Math.max(1, Math.floor(quantity.units ?? 1));
-		return { estimatedUsd: roundUsd(units * price.usd), basis: `${list} × ${units} unit${units === 1 ? '' : 's'} (one per object asked for), ${endpointId}`, estimate: true };
+		return { estimatedUsd: roundUsd(units * price.usd), basis: `${list} × ${units} unit${units === 1 ? '' : 's'} (fal does not define a unit: the node counts one per object reconstructed, one per body or alignment job), ${endpointId}`, estimate: true };
 	}
 	if (quantity.frames === undefined || !Number.isFinite(quantity.frames) || quantity.frames < 0) {
 		return { basis: `${list} of input video, ${endpointId}; the video's frame count is not known`, estimate: true };

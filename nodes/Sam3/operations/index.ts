@@ -1,12 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { reconstruct3dBody } from './reconstruct-3d-body';
 import { reconstruct3dObject } from './reconstruct-3d-object';
 import { segmentImage } from './segment-image';
 import type { Operation } from './operation';
 import { segmentVideo } from './segment-video';
 
 /** The node's operations, in panel order. A new operation is a folder here and one line in this list (README.md). */
-const OPERATIONS: Operation[] = [segmentImage, segmentVideo, reconstruct3dObject];
+const OPERATIONS: Operation[] = [segmentImage, segmentVideo, reconstruct3dObject, reconstruct3dBody];
 
 /**
  * The Operation parameter. Each option carries its operation's run as its pagination hook (the one hook n8n runs
