@@ -3,7 +3,8 @@
  * fields, defaults and ranges before any job starts, and what comes back is read leniently where it may be odd
  * (a pose vector as text) and strictly where the result cannot do without it (the splat, the frame size).
  */
-import { Body3dInputSchema, Body3dOutputSchema, Objects3dInputSchema, Objects3dOutputSchema, readOutput } from '../../nodes/Sam3/contract/reconstruct-3d.schema';
+import { Body3dInputSchema, Body3dOutputSchema, Objects3dInputSchema, Objects3dOutputSchema } from '../../nodes/Sam3/contract/reconstruct-3d.schema';
+import { readOutput } from '../../nodes/Sam3/contract/result-file';
 import { TracksInputSchema, TracksOutputSchema, tracksOf } from '../../nodes/Sam3/contract/tracks.schema';
 
 const file = (name: string) => ({ url: `https://cdn.example/${name}`, content_type: 'model/gltf-binary', file_name: name, file_size: 1234 });

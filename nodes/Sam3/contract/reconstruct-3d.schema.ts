@@ -168,11 +168,3 @@ export const Align3dOutputSchema = z
 export type Objects3dOutput = z.infer<typeof Objects3dOutputSchema>;
 export type Body3dOutput = z.infer<typeof Body3dOutputSchema>;
 export type Align3dOutput = z.infer<typeof Align3dOutputSchema>;
-
-/** Reads an answer by its schema, or an error naming the first field that cannot be read. */
-export function readOutput<T extends z.ZodTypeAny>(schema: T, output: unknown, what: string): z.infer<T> {
-	const parsed = schema.safeParse(output);
-	if (parsed.success) return parsed.data;
-	const problem = parsed.error.issues[0];
-	throw new Error(`unexpected ${what} output: ${problem.path.join('.') || 'the result'} ${problem.code === 'invalid_type' && problem.received === 'undefined' ? 'is missing' : problem.message}`);
-}

@@ -32,3 +32,11 @@ export const fileUrl = (what: string) =>
 		.trim()
 		.min(1, `a ${what} is required`)
 		.refine((url) => /^(https?:\/\/[^\s/]+|data:[\w.+-]+\/[\w.+-]+;base64,)/i.test(url), { message: 'must be an absolute http(s) URL or a data: URI' });
+
+/** Reads an answer by its schema, or an error naming the first field that cannot be read. */
+export function readOutput<T extends z.ZodTypeAny>(schema: T, output: unknown, what: string): z.infer<T> {
+	const parsed = schema.safeParse(output);
+	if (parsed.success) return parsed.data;
+	const problem = parsed.error.issues[0];
+	throw new Error(`unexpected ${what} output: ${problem.path.join('.') || 'the result'} ${problem.code === 'invalid_type' && problem.received === 'undefined' ? 'is missing' : problem.message}`);
+}

@@ -5,9 +5,10 @@ import { reconstruct3dObject } from './reconstruct-3d-object';
 import { segmentImage } from './segment-image';
 import type { Operation } from './operation';
 import { segmentVideo } from './segment-video';
+import { trackObjects } from './track-objects';
 
 /** The node's operations, in panel order. A new operation is a folder here and one line in this list (README.md). */
-const OPERATIONS: Operation[] = [segmentImage, segmentVideo, reconstruct3dObject, reconstruct3dBody];
+const OPERATIONS: Operation[] = [segmentImage, segmentVideo, trackObjects, reconstruct3dObject, reconstruct3dBody];
 
 /**
  * The Operation parameter. Each option carries its operation's run as its pagination hook (the one hook n8n runs

@@ -1,6 +1,7 @@
 import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { BODY_3D_ENDPOINT, Body3dOutputSchema, readOutput } from '../../contract/reconstruct-3d.schema';
+import { BODY_3D_ENDPOINT, Body3dOutputSchema } from '../../contract/reconstruct-3d.schema';
+import { readOutput } from '../../contract/result-file';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
 import { IMAGE_KIND } from '../segment-image/image-bytes';
 import { readBodyRequest } from './body-settings';
