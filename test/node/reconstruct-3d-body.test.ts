@@ -68,3 +68,33 @@ describe('Reconstruct 3D Body', () => {
 		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
 	});
 });
+
+describe('Align 3D Body and Object', () => {
+	it('places a person\'s mesh from Reconstruct 3D Body, with an object\'s GLB, in one scene named after the photo', async () => {
+		const { imageUrl, result: body } = await reconstruct({});
+		const person = (body.items[0].json.people as IDataObject[])[0];
+		const bodyMeshUrl = (person.mesh as IDataObject).url as string;
+		const objectMeshUrl = (body.items[0].json.glb as IDataObject).url as string;
+		emulator().requests.length = 0;
+
+		const result = await runSam3(emulator(), {
+			parameters: { operation: 'align3d', imageUrl, bodyMeshUrl, alignOptions: { objectMeshUrl, focalLength: 800 } },
+		});
+		expect(result.error).toBeUndefined();
+		expect(onlySubmit(emulator()).url).toBe('/fal-queue/fal-ai/sam-3/3d-align');
+		expect(onlySubmit(emulator()).body).toEqual({ image_url: imageUrl, body_mesh_url: bodyMeshUrl, object_mesh_url: objectMeshUrl, focal_length: 800 });
+		const [item] = result.items;
+		expect(binaryNames(item)).toEqual(['bodyMesh', 'model', 'scene', 'visualization']);
+		expect(item.binary!.scene.fileName).toBe('runners-scene.glb');
+		expect((await result.readBinary(item, 'scene')).toString('latin1', 0, 4)).toBe('glTF');
+		expect(item.json.alignment).toMatchObject({ personId: 0, focalLength: 800, translation: [expect.any(Number), expect.any(Number), expect.any(Number)] });
+		expect(item.json.cost).toMatchObject({ estimatedUsd: 0.02 });
+	});
+
+	it('needs the body mesh URL, named, before anything is sent', async () => {
+		const imageUrl = emulator().hostImage(await photo(), 'image/png', 'runners.png');
+		const result = await runSam3(emulator(), { continueOnFail: true, parameters: { operation: 'align3d', imageUrl, bodyMeshUrl: '={{ "" }}' } });
+		expect(result.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Body Mesh URL \(body_mesh_url\) in item 0 is not valid: a body mesh is required/) });
+		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
+	});
+});
