@@ -43,7 +43,7 @@ export const jobOptionsFields: INodeProperties[] = [
 				type: 'string',
 				default: 'mask_',
 				description: 'Masks are written to binary fields named prefix + index (mask_0, mask_1, …)',
-				displayOptions: { hide: { '/operation': ['segmentVideo'] } },
+				displayOptions: { show: { '/operation': ['segment'] } },
 			},
 			{
 				displayName: 'Callback URL',
@@ -128,7 +128,7 @@ export const jobOptionsFields: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to output one item per mask (binary field "mask") instead of one item per image',
-				displayOptions: { hide: { '/operation': ['segmentVideo'] } },
+				displayOptions: { show: { '/operation': ['segment'] } },
 			},
 			{
 				displayName: 'Start Timeout (Seconds)',
