@@ -66,7 +66,11 @@ describe('Reconstruct 3D Object', () => {
 		expect(masks).toHaveLength(2);
 		emulator().requests.length = 0;
 
-		const result = await reconstruct({ imageUrl, objectOptions: { maskUrls: masks, download: ['glb', 'splat', 'zip'] } });
+		// Mapped as example 9 does: an expression over the Segment Image item's masks.
+		const result = await runSam3(emulator(), {
+			items: [{ json: segmented.items[0].json }],
+			parameters: { operation: 'reconstruct3dObject', imageUrl, objectOptions: { maskUrls: '={{ $json.masks.map(mask => mask.url) }}', download: ['glb', 'splat', 'zip'] } },
+		});
 		expect(result.error).toBeUndefined();
 		expect(onlySubmit(emulator()).body).toEqual({ image_url: imageUrl, mask_urls: masks });
 		const [item] = result.items;
