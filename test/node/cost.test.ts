@@ -112,9 +112,13 @@ describe('video frame count (what per-frame prices count)', () => {
 		expect(videoFrameCount(fixture(name))).toBe(3);
 	});
 
-	it('counts the emulator\'s MP4 test video, and knows none for WebM or a header cut short', async () => {
+	it.each(['vp9-80x48.webm', 'mpeg4-72x40.mkv'])('%s: its frames from its duration and frame duration', (name) => {
+		expect(videoFrameCount(fixture(name))).toBe(3);
+	});
+
+	it('counts the emulator\'s test videos (MP4 and WebM), and knows none for a header cut short', async () => {
 		expect(videoFrameCount(await makeTestVideo({ frames: 20 }))).toBe(20);
-		expect(videoFrameCount(fixture('vp9-80x48.webm'))).toBeUndefined();
+		expect(videoFrameCount(await makeTestVideo({ frames: 20, container: 'webm' }))).toBe(20);
 		expect(videoFrameCount(fixture('h264-96x64-faststart.mp4').subarray(0, 64))).toBeUndefined();
 	});
 });

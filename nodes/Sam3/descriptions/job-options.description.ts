@@ -92,7 +92,7 @@ export const jobOptionsFields: INodeProperties[] = [
 				typeOptions: { minValue: 0, numberPrecision: 2 },
 				default: 10,
 				description:
-					'Start no job that would bring this run\'s estimated cost (list prices) above this many US dollars; each item refused is an error item. Videos given by URL have no known length, so they are refused while this is set.',
+					'Start no job that would bring this run\'s estimated cost (list prices) above this many US dollars; each item refused is an error item. A video given by URL has no known length before it runs, so it is refused while this is set.',
 			},
 			{
 				displayName: 'Max Wait (Seconds)',
