@@ -1,4 +1,8 @@
-/** Writes BENCHMARKS.md from one run's results: the machine, the method, every number, goals met or not. */
+/**
+ * The tables of one `npm run bench` run, as the marked block `bench` of BENCHMARKS.md: the machine, the goals met or
+ * not, every benchmark's numbers. The raw results live in benchmarks/results.json; the method and the analysis are
+ * BENCHMARKS.md's own prose, written by people, which no run rewrites.
+ */
 import type { CpuAccount, Machine } from './machine';
 import type { MemoryResult } from './memory-peak';
 import type { OverheadRow } from './overhead';
@@ -8,7 +12,6 @@ import type { ThroughputResult } from './throughput';
 import type { BatchTimeToResultRow, TimeToResultRow } from './time-to-result';
 import type { CpuResult } from './cpu-per-item';
 import { GOALS, cpuComparison, goalsOf, nodePolls } from './goals';
-import { analysis, method } from './report-text';
 
 export { goalsOf } from './goals';
 
@@ -62,7 +65,10 @@ function pollsSummary(row: PollsPerJobRow | undefined, extra = ''): string {
 	return `${row.maxStatusRequests} (${row.polls} polls + ${row.streams} streams)${extra}`;
 }
 
-export function renderReport(r: BenchResults): string {
+/** The marked block's name in BENCHMARKS.md (sections.ts replaces only what lies between its markers). */
+export const BLOCK = 'bench';
+
+export function renderResultsBlock(r: BenchResults): string {
 	const goals = goalsOf(r);
 	const m = r.machine;
 	const t = r.throughput;
@@ -112,55 +118,21 @@ export function renderReport(r: BenchResults): string {
 			['6c. Runflow polls per 6 s run', `≤ ${GOALS.runflowPolls}`, pollsSummary(polls.runflow), verdict(goals.runflowPolls)],
 		],
 	);
+	const h = (title: string) => [`### ${title}`, ''];
 	return [
-		'# Benchmarks',
-		'',
-		`Written by \`npm run bench\` (test/bench/run.ts) from ONE run on ${m.date.slice(0, 10)}; do not edit by hand (the`,
-		'analysis below is the text of test/bench/report-text.ts, with this run\'s numbers). Benchmarks are not tests: no',
-		'speed is asserted anywhere in the jest suite. `npm run bench -- --rerender` re-renders the prose from the raw',
-		'results embedded at the end, without measuring again.',
-		'',
-		'## Machine',
+		`<!-- ${BLOCK}:begin (written by npm run bench, test/bench/run.ts, from benchmarks/results.json; do not edit by hand) -->`,
+		`## Results of the last run (${m.date.slice(0, 16).replace('T', ' ')} UTC)`,
 		'',
 		table(
-			['cpu', 'cores', 'memory', 'node', 'n8n-core', 'n8n-workflow', 'date', 'run took', 'CPU: benchmark / other processes'],
-			[[m.cpu, m.cores, `${m.memoryGB} GB`, m.node, m.n8nCore, m.n8nWorkflow, m.date, `${r.durationS} s`, r.cpu ? `${r.cpu.benchCoreS} / ${r.cpu.othersCoreS} core-s (others: ${r.cpu.othersPercent} % of the machine)` : 'n/a']],
+			['cpu', 'cores', 'memory', 'node', 'n8n-core', 'n8n-workflow', 'run took', 'CPU: benchmark / other processes'],
+			[[m.cpu, m.cores, `${m.memoryGB} GB`, m.node, m.n8nCore, m.n8nWorkflow, `${r.durationS} s`, r.cpu ? `${r.cpu.benchCoreS} / ${r.cpu.othersCoreS} core-s (others: ${r.cpu.othersPercent} % of the machine)` : 'n/a']],
 		),
-		'',
-		'Other processes on the machine compete for the same cores; the last column says how much they used during this run',
-		'(from /proc/stat minus this process and its children). Read the numbers with that in mind.',
-		'',
-		'## Summary',
 		'',
 		summary,
 		'',
-		method(r),
-		'',
-		'## 1. Overhead: the node vs a bare undici client',
-		'',
-		'Emulator answering at once (latency 0, queue 0); 256×256 JPEG by URL, prompt "cat", Apply Mask off (one mask per',
-		'item). Both sides: submit, wait for COMPLETED, result, mask download; the bare client waits on fal\'s status stream',
-		'(one request, as fal-js `streamStatus`), the node its own way; same cap, held the same way (a slot from the submit',
-		'until COMPLETED; the result and the download after it). Status requests = status polls + status streams.',
-		`Per-item time = run wall time / items, averaged over ${r.overhead[0]?.rounds} alternating rounds. CPU = this process's user+system time.`,
-		'',
+		...h('1. Overhead: the node vs a bare undici client'),
 		table(
-			[
-				'cap',
-				'items × rounds',
-				'node ms/item',
-				'bare ms/item',
-				'ratio',
-				'bare via n8n helper ms/item',
-				'n8n helper alone (via helper / bare)',
-				'share of the node\'s extra time that is n8n\'s helper',
-				'node CPU ms/item',
-				'bare CPU ms/item',
-				'bare via helper CPU ms/item',
-				'status requests/item node / bare',
-				'node ms/item by round',
-				'bare ms/item by round',
-			],
+			['cap', 'items × rounds', 'node ms/item', 'bare ms/item', 'ratio', 'bare via n8n helper ms/item', 'via helper / bare', 'node / via helper', 'CPU ms/item node / bare / via helper', 'status requests/item node / bare'],
 			r.overhead.map((o) => [
 				o.concurrency,
 				`${o.items} × ${o.rounds}`,
@@ -169,69 +141,31 @@ export function renderReport(r: BenchResults): string {
 				`**${o.ratio}×**`,
 				o.helpers?.perItemMs ?? '–',
 				o.helpersRatio ? `${o.helpersRatio}×` : '–',
-				o.helpers && o.node.perItemMs > o.raw.perItemMs ? `${Math.round(((o.helpers.perItemMs - o.raw.perItemMs) / (o.node.perItemMs - o.raw.perItemMs)) * 100)} %` : '–',
-				o.node.cpuPerItemMs,
-				o.raw.cpuPerItemMs,
-				o.helpers?.cpuPerItemMs ?? '–',
+				o.helpers ? `${Math.round((o.node.perItemMs / o.helpers.perItemMs) * 100) / 100}×` : '–',
+				`${o.node.cpuPerItemMs} / ${o.raw.cpuPerItemMs} / ${o.helpers?.cpuPerItemMs ?? '–'}`,
 				`${o.node.pollsPerItem} / ${o.raw.pollsPerItem}`,
-				o.node.perItemMsByRound.join(', '),
-				o.raw.perItemMsByRound.join(', '),
 			]),
 		),
 		'',
-		'"Bare via n8n helper": the bare client\'s same requests sent through n8n-core\'s `httpRequest` (the function behind every',
-		'node\'s `this.helpers.httpRequest`, which a verified node must use) instead of a pooled undici agent — no engine, no',
-		'node: the part of the overhead that no node calling n8n\'s helpers can avoid.',
-		'',
 		...cpuSections(r),
-		'## 2. Throughput at the cap',
-		'',
-		`${t.items} items, each job ${t.jobMs} ms in the emulator, cap ${t.cap}; the emulated fal account runs ${t.cap} jobs at once`,
-		`(more wait in its queue). Ideal = ${t.cap} / ${t.jobMs / 1000} s = ${t.idealItemsPerSecond} items/s. Apply Mask off (one mask per item).`,
-		'',
-		`HTTP Request node used: ${t.httpRequestNode}. It is not a dev dependency of this package:`,
-		'`npm install --save-dev --save-exact n8n-nodes-base@1.121.32` (the version n8n 1.123.50 pins) fails on this',
-		'registry after ~3.5 min, because n8n-nodes-base depends on an xlsx tarball at cdn.sheetjs.com (unreachable; real n8n',
-		'installs need an `overrides` entry for it) and would add ~1,000 packages. The benchmark loads the node from the real',
-		'n8n 1.123.50 install the end-to-end tests cache (test/e2e/install.sh); without that cache it falls back to a stand-in',
-		'making the same two requests per item with n8n\'s `httpRequest` helper, all items at once like HTTP Request v4.',
-		'The workflow users build: HTTP Request (POST fal.run, JSON body, Authorization header) -> HTTP Request (GET',
-		'`{{ $json.masks[0].url }}`, response as file); both run in the rig, one after the other, as n8n runs them.',
+		...h('2. Throughput at the cap'),
+		`${t.items} items × ${t.jobMs} ms jobs, cap ${t.cap}; ideal ${t.idealItemsPerSecond} items/s. HTTP Request node: ${t.httpRequestNode}.`,
 		'',
 		table(
 			['what', `wall (mean of ${t.rounds})`, 'items/s', '% of ideal', 'items/s by round', 'peak jobs at the provider', 'note'],
-			t.rows.map((row) => [
-				row.name,
-				`${(row.wallMs / 1000).toFixed(2)} s`,
-				`**${row.itemsPerSecond}**`,
-				`${row.ofIdeal} %`,
-				row.roundsItemsPerSecond.join(', '),
-				row.peakJobsInFlight,
-				row.note ?? '',
-			]),
+			t.rows.map((row) => [row.name, `${(row.wallMs / 1000).toFixed(2)} s`, `**${row.itemsPerSecond}**`, `${row.ofIdeal} %`, row.roundsItemsPerSecond.join(', '), row.peakJobsInFlight, row.note ?? '']),
 		),
 		'',
-		'## 3. Time to result',
-		'',
-		'One item, queue mode (fal) / run polling (Runflow), prompt "dog", default options (Apply Mask on: mask + preview',
-		'downloaded). Node time = n8n\'s executionTime of the node (from its start through submit, polls, result and stored files). Status requests',
-		'(polls + fal status streams) counted by the emulator. Fixed 5 s polling (fal\'s own n8n node) would at best see the result at the first poll',
-		'on or after the job end.',
-		'',
+		...h('3. Time to result'),
 		table(
 			['provider', 'job', 'runs', 'node time (mean)', 'ratio', 'worst', 'status requests per job', 'fixed 5 s polling'],
 			r.timeToResult.map((row) => [row.provider, `${row.jobMs / 1000} s`, row.repeats, `${row.nodeMs} ms`, `**${row.ratio}×**`, `${row.worstNodeMs} ms (${row.worstRatio}×)`, statusRequestsOf(row), `≥ ${row.fixed5sPollingMs / 1000} s`]),
 		),
 		'',
 		...batchSection(r),
-		'## 4. Memory',
-		'',
-		`${mem.items} items × ${mem.masksPerItem} masks, ${mem.imageSize}×${mem.imageSize}, n8n 'filesystem' binary mode, Max Concurrent Jobs 4, in a`,
-		'fresh node process (the emulator is another process). Peak RSS growth = kernel high-water mark (VmHWM, reset at',
-		`the start) minus the RSS after a full GC; ${mem.memory.samples} process.memoryUsage() samples (every 5 ms) cross-check it.`,
-		'',
+		...h('4. Memory'),
 		table(
-			['files stored', 'bytes passed', 'peak RSS growth', 'sampled peak growth', 'baseline RSS', 'peak heap used', 'peak arrayBuffers', 'retained heap after GC', 'wall'],
+			['files stored', 'bytes passed', 'peak RSS growth', 'sampled peak growth', 'baseline RSS', 'peak heap used', 'retained heap after GC', 'wall'],
 			[[
 				`${mem.maskFiles} masks + ${mem.previewFiles} previews`,
 				`${mb(mem.maskBytes)} masks + ${mb(mem.previewBytes)} previews = **${mb(totalBytes)}**`,
@@ -239,49 +173,27 @@ export function renderReport(r: BenchResults): string {
 				`${mem.memory.sampledPeakGrowthMB} MB`,
 				`${mem.memory.baselineRssMB} MB`,
 				`${mem.memory.peakHeapUsedMB} MB`,
-				`${mem.memory.peakArrayBuffersMB} MB`,
 				`${mem.memory.retainedHeapMB} MB`,
 				`${(mem.wallMs / 1000).toFixed(1)} s`,
 			]],
 		),
 		'',
-		'## 5. Scaling',
-		'',
-		'Same job as in 1 but with the node\'s defaults (Max Concurrent Jobs 4, Apply Mask on: mask + preview per item), each',
-		'point in a fresh process. Peak RSS growth as in 4; retained = live heap after the run and a full GC, outputs held.',
-		'',
+		...h('5. Scaling'),
 		table(
 			['binary mode', 'items', 'wall', 'ms/item', 'CPU ms/item', 'peak RSS growth', 'RSS growth/item', 'peak heap used', 'retained heap/item'],
 			r.scaling.map((row) => [row.binaryMode, row.items, `${(row.wallMs / 1000).toFixed(2)} s`, row.perItemMs, row.cpuPerItemMs, `${row.peakRssGrowthMB} MB`, `${row.rssGrowthPerItemKB} KB`, `${row.peakHeapUsedMB} MB`, `${row.retainedPerItemKB} KB`]),
 		),
 		'',
 		...pollsSection(r),
-		analysis(r, goals),
-		'',
-		'<details><summary>Raw results of this run (JSON)</summary>',
-		'',
-		'```json',
-		JSON.stringify(r, null, 1),
-		'```',
-		'',
-		'</details>',
-		'',
+		`<!-- ${BLOCK}:end -->`,
 	].join('\n');
 }
 
 function pollsSection(r: BenchResults): string[] {
 	const rows = r.pollsPerJob;
-	if (!rows?.length) return ['## 6. Status requests per job', '', 'Not measured in this run.', ''];
-	const jobS = rows[0].jobMs / 1000;
+	if (!rows?.length) return ['### 6. Status requests per job', '', 'Not measured in this run.', ''];
 	return [
-		'## 6. Status requests per job',
-		'',
-		`One item, a ${jobS} s job (queue 0), prompt "dog", default options; ${rows[0].repeats} runs per row. Status requests = fal status polls`,
-		'+ status streams (each connection counts once; a 404 stream attempt counts too), Runflow run GETs, counted by the',
-		'emulator from its request log. "Stream not offered": the emulator answers every status-stream request 404, so the',
-		'node shows its polling. Bare client: test/bench/raw-client.ts, doing what fal-js (`streamStatus`; `subscribe`\'s',
-		'default 500 ms polling) and Runflow\'s SDK (2 s polling) do. At 40 jobs in flight (fal\'s highest account limit),',
-		'N requests per 6 s job is ~N × 40 / 6 status requests a second against the account.',
+		`### 6. Status requests per job (a ${rows[0].jobMs / 1000} s job, ${rows[0].repeats} runs per row)`,
 		'',
 		table(
 			['client', 'runs', 'polls per job', 'streams per job', 'status requests per job', 'most for one job', 'time to result', 'ratio to job'],
@@ -301,36 +213,17 @@ const PROFILE_LABEL: Record<string, string> = {
 
 function cpuSections(r: BenchResults): string[] {
 	const c = r.cpuPerItem;
-	if (!c) return ['## 1b. CPU per item against the HTTP Request workflow', '', 'Not measured in this run.', ''];
+	if (!c) return ['### 1b. CPU per item', '', 'Not measured in this run.', ''];
 	const buckets = [...new Set(c.profiles.flatMap((p) => Object.keys(p.summary.byBucket)))];
 	return [
-		'## 1b. CPU per item: the node, the HTTP Request workflow, the bare client',
-		'',
-		`The same ${c.items} items (256×256 JPEG by URL, Apply Mask off: one mask each), emulator answering at once; ${c.rounds} alternating rounds;`,
-		'CPU = this process\'s user+system time / items. The HTTP Request workflow is what users build without this package:',
-		`HTTP Request (POST fal.run) -> HTTP Request (GET the mask as file), ${c.httpRequestNode}; n8n runs each node`,
-		'over every item at once. The node does the same work in fal sync mode (2 requests per item); its default, fal',
-		'queue, makes 4 (submit, status stream, result, mask). CPU per item moves with the items in flight (compare the',
-		'bare client at cap 4 and 100), so the node is shown at its default cap 4 and at cap 100',
-		'(the most Max Concurrent Jobs allows), next to the HTTP workflow\'s all-at-once. A declarative node with the SAM 3',
-		'node\'s panel (test/bench/declarative-floor-node.ts: RoutingNode walks the same properties for each item) whose',
-		'hook only sends the same two requests on n8n\'s helpers (no validation, slots or retries) is measured as is and',
-		'reading both answers under the node\'s byte caps (streams): the gap splits into n8n\'s declarative engine, the caps',
-		'and the node\'s own work.',
+		`### 1b. CPU per item: the node, the HTTP Request workflow, the bare client (${c.items} items × ${c.rounds} rounds)`,
 		'',
 		table(
 			['who', 'requests per item', 'CPU ms/item', 'by round', 'wall ms/item'],
 			c.rows.map((row) => [row.name, row.requests, `**${row.cpuPerItemMs}**`, row.cpuPerItemMsByRound.join(', '), row.wallPerItemMs]),
 		),
 		'',
-		'## 1c. Where the CPU goes (profile)',
-		'',
-		`Each contender once more in a fresh process, ${c.profiles[0]?.items} items, under V8's`,
-		'sampling profiler (node:inspector, 200 µs; warm-up not profiled); self time per item by who runs the code',
-		'(test/bench/profile-summary.ts). "Under n8n\'s request helpers" is everything that runs below n8n-core\'s',
-		'`httpRequest` / `httpRequestWithAuthentication` / `request` on the same stack (axios, the per-request agents, node\'s',
-		'http), a part no node calling them can avoid; the answers\' callbacks run from the event loop and land in "other",',
-		'so this is a lower bound. Profiled totals run above the CPU column (sampling overhead).',
+		`### 1c. Where the CPU goes (V8 sampling profile, ${c.profiles[0]?.items} items, self ms per item)`,
 		'',
 		table(
 			['bucket (ms/item)', ...c.profiles.map((p) => `${PROFILE_LABEL[p.contender]}, ${p.contender === 'http' ? 'all at once' : `cap ${p.cap}`}`)],
@@ -351,12 +244,7 @@ function batchSection(r: BenchResults): string[] {
 	const rows = r.batchTimeToResult;
 	if (!rows?.length) return [];
 	return [
-		'## 3c. Time to result inside one node run',
-		'',
-		'One node run of several items, Runflow, Max Concurrent Jobs 1 (the jobs run one after another), prompt "dog",',
-		'default options. Per job: from its creation at the emulator to the node\'s last download of its files (mask and',
-		'preview), / job time, by the emulator\'s clock and request log. The first job knows nothing (the usual schedule,',
-		'as in section 3); the later ones are polled where the earlier ones ended (job/poll-schedule.ts).',
+		'### 3c. Time to result inside one node run (Runflow, Max Concurrent Jobs 1)',
 		'',
 		table(
 			['provider', 'job', 'jobs', 'first job', 'later jobs (mean)', 'later worst', 'polls: first / later (mean)', 'every job'],

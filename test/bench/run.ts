@@ -1,12 +1,14 @@
 /**
- * `npm run bench`: every benchmark in one run against the emulator (a child process), then BENCHMARKS.md.
- * Benchmarks are not tests: nothing here passes or fails on speed; the report says which goals were met.
- * Takes 9–13 minutes on 2 cores (the JIT warm-up ~2 of them). `--out <file>` writes the report elsewhere (default: BENCHMARKS.md at the root).
- * `--rerender` measures nothing: it re-renders the report from the raw results embedded in it (after a text change).
+ * `npm run bench`: every benchmark in one run against the emulator (a child process). Writes the raw results to
+ * benchmarks/results.json and their tables into the marked `bench` block of BENCHMARKS.md; the prose around the
+ * block is not touched. Benchmarks are not tests: nothing here passes or fails on speed; the tables say which goals
+ * were met. Takes 9–13 minutes on 2 cores (the JIT warm-up ~2 of them).
+ * `--data <file>` / `--doc <file>` write elsewhere (defaults: benchmarks/results.json, BENCHMARKS.md at the root).
+ * `--rerender` measures nothing: it re-renders the block from the data file (after a change to the tables' code).
  */
 import './env';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 import { startEmulator } from '../e2e/lib/emulator';
 import { inFreshProcess } from './fresh-process';
@@ -16,31 +18,36 @@ import { benchCpuPerItem } from './cpu-per-item';
 import { WARM_UP_ITEMS, warmUp } from './jit-warm-up';
 import { benchOverhead } from './overhead';
 import { benchPollsPerJob } from './polls-per-job';
-import { type BenchResults, goalsOf, renderReport } from './report';
+import { BLOCK, type BenchResults, goalsOf, renderResultsBlock } from './report';
 import { benchScaling } from './scaling';
-import { keepSections } from './sections';
+import { replaceSection } from './sections';
 import { benchThroughput } from './throughput';
 import { benchBatchTimeToResult, benchTimeToResult } from './time-to-result';
 
 const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
-function outputPath(): string {
-	const flag = process.argv.indexOf('--out');
-	return flag > 0 && process.argv[flag + 1] ? resolve(process.argv[flag + 1]) : join(__dirname, '..', '..', 'BENCHMARKS.md');
+const ROOT = join(__dirname, '..', '..');
+
+/** The value after `--name`, resolved from the working directory, or the default under the repository root. */
+function pathArg(name: string, fallback: string): string {
+	const flag = process.argv.indexOf(`--${name}`);
+	return flag > 0 && process.argv[flag + 1] ? resolve(process.argv[flag + 1]) : join(ROOT, fallback);
 }
 
-/** The results JSON block of an existing report. */
-function embeddedResults(file: string): BenchResults {
-	const json = /```json\n([\s\S]*?)\n```/.exec(readFileSync(file, 'utf8'))?.[1];
-	if (!json) throw new Error(`${file} has no embedded results to re-render`);
-	return JSON.parse(json) as BenchResults;
+/** Writes one run's raw results and the tables rendered from them; the rest of the doc stays as it is. */
+function writeResults(results: BenchResults, dataFile: string, docFile: string): void {
+	mkdirSync(dirname(dataFile), { recursive: true });
+	writeFileSync(dataFile, `${JSON.stringify(results, null, 1)}\n`);
+	const doc = existsSync(docFile) ? readFileSync(docFile, 'utf8') : '# Benchmarks\n';
+	writeFileSync(docFile, replaceSection(doc, BLOCK, renderResultsBlock(results)));
 }
 
 async function main(): Promise<void> {
+	const dataFile = pathArg('data', 'benchmarks/results.json');
+	const docFile = pathArg('doc', 'BENCHMARKS.md');
 	if (process.argv.includes('--rerender')) {
-		const out = outputPath();
-		writeFileSync(out, keepSections(readFileSync(out, 'utf8'), renderReport(embeddedResults(out))));
-		log(`re-rendered ${out} from its embedded results`);
+		writeResults(JSON.parse(readFileSync(dataFile, 'utf8')) as BenchResults, dataFile, docFile);
+		log(`re-rendered the ${BLOCK} block of ${docFile} from ${dataFile}`);
 		return;
 	}
 	const started = Date.now();
@@ -77,9 +84,8 @@ async function main(): Promise<void> {
 	}
 	results.durationS = Math.round((Date.now() - started) / 1000);
 	results.cpu = finishCpuAccount();
-	const out = outputPath();
-	writeFileSync(out, keepSections(existsSync(out) ? readFileSync(out, 'utf8') : '', renderReport(results)));
-	log(`wrote ${out} (${results.durationS} s; other processes used ${results.cpu?.othersPercent ?? '?'} % of the machine meanwhile)`);
+	writeResults(results, dataFile, docFile);
+	log(`wrote ${dataFile} and the tables in ${docFile} (${results.durationS} s; other processes used ${results.cpu?.othersPercent ?? '?'} % of the machine meanwhile)`);
 	const goals = goalsOf(results);
 	log(`goals: ${Object.entries(goals).filter(([, met]) => typeof met === 'boolean').map(([name, met]) => `${name} ${met ? 'met' : 'MISSED'}`).join(', ')}`);
 }

@@ -1,22 +1,12 @@
 /**
- * Sections of BENCHMARKS.md that a separate benchmark module writes (e.g. `npm run bench:queue`), between
- * `<!-- name:begin … -->` and `<!-- name:end -->`. Each module replaces only its own section; `npm run bench`, which
- * renders the rest of the file anew, carries the sections over.
+ * Marked blocks of BENCHMARKS.md that a benchmark writes, between `<!-- name:begin … -->` and `<!-- name:end -->`:
+ * `bench` (npm run bench: the tables of its last run), `pipeline`, `queue-mode`, `rle` (their own commands). Each
+ * writer replaces only its own block; the prose around the blocks is written by people and no run touches it.
  */
-const SECTION = /<!-- ([\w-]+):begin[\s\S]*?<!-- \1:end -->/g;
 
-/** `text` with the named section replaced by `section` (appended at the end when it is not there yet). */
-export function replaceSection(text: string, name: string, section: string): string {
+/** `text` with the named block replaced by `block` (appended at the end when it is not there yet). */
+export function replaceSection(text: string, name: string, block: string): string {
 	const pattern = new RegExp(`<!-- ${name}:begin[\\s\\S]*?<!-- ${name}:end -->`);
-	if (pattern.test(text)) return text.replace(pattern, () => section);
-	return `${text.trimEnd()}\n\n${section}\n`;
-}
-
-/** `rendered` plus every section of `previous` that `rendered` does not have. */
-export function keepSections(previous: string, rendered: string): string {
-	let text = rendered;
-	for (const match of previous.matchAll(SECTION)) {
-		if (!text.includes(`<!-- ${match[1]}:begin`)) text = replaceSection(text, match[1], match[0]);
-	}
-	return text;
+	if (pattern.test(text)) return text.replace(pattern, () => block);
+	return `${text.trimEnd()}\n\n${block}\n`;
 }

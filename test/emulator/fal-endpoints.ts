@@ -1,6 +1,6 @@
 /**
  * The fal endpoints the emulator speaks (images: fal-shared.ts's table; videos: video-schema.ts; per-object
- * tracks: video-rle-objects; 3D: three-d-schema.ts / three-d-inference.ts), each with its queue app root (status, result and cancel live under the
+ * tracks: video-rle-objects; 3D: three-d-schema.ts, three-d-objects.ts, three-d-body.ts), each with its queue app root (status, result and cancel live under the
  * app only: `fal-ai/sam-3` or `fal-ai/sam-3-1`, sam3-family.md §9), how it validates its input and what its
  * model does. Submit (queue) and sync (fal.run) take the full endpoint id.
  */
@@ -8,7 +8,9 @@ import type { EmulatorContext } from './context';
 import { FAL_IMAGE_ENDPOINTS, endpointInput, falWork, issueFailure } from './fal-shared';
 import type { WorkResult } from './jobs';
 import { validateSam3Input, type FieldIssue } from './schema';
-import { runSam3dAlign, runSam3dBody, runSam3dObjects, type ThreeDResult } from './three-d-inference';
+import { runSam3dAlign, runSam3dBody } from './three-d-body';
+import { runSam3dObjects } from './three-d-objects';
+import type { ThreeDResult } from './three-d-shared';
 import { type AlignInput, type BodyInput, type ObjectsInput, THREE_D_SCHEMAS, type ThreeDEndpoint, validateThreeDInput } from './three-d-schema';
 import { runSam3Video, runSam3VideoObjects } from './video-inference';
 import { VIDEO_OBJECTS_ENDPOINT, VIDEO_SCHEMAS, type VideoEndpoint, validateVideoInput, validateVideoObjectsInput } from './video-schema';

@@ -3,6 +3,7 @@
  * list like fal's), the answer shaped as SAM3DObjectOutput, its files valid GLB / PLY / ZIP sized from the object
  * found in the photo, served through the same queue, sync host, faults and webhooks as the image endpoints.
  */
+import { createFalClient } from '@fal-ai/client';
 import sharp from 'sharp';
 
 import { call, falAuth, startReceiver, waitFor } from '../../support/http';
@@ -13,6 +14,7 @@ let emu: Emulator;
 let auth: Record<string, string>;
 let photoUrl: string;
 let twoUrl: string;
+let photo: Buffer;
 
 /** A product photo: a 200×150 white backdrop, a red box at x 40–100, y 20–110 (and a blue one at 130–180, 50–90). */
 async function productPhoto(second: boolean): Promise<Buffer> {
@@ -28,7 +30,8 @@ async function productPhoto(second: boolean): Promise<Buffer> {
 beforeAll(async () => {
 	emu = await startEmulator({ defaults: { latencyMs: 20, queueMs: 10, dispatchMs: 5 }, callbackBackoffMs: [10] });
 	auth = falAuth(emu.keys.fal);
-	photoUrl = emu.hostImage(await productPhoto(false), 'image/png', 'sneaker.png');
+	photo = await productPhoto(false);
+	photoUrl = emu.hostImage(photo, 'image/png', 'sneaker.png');
 	twoUrl = emu.hostImage(await productPhoto(true), 'image/png', 'two.png');
 });
 afterEach(() => emu.reset());
@@ -195,6 +198,24 @@ describe('fal-ai/sam-3/3d-objects', () => {
 		} finally {
 			await hook.close();
 		}
+	});
+
+	it('the official @fal-ai/client subscribes with its own types: a Blob image is uploaded, the typed output parses', async () => {
+		const hosts: Record<string, string> = { 'https://fal.run': emu.falRunUrl, 'https://queue.fal.run': emu.falQueueUrl, 'https://rest.fal.ai': emu.falRestUrl };
+		const fal = createFalClient({
+			credentials: emu.keys.fal,
+			requestMiddleware: async (request) => {
+				const origin = new URL(request.url).origin;
+				return { ...request, url: hosts[origin] + request.url.slice(origin.length) };
+			},
+		});
+		// Typed by fal's endpoint map: SAM3DObjectInput in, SAM3DObjectOutput out (tsc checks both).
+		const result = await fal.subscribe('fal-ai/sam-3/3d-objects', { input: { image_url: new Blob([photo], { type: 'image/png' }), prompt: 'sneaker', seed: 3 }, pollInterval: 10 });
+		const output = result.data;
+		expect(readGlb(await download(output.model_glb!)).gltf.meshes).toHaveLength(1);
+		expect(readPly(await download(output.gaussian_splat)).count).toBeGreaterThan(100);
+		expect(output.metadata[0].object_index).toBe(0);
+		expect(emu.requests.map((r) => r.route)).toEqual(expect.arrayContaining(['fal.upload.initiate', 'files.put', 'fal.submit', 'fal.result']));
 	});
 
 	it('the fault machinery applies: a 503 on submit, a failed job, a cancel, a stalled file download', async () => {

@@ -62,7 +62,7 @@ export function readGlb(bytes: Buffer) {
 }
 
 /** Parses a binary little-endian PLY of float vertex properties (and an optional `list uchar int` face element). */
-export function readPly(bytes: Buffer) {
+export function readPly(bytes: Buffer, options: { sample?: number } = {}) {
 	const end = bytes.indexOf('end_header\n');
 	if (bytes.toString('latin1', 0, 4) !== 'ply\n' || end < 0) throw new Error('not a PLY');
 	const lines = bytes.toString('latin1', 0, end).split('\n');
@@ -77,6 +77,12 @@ export function readPly(bytes: Buffer) {
 	if (!vertexElement.properties.every((p) => p.startsWith('float '))) throw new Error('non-float vertex property');
 	const names = vertexElement.properties.map((p) => p.split(' ')[1]);
 	let at = end + 'end_header\n'.length;
+	if (options.sample !== undefined) {
+		// Big files: only the first `sample` vertices read; the body must still be exactly what the header declares.
+		if (elements.length !== 1 || bytes.length - at !== vertexElement.count * names.length * 4) throw new Error('PLY body does not match its header');
+		const sample = Array.from({ length: Math.min(options.sample, vertexElement.count) }, (_, i) => Object.fromEntries(names.map((name, k) => [name, bytes.readFloatLE(at + (i * names.length + k) * 4)])));
+		return { names, vertices: sample, faces: [] as number[][], count: vertexElement.count };
+	}
 	const vertices = Array.from({ length: vertexElement.count }, () => {
 		const record = Object.fromEntries(names.map((name, k) => [name, bytes.readFloatLE(at + k * 4)]));
 		at += names.length * 4;
