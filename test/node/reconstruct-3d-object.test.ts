@@ -106,6 +106,21 @@ describe('Reconstruct 3D Object', () => {
 		expect((json.splat as IDataObject).url).toMatch(/^http/);
 	});
 
+	it('streams a large splat into n8n\'s filesystem storage whole, and refuses a GLB past its 64 MiB cap by name', async () => {
+		const imageUrl = await photoUrl();
+		emulator().setLarge3dOutputs({ splatBytes: 20 * 1024 * 1024 });
+		const big = await runSam3(emulator(), { binaryMode: 'filesystem', parameters: { operation: 'reconstruct3dObject', imageUrl, prompt: 'sneaker' } });
+		expect(big.error).toBeUndefined();
+		const splat = await big.readBinary(big.items[0], 'splat');
+		expect(splat.length).toBeGreaterThanOrEqual(20 * 1024 * 1024);
+		expect(splat.length).toBe((big.items[0].json.splat as IDataObject).fileSize);
+
+		emulator().setLarge3dOutputs({ glbBytes: 65 * 1024 * 1024 });
+		const tooBig = await runSam3(emulator(), { continueOnFail: true, binaryMode: 'filesystem', parameters: { operation: 'reconstruct3dObject', imageUrl, prompt: 'sneaker' } });
+		expect(tooBig.items[0].json.error).toMatchObject({ errorType: 'file_too_large', stage: 'download', message: expect.stringContaining('sneaker-101-model is larger than 64 MiB') });
+		emulator().setLarge3dOutputs(undefined);
+	});
+
 	it('takes the photo as a binary file', async () => {
 		const data = await productPhoto();
 		const result = await runSam3(emulator(), {
