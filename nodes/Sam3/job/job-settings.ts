@@ -3,34 +3,13 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { JobOptionsSchema } from '../contract/sam3.schema';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS } from '../limits';
 import { adapterFor } from '../providers';
-import type { JobRequest, ProviderId } from '../providers/provider';
+import type { ProviderId } from '../providers/provider';
 import { fromZod, inputError } from './input-errors';
-import type { JobSpec } from './item-job';
-import type { MediaSource } from './media-input';
+import type { JobSettings, JobSpec } from './job-types';
 import { parseJson } from './json-text';
 import { MAX_SPEND_LABEL } from './spend';
 
-/** One item's parameters, read and validated before anything leaves for the provider. */
-export interface JobSettings {
-	provider: ProviderId;
-	/** Where the operation's media (image, video) comes from; its URL is resolved (inline or upload) inside the job slot. */
-	media: MediaSource;
-	/** The job's request, the model input still without the media URL. */
-	request: JobRequest;
-	waitForResult: boolean;
-	uploadMode: 'auto' | 'inline' | 'upload';
-	maxConcurrency: number;
-	maxWaitMs: number;
-	/** Options > Max Spend per Run (USD), when set: the run's jobs together may not be estimated above it (job/spend.ts). */
-	maxSpendUsd?: number;
-	output: {
-		binaryPrefix: string;
-		download: boolean;
-		split: boolean;
-		keepInput: boolean;
-		includeRaw: boolean;
-	};
-}
+export type { JobSettings } from './job-types';
 
 /** The item's provider (the Authentication parameter). */
 export function providerOf(ctx: IExecuteSingleFunctions): ProviderId {
@@ -70,9 +49,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): Jo
 		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
 		maxSpendUsd: numberOption(itemIndex, options, 'maxSpendUsd', MAX_SPEND_LABEL, { min: 0 }),
 		output: {
-			binaryPrefix: String(options.binaryPropertyPrefix ?? 'mask_') || 'mask_',
 			download: options.downloadMasks !== false,
-			split: options.splitMasks === true,
 			keepInput: options.keepInputData !== false,
 			includeRaw: options.includeRawResponse === true,
 		},

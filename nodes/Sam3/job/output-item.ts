@@ -2,21 +2,9 @@ import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionD
 
 import type { Submission } from '../providers/provider';
 import { withoutUserInfoIn } from '../transport/redact';
-import type { ItemJob } from './item-job';
-import type { JobSettings } from './job-settings';
+import type { ItemJob, JobSettings } from './job-types';
 
-/** How an operation recognises and replaces what an earlier run of the node left on a kept input item. */
-export interface OwnOutput {
-	/** The JSON fields the operation writes: dropped from a kept input that an earlier run wrote. */
-	jsonFields: string[];
-	/** Whether the kept input item is an earlier run's result (only then are its JSON fields dropped). */
-	isEarlierResult(json: IDataObject): boolean;
-	/**
-	 * Whether a binary field of the kept input is one this run writes (replaced, never left beside the new ones);
-	 * `earlier`: the item is an earlier run's result, so its other files of this node's (preview …) go too.
-	 */
-	isOwnBinary(name: string, job: ItemJob, earlier: boolean): boolean;
-}
+export type { OwnOutput } from './job-types';
 
 export interface JobTiming {
 	totalMs: number;

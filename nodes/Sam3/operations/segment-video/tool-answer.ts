@@ -42,10 +42,13 @@ function spread<T>(list: T[], count: number): T[] {
 	return Array.from({ length: count }, (_, index) => list[Math.round((index * (list.length - 1)) / (count - 1))]);
 }
 
+/** A frame the object shows in: it has a box, or a mask that is not empty. */
+const hasObject = (frame: IDataObject) => Array.isArray(frame.box) || (typeof frame.rle === 'string' && frame.rle.trim() !== '');
+
 /** The per-frame boxes in brief: how many frames show the object, where it is on a few of them. */
 function framesSummary(frames: IDataObject[]): IDataObject {
 	const withBox = frames.filter((frame) => Array.isArray(frame.box) && (frame.box as unknown[]).length === 4);
-	const withMask = frames.filter((frame) => frame.rle !== undefined || frame.binaryProperty !== undefined || frame.box !== undefined);
+	const withMask = frames.filter(hasObject);
 	const shown = spread(withBox, MAX_TOOL_FRAMES).map((frame) =>
 		compact({ frameIndex: frame.frameIndex, box: (frame.box as unknown[]).map(round), score: round(frame.score) }),
 	);
@@ -61,7 +64,7 @@ function framesSummary(frames: IDataObject[]): IDataObject {
 /** What the model should know that the answer does not show. */
 function noteOn(json: IDataObject, frames: IDataObject[] | undefined, shownBoxes: number): string | undefined {
 	const notes: string[] = [];
-	if (frames && frames.length && !frames.some((frame) => frame.rle !== undefined || frame.box !== undefined)) notes.push('No object matched the prompt in any frame.');
+	if (frames && frames.length && !frames.some(hasObject)) notes.push('No object matched the prompt in any frame.');
 	const boxed = frames?.filter((frame) => Array.isArray(frame.box)).length ?? 0;
 	if (shownBoxes < boxed) notes.push(`Boxes of ${shownBoxes} of ${boxed} frames listed (spread over the video).`);
 	if (json.video && !urlOf(json.video)) notes.push('The result video has no public URL to give (it was returned inline); it is in the workflow.');
