@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { PRICES, costJson, estimateCost } from '../../nodes/Sam3/job/cost';
 import { SpendLedger, SpendLimitError } from '../../nodes/Sam3/job/spend';
-import { videoFrameCount } from '../../nodes/Sam3/operations/segment-video/video-dimensions';
+import { videoFrameCount } from '../../nodes/Sam3/operations/shared/video-dimensions';
 import { makeTestVideo } from '../emulator/video-fixture';
 
 describe('cost estimates', () => {
@@ -29,7 +29,7 @@ describe('cost estimates', () => {
 		const estimate = estimateCost(provider, endpoint, quantity);
 		expect(estimate.estimatedUsd).toBe(usd);
 		expect(estimate.estimate).toBe(true);
-		expect(estimate.basis).toContain(endpoint);
+		expect(estimate.basis).toContain(provider === 'runflowApi' ? 'meta/sam-3/image on Runflow' : endpoint);
 	});
 
 	it('says which prices no provider page states', () => {

@@ -80,8 +80,11 @@ export function estimateCost(provider: ProviderId, endpointId: string, quantity:
 	return { ...estimateFromPrice(provider, endpointId, quantity), quantity };
 }
 
-function estimateFromPrice(provider: ProviderId, endpointId: string, quantity: CostQuantity): CostEstimate {
-	const price = PRICES[priceKey(provider, endpointId)];
+function estimateFromPrice(provider: ProviderId, target: string, quantity: CostQuantity): CostEstimate {
+	const key = priceKey(provider, target);
+	const price = PRICES[key];
+	// What the price is of, as its provider names it: fal's endpoint id, Runflow's model.
+	const endpointId = key.startsWith('runflow:') ? `${key.slice('runflow:'.length)} on Runflow` : target;
 	if (!price) return { basis: `no list price known for ${endpointId}`, estimate: true };
 	const list = `${usd(price.usd)} per ${price.per}${price.verified ? '' : ' (assumed)'}`;
 	if (price.per === 'request') return { estimatedUsd: price.usd, basis: `${list}, ${endpointId}`, estimate: true };

@@ -5,7 +5,7 @@ import { fromZod } from '../../job/input-errors';
 import type { EndpointRequest } from '../../job/item-job';
 import { NUMERIC } from '../../job/job-settings';
 import { readMediaSource } from '../../job/media-input';
-import { IMAGE_KIND } from '../segment-image/image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { IMAGE_SOURCE_PARAMETERS } from '../shared/image-source.description';
 
 const LABELS: Record<string, string> = {

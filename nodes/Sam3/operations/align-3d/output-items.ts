@@ -6,7 +6,7 @@ import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem } from '../../job/output-item';
 import type { ProviderResult, Submission } from '../../providers/provider';
-import { IMAGE_KIND } from '../segment-image/image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { GLB_KIND, PLY_KIND, type WantedFile, store3dFiles } from '../shared/model-3d-files';
 
 const FIELD = { model: 'model', bodyMesh: 'bodyMesh', scene: 'scene', visualization: 'visualization' } as const;

@@ -5,8 +5,8 @@ import { readOutput } from '../../contract/result-file';
 import { compact } from '../../job/output-item';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
 import type { ToolArguments } from '../../job/tool-call';
-import { urlOf } from '../reconstruct-3d-object/tool-answer';
-import { IMAGE_KIND } from '../segment-image/image-bytes';
+import { urlOf } from '../shared/tool-urls';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { readAlignRequest } from './align-settings';
 import { ALIGN_OUTPUT, alignResultItems } from './output-items';
 

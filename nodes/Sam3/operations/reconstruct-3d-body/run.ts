@@ -3,7 +3,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 import { BODY_3D_ENDPOINT, Body3dOutputSchema } from '../../contract/reconstruct-3d.schema';
 import { readOutput } from '../../contract/result-file';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
-import { IMAGE_KIND } from '../segment-image/image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { readBodyRequest } from './body-settings';
 import { BODY_OUTPUT, bodyResultItems } from './output-items';
 import { BODY_TOOL_ARGUMENTS, bodyToolAnswer } from './tool-answer';

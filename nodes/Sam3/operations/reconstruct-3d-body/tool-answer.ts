@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n
 
 import { compact } from '../../job/output-item';
 import type { ToolArguments } from '../../job/tool-call';
-import { urlOf } from '../reconstruct-3d-object/tool-answer';
+import { urlOf } from '../shared/tool-urls';
 
 /** Reconstruct 3D Body's answer to an AI Agent: the model's URL, each person's box, and the cost; no keypoints, no files. */
 

@@ -6,7 +6,7 @@ import type { EndpointRequest } from '../../job/item-job';
 import { NUMERIC } from '../../job/job-settings';
 import { readMediaSource } from '../../job/media-input';
 import { ItemInputError } from '../../transport/errors';
-import { IMAGE_KIND } from '../segment-image/image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { IMAGE_SOURCE_PARAMETERS } from '../shared/image-source.description';
 import { jsonBoxPrompts, jsonPointPrompts, urlList } from '../shared/json-prompts';
 

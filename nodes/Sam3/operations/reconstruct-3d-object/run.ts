@@ -3,7 +3,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 import { OBJECTS_3D_ENDPOINT, Objects3dOutputSchema } from '../../contract/reconstruct-3d.schema';
 import { readOutput } from '../../contract/result-file';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
-import { IMAGE_KIND } from '../segment-image/image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { readObjectRequest } from './object-settings';
 import { OBJECT_OUTPUT, objectResultItems } from './output-items';
 import { OBJECT_TOOL_ARGUMENTS, objectToolAnswer } from './tool-answer';

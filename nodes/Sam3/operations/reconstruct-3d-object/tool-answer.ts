@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n
 
 import { compact } from '../../job/output-item';
 import type { ToolArguments } from '../../job/tool-call';
+import { urlOf } from '../shared/tool-urls';
 
 /**
  * Reconstruct 3D Object's answer to an AI Agent: where the models are (URLs), how many objects and where each sits,
@@ -9,7 +10,6 @@ import type { ToolArguments } from '../../job/tool-call';
  */
 
 const MAX_TOOL_OBJECTS = 10;
-const MAX_URL_LENGTH = 2048;
 
 export const OBJECT_TOOL_ARGUMENTS: ToolArguments = {
 	byField: [
@@ -19,11 +19,6 @@ export const OBJECT_TOOL_ARGUMENTS: ToolArguments = {
 	],
 	mediaErrors: { errorType: /^(file_download|image_)/, field: 'Image URL' },
 };
-
-export function urlOf(file: unknown): string | undefined {
-	const url = (file as IDataObject | undefined)?.url;
-	return typeof url === 'string' && /^https?:/i.test(url) && url.length <= MAX_URL_LENGTH ? url : undefined;
-}
 
 export function objectToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecutionData[]): INodeExecutionData[] {
 	const first = items[0]?.json ?? {};

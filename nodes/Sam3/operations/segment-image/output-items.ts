@@ -7,7 +7,7 @@ import type { ItemJob } from '../../job/item-job';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
-import { IMAGE_KIND } from './image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { maskOutputOptions } from './mask-output-options';
 import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';

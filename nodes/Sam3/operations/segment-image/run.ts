@@ -2,7 +2,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 
 import { normalizeSam3Output, normalizeSam3RleOutput } from '../../contract/normalize';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
-import { IMAGE_KIND } from './image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { readImageRequest } from './image-settings';
 import { IMAGE_OUTPUT, resultItems } from './output-items';
 import { rleImageSize } from './rle-size';

@@ -6,7 +6,7 @@ import type { VideoFrame } from '../../contract/normalize-video';
 import type { ItemJob } from '../../job/item-job';
 import { FRAME_MASK_FILES_LIMIT_BYTES, MiB } from '../../limits';
 import { ProviderError } from '../../transport/errors';
-import { videoFrameSize } from './video-dimensions';
+import { videoFrameSize } from '../shared/video-dimensions';
 
 /** The binary field of frame `index`'s mask file. */
 export const frameMaskField = (index: number) => `frame_${index}`;

@@ -9,7 +9,7 @@ import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, provider
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
 import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
-import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
+import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from '../shared/video-bytes';
 
 /** The binary fields Segment Video writes. */
 const BINARY = { video: 'video', boundingBoxes: 'boundingBoxes', rle: 'rle' } as const;

@@ -4,8 +4,8 @@ import { normalizeVideoOutput } from '../../contract/normalize-video';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
 import { VIDEO_OUTPUT, videoResultItems } from './output-items';
 import { VIDEO_TOOL_ARGUMENTS, videoToolAnswer } from './tool-answer';
-import { VIDEO_KIND } from './video-bytes';
-import { videoFrameCount } from './video-dimensions';
+import { VIDEO_KIND } from '../shared/video-bytes';
+import { videoFrameCount } from '../shared/video-dimensions';
 import { readVideoRequest } from './video-settings';
 
 /**

@@ -3,8 +3,8 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 import { readOutput } from '../../contract/result-file';
 import { TRACKS_ENDPOINT, TracksOutputSchema } from '../../contract/tracks.schema';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
-import { VIDEO_KIND } from '../segment-video/video-bytes';
-import { videoFrameCount } from '../segment-video/video-dimensions';
+import { VIDEO_KIND } from '../shared/video-bytes';
+import { videoFrameCount } from '../shared/video-dimensions';
 import { TRACKS_OUTPUT, trackResultItems } from './output-items';
 import { readTracksRequest } from './tracks-settings';
 import { TRACKS_TOOL_ARGUMENTS, tracksToolAnswer } from './tool-answer';

@@ -5,7 +5,7 @@ import { fromZod } from '../../job/input-errors';
 import type { EndpointRequest } from '../../job/item-job';
 import { NUMERIC } from '../../job/job-settings';
 import { readMediaSource } from '../../job/media-input';
-import { VIDEO_KIND } from '../segment-video/video-bytes';
+import { VIDEO_KIND } from '../shared/video-bytes';
 
 const PARAMETERS = { source: 'videoSource', url: 'videoUrl', urlLabel: 'Video URL', binaryProperty: 'videoBinaryPropertyName' };
 
