@@ -60,7 +60,7 @@ export const jobOptionsFields: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to download the result files as binary (masks and preview; Segment Video: the video and the boxes zip). Off: output their URLs only (RLE masks: their RLE strings).',
+					'Whether to download the result files as binary (masks and preview; Segment Video: the video and the boxes zip; 3D: the models, splats and meshes chosen under Files to Download; Track Objects: the mask files per frame). Off: output their URLs only (RLE masks: their RLE strings).',
 			},
 			{
 				displayName: 'Include Raw Response',
