@@ -57,4 +57,22 @@ export class SpendLedger {
 		}
 		this.reservedUsd = after;
 	}
+
+	/** Adds what a finished job turned out to cost beyond its reservation (never refuses: it has run). */
+	charge(extraUsd: number): void {
+		if (extraUsd > 0) this.reservedUsd = roundUsd(this.reservedUsd + extraUsd);
+	}
+}
+
+/**
+ * After the result: a job whose estimate grew with what it returned (a text prompt that found several objects to
+ * reconstruct, reserved as one) adds the difference to the run's ledger, so the run's later jobs see it.
+ */
+export function chargeDifference(
+	job: { settings: { maxSpendUsd?: number }; batch: { spend(limitUsd: number): SpendLedger }; cost?: CostEstimate },
+	estimatedUsd: unknown,
+): void {
+	const { settings, batch, cost } = job;
+	if (settings.maxSpendUsd === undefined || typeof estimatedUsd !== 'number' || cost?.estimatedUsd === undefined) return;
+	batch.spend(settings.maxSpendUsd).charge(roundUsd(estimatedUsd - cost.estimatedUsd));
 }

@@ -5,6 +5,7 @@ import type { ResultFile } from '../../contract/result-file';
 import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem } from '../../job/output-item';
+import { chargeDifference } from '../../job/spend';
 import type { ProviderResult, Submission } from '../../providers/provider';
 import { GLB_KIND, MODEL_ZIP_KIND, PLY_KIND, type WantedFile, store3dFiles } from '../shared/model-3d-files';
 import type { ObjectDownloads } from './object-settings';
@@ -71,6 +72,8 @@ export async function objectResultItems(
 		});
 	});
 	const { json, binary } = keptInput(job);
+	const cost = itemCost(job, { reportedUsd: result.cost, learned: { units: objectCount } });
+	chargeDifference(job, cost.estimatedUsd);
 	const item = compact({
 		...json,
 		provider: adapter.label,
@@ -83,7 +86,7 @@ export async function objectResultItems(
 		artifacts: files.json.get(FIELD.artifacts),
 		objects,
 		timing: { ...timing, ...(result.timing ?? {}) },
-		cost: itemCost(job, { reportedUsd: result.cost, learned: { units: objectCount } }),
+		cost,
 		raw: settings.output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
 	const allBinary = { ...binary, ...files.binary };
