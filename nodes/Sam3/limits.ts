@@ -74,6 +74,14 @@ export const MAX_RLE_IMAGE_PIXELS = 50_000_000;
 export const MAX_RLE_RESULT_PIXELS = 32 * 16_000_000;
 
 /**
+ * Files a result may list besides its masks and preview (Runflow's outputs[]: "one entry per generated artifact").
+ * SAM 3 makes masks and a preview; a few more (an archive of the masks) are plausible, hundreds are no answer.
+ */
+export const MAX_EXTRA_FILES_PER_RESULT = 16;
+/** A model field beyond the masks (actual_prompt, description …) is a short text: a larger one is named, not copied. */
+export const MODEL_FIELD_LIMIT_BYTES = 64 * 1024;
+
+/**
  * SAM 3D. fal's guide puts a GLB at 2–15 MB and a Gaussian splat (.ply) at 5–50 MB; the caps leave a wide margin
  * (a textured GLB of a detailed object, a scene of several objects) and still stop a runaway answer. In n8n's
  * default binary mode each file is held as base64 text while the item lives: the README says to use filesystem

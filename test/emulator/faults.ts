@@ -85,15 +85,18 @@ function validateFault(fault: Fault, route: FaultRule['route']): void {
 	if (fault.kind === 'hugeFile' && route !== 'files.get') throw new Error(`A hugeFile fault applies only to the route files.get, not ${route}`);
 	if (fault.kind === 'hugeFile' && !(Number.isInteger(fault.bytes) && fault.bytes > 0)) throw new Error('A hugeFile fault needs bytes, a whole number > 0');
 	if (fault.kind === 'redirect' && !fault.location) throw new Error('A redirect fault needs a location');
-	if (fault.kind === 'rewrite' && !('body' in fault) && !fault.omit?.length && !fault.set && !fault.omitHeaders?.length) {
-		throw new Error('A rewrite fault needs a body, omit, set or omitHeaders');
+	if (fault.kind === 'rewrite' && !('body' in fault) && !fault.omit?.length && !fault.set && !fault.omitHeaders?.length && !fault.setHeaders) {
+		throw new Error('A rewrite fault needs a body, omit, set, omitHeaders or setHeaders');
 	}
 }
 
 /** A handler's answer as a `rewrite` fault changes it (top-level JSON fields and headers). */
 export function rewriteReply(reply: Reply, fault: Extract<Fault, { kind: 'rewrite' }>): Reply {
 	const dropped = new Set((fault.omitHeaders ?? []).map((name) => name.toLowerCase()));
-	const headers = Object.fromEntries(Object.entries(reply.headers ?? {}).filter(([name]) => !dropped.has(name.toLowerCase())));
+	const headers = {
+		...Object.fromEntries(Object.entries(reply.headers ?? {}).filter(([name]) => !dropped.has(name.toLowerCase()))),
+		...fault.setHeaders,
+	};
 	if ('body' in fault) return { ...reply, headers, body: fault.body };
 	const original = reply.body;
 	if (typeof original !== 'object' || original === null || Buffer.isBuffer(original) || Array.isArray(original)) return { ...reply, headers };

@@ -89,10 +89,11 @@ export type Fault =
 	| { kind: 'hang'; afterHandling?: boolean }
 	/**
 	 * The handler's answer, changed: `body` replaces it wholesale; otherwise top-level fields are dropped (`omit`)
-	 * or set (`set`, null included). `omitHeaders` drops response headers (after fal's x-fal-request-id is added).
+	 * or set (`set`, null included). `omitHeaders` drops response headers (after fal's x-fal-request-id is added);
+	 * `setHeaders` sets them (a fal.run answer whose x-fal-request-id is no id).
 	 * E.g. a fal submit without `request_id`, a Runflow create without `id`, a poll with `status_code: ''`.
 	 */
-	| { kind: 'rewrite'; body?: unknown; omit?: string[]; set?: Record<string, unknown>; omitHeaders?: string[] }
+	| { kind: 'rewrite'; body?: unknown; omit?: string[]; set?: Record<string, unknown>; omitHeaders?: string[]; setHeaders?: Record<string, string> }
 	| { kind: 'malformedJson' }
 	/**
 	 * The handler's JSON answer grown to about `bytes` by one long string field (`padding`), streamed in chunks (the

@@ -50,9 +50,16 @@ export class Batch {
 		if (!credentials) {
 			credentials = load();
 			this.credentialsByType.set(type, credentials);
+			credentials.then((loaded) => this.loadedCredentials.set(type, loaded)).catch(() => {});
 		}
 		return await credentials;
 	}
+
+	/**
+	 * The run's credential of a type once loaded, read without waiting (transport/redact.ts cuts its key out of what
+	 * leaves the node; an item that failed before it was loaded sent no request, so nothing can quote it).
+	 */
+	readonly loadedCredentials = new Map<string, IDataObject>();
 
 	/** Whether the run is an AI Agent's tool call (node type `…Tool`); read once, as getNode() copies the whole node. */
 	toolCall?: boolean;

@@ -1,5 +1,6 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { MalformedMediaError } from '../codecs/malformed';
 import { INLINE_LIMIT_BYTES, MiB, UPLOAD_LIMIT_BYTES } from '../limits';
 import { withRetry } from '../transport/retry';
 import { inputError } from './input-errors';
@@ -41,7 +42,7 @@ export async function resolveMediaUrl(
 	if (data.length > uploadLimit) {
 		throw inputError(itemIndex, field, `the file is ${(data.length / MiB).toFixed(1)} MiB; the limit is ${uploadLimit / MiB} MiB`);
 	}
-	const detected = kind.typeOf(data);
+	const detected = typeOfInput(kind, data, (reason) => inputError(itemIndex, field, `the file starts like ${kind.aNoun} (${kind.formats}) but ${reason}`));
 	if (!detected) {
 		throw inputError(
 			itemIndex,
@@ -56,6 +57,15 @@ export async function resolveMediaUrl(
 
 	const fileName = metadata.fileName ?? `${kind.noun}.${detected.split('/')[1]}`;
 	return await withRetry('upload', async () => await adapter.upload(http, { data, mimeType: detected, fileName }), { signal, deadline });
+}
+
+/** The input file's type by its first bytes; a structure that contradicts its format is the field's error, named. */
+function typeOfInput(kind: MediaKind, data: Buffer, invalid: (reason: string) => Error): string | undefined {
+	try {
+		return kind.typeOf(data);
+	} catch (error) {
+		throw invalid(error instanceof MalformedMediaError ? error.message : `its header cannot be read (${(error as Error)?.message})`);
+	}
 }
 
 /** An operation's media parameters: the source choice, the URL field and the binary field, with their panel labels. */

@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 import type pLimit from 'p-limit';
 
+import { MalformedMediaError } from '../codecs/malformed';
 import { BUFFERED_DOWNLOAD_BYTES, DOWNLOAD_LIMIT_BYTES, DOWNLOAD_TIMEOUT_MS, MiB } from '../limits';
 import { isStreamBody, readBoundedBody } from '../transport/bounded-body';
 import { ExecutionCancelledError, ProviderError } from '../transport/errors';
@@ -45,15 +46,17 @@ function tooLarge(http: ProviderHttp, kind: MediaKind, baseName: string): Provid
 export async function storeProviderFiles(
 	ctx: IExecuteSingleFunctions,
 	http: ProviderHttp,
-	files: Array<{ file: ProviderFile; baseName: string; kind: MediaKind }>,
+	files: Array<{ file: ProviderFile; baseName: string; kind: MediaKind; field?: string }>,
 	bounds: DownloadBounds,
 ): Promise<IBinaryData[]> {
 	const failed = new AbortController();
 	const signal = bounds.signal ? AbortSignal.any([bounds.signal, failed.signal]) : failed.signal;
 	const outcomes = await Promise.all(
-		files.map(async ({ file, baseName, kind }) => {
+		files.map(async ({ file, baseName, kind, field }) => {
 			const outcome = await settle(async () => await storeProviderFile(ctx, http, file, baseName, kind, { ...bounds, signal }));
 			if (!outcome.ok) failed.abort();
+			// Which field of the provider's answer the failed file came in (`video`, `masks[2]`).
+			if (!outcome.ok && outcome.error instanceof ProviderError && field) outcome.error.field ??= field;
 			return outcome;
 		}),
 	);
@@ -82,8 +85,7 @@ export async function storeProviderFile(
 		const encoded = match?.[3] ?? '';
 		if ((match?.[2] ? Math.floor((encoded.length * 3) / 4) : encoded.length) > limitOf(kind)) throw tooLarge(http, kind, baseName);
 		const data = match ? Buffer.from(encoded, match[2] ? 'base64' : 'utf8') : Buffer.alloc(0);
-		const mimeType = kind.typeOf(data);
-		if (!mimeType) throw notOfKind(http, kind, baseName, 'a data URI');
+		const mimeType = mimeTypeOf(http, kind, baseName, 'a data URI', data);
 		return await ctx.helpers.prepareBinaryData(data, fileNameFor(kind, baseName, mimeType), mimeType);
 	}
 	// Only the web is fetched: a provider answer can never make the node read file:, ftp: or other schemes.
@@ -164,12 +166,13 @@ async function download(
 		throw failure ?? http.networkError('download', first.error);
 	}
 	const head = first.value.value;
-	const mimeType = kind.typeOf(head);
-	if (!mimeType) {
+	const typed = await settle(async () => mimeTypeOf(http, kind, baseName, file.url, head));
+	if (!typed.ok) {
 		deadline.removeEventListener('abort', onStall);
 		body.destroy();
-		throw notOfKind(http, kind, baseName, file.url);
+		throw typed.error;
 	}
+	const mimeType = typed.value;
 
 	// The rest is checked as it passes into n8n's storage: a size cap.
 	let received = 0;
@@ -218,9 +221,33 @@ async function storeSmall(
 	if (read.bytes.length === 0) {
 		throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
 	}
-	const mimeType = kind.typeOf(read.bytes);
-	if (!mimeType) throw notOfKind(http, kind, baseName, file.url);
+	const mimeType = mimeTypeOf(http, kind, baseName, file.url, read.bytes);
 	return await ctx.helpers.prepareBinaryData(read.bytes, fileNameFor(kind, baseName, mimeType), mimeType);
+}
+
+/**
+ * The file's MIME type by its first bytes, or a named error: not of its kind at all, or starting like one but with
+ * a structure that contradicts its format (codecs/malformed.ts) — never a parser's RangeError.
+ */
+function mimeTypeOf(http: ProviderHttp, kind: MediaKind, baseName: string, source: string, bytes: Buffer): string {
+	let mimeType: string | undefined;
+	let failure: unknown;
+	try {
+		mimeType = kind.typeOf(bytes);
+	} catch (error) {
+		failure = error;
+	}
+	if (failure !== undefined) {
+		const reason = failure instanceof MalformedMediaError ? failure.message : `its header cannot be read (${(failure as Error)?.message})`;
+		throw new ProviderError(`${http.provider}: ${baseName} from ${withoutUserInfo(source).slice(0, 120)} is not a valid ${kind.noun}: ${reason}`, {
+			provider: http.provider,
+			stage: 'download',
+			errorType: `malformed_${kind.noun}`,
+			retryableHint: false,
+		});
+	}
+	if (!mimeType) throw notOfKind(http, kind, baseName, source);
+	return mimeType;
 }
 
 function notOfKind(http: ProviderHttp, kind: MediaKind, baseName: string, source: string): ProviderError {

@@ -2,6 +2,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 
 import type { ProviderResult, Submission } from '../providers/provider';
 import { type JobStage, ProviderError } from '../transport/errors';
+import { Redactor, credentialSecrets } from '../transport/redact';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import { type Batch, inBatch } from './batch';
@@ -68,9 +69,20 @@ export async function runItem(
 		if (batch.failed) return [];
 		const toolCall = (batch.toolCall ??= isToolCall(ctx));
 		const outcome = await settle(async () => await flow({ ctx, requestData, batch, toolCall }));
-		if (outcome.ok) return outcome.value;
-		return toolErrorItems(ctx, outcome.error as Error, toolArguments, toolCall) ?? failItem(ctx, outcome.error as Error, batch);
+		// Where every item, error and tool answer leaves the node: the credential's key is cut out of all of them.
+		// Without waiting: a failure must reach the batch at once (fail-fast starts no other job behind it).
+		const redact = redactorFor(ctx, batch);
+		if (outcome.ok) return redact.items(outcome.value);
+		const error = redact.error(outcome.error as Error);
+		const toolItems = toolErrorItems(ctx, error, toolArguments, toolCall);
+		return toolItems ? redact.items(toolItems) : failItem(ctx, error, batch);
 	});
+}
+
+/** The item's credential's secrets, from the run's credential cache (no second load or decrypt, no wait). */
+function redactorFor(ctx: IExecutePaginationFunctions, batch: Batch): Redactor {
+	const type = ctx.getNodeParameter('authentication', 'falApi') as string;
+	return new Redactor(credentialSecrets(batch.loadedCredentials.get(type)));
 }
 
 /** Reads the job's shared settings (provider, Options, waiting) and opens the item's line to its provider; nothing is sent. */

@@ -174,6 +174,6 @@ describe('answers missing their ids or fields (rewrite faults)', () => {
 	});
 
 	it('refuses a rewrite that changes nothing', () => {
-		expect(() => emu.faults.add({ route: 'fal.submit', fault: { kind: 'rewrite' } })).toThrow(/needs a body, omit, set or omitHeaders/);
+		expect(() => emu.faults.add({ route: 'fal.submit', fault: { kind: 'rewrite' } })).toThrow(/needs a body, omit, set, omitHeaders or setHeaders/);
 	});
 });

@@ -31,3 +31,23 @@ export const IMAGE_KIND: MediaKind = {
 	typeOf: imageTypeOf,
 	extensions: EXTENSIONS,
 };
+
+/** Other files' types by their first bytes; what none of these starts like is kept as application/octet-stream. */
+const OTHER_SIGNATURES: Array<[string, (bytes: Buffer) => boolean]> = [
+	['application/zip', (b) => b.length >= 4 && (b.toString('hex', 0, 4) === '504b0304' || b.toString('hex', 0, 4) === '504b0506')],
+	['application/gzip', (b) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b],
+	['application/pdf', (b) => b.toString('latin1', 0, 5) === '%PDF-'],
+	['application/json', (b) => /^\s*[[{]/.test(b.subarray(0, 16).toString('latin1'))],
+];
+
+/**
+ * A file a provider reports beside the masks and the preview (Runflow's outputs[]: an archive of the masks, …):
+ * any bytes, typed by their signature rather than by what the server claims, bounded like every result file.
+ */
+export const REPORTED_FILE_KIND: MediaKind = {
+	noun: 'file',
+	aNoun: 'a file',
+	formats: 'any',
+	typeOf: (bytes) => imageTypeOf(bytes) ?? OTHER_SIGNATURES.find(([, matches]) => matches(bytes))?.[0] ?? 'application/octet-stream',
+	extensions: { ...EXTENSIONS, 'application/zip': 'zip', 'application/gzip': 'gz', 'application/pdf': 'pdf', 'application/json': 'json' },
+};
