@@ -15,7 +15,7 @@ export const DOWNLOAD_LIMIT_BYTES = 100 * MiB;
 export const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /**
- * JSON answers are bounded too (transport/bounded-body.ts): a submit or result answer as much as a download (fal
+ * JSON answers are bounded too (transport/bounded-reader.ts, json-answer.ts): a submit or result answer as much as a download (fal
  * sync mode carries the masks as data: URIs), every other answer — status, upload slots, cancel — this much. Those
  * are small objects; a Runflow run echoes its input (an inline data: URI up to INLINE_LIMIT_BYTES) and fal adds
  * log lines, so 8 MiB leaves room for both while a broken or hostile answer cannot take the process's memory.
@@ -37,8 +37,8 @@ export const BUFFERED_DOWNLOAD_BYTES = 1 * MiB;
 export const DOWNLOADS_PER_JOB_SLOT = 4;
 
 /**
- * fal's status stream: the longest silence accepted between two events before the node stops trusting the stream
- * and polls. fal sends an event on each change (and log lines), so a SAM 3 job (seconds) is never this quiet; a
+ * fal's status stream: the longest silence (not a byte) accepted before the node stops trusting the stream and
+ * polls. fal sends an event on each change (and log lines), so a SAM 3 job (seconds) is never this quiet; a
  * stalled connection costs at most this long before polling takes over.
  */
 export const STREAM_QUIET_MS = 10_000;
@@ -50,6 +50,8 @@ export const STREAM_QUIET_MS = 10_000;
 export const MAX_MASKS_PER_RESULT = 256;
 /** One status-stream event is a small JSON object: a line that grows past this is no status (polling takes over). */
 export const MAX_STREAM_EVENT_BYTES = 1 * MiB;
+/** A whole status stream: a status event and its log lines per change of a job; past this the node polls instead. */
+export const STATUS_STREAM_LIMIT_BYTES = 64 * MiB;
 
 /**
  * Video. fal's simple storage upload takes files up to ~90 MB (larger ones need its multipart upload), so a video

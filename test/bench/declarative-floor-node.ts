@@ -3,7 +3,7 @@
  * panel (every property, which n8n's RoutingNode walks for each item), and its pagination hook sends the same two
  * requests as the HTTP Request workflow — POST fal.run with the fal credential, GET the mask as a file — through
  * n8n's helpers. With Capped Reads on, both answers come as streams and are read under a byte cap by the SAM 3
- * node's own reader (transport/bounded-body.ts; n8n's helpers buffer any size otherwise). No validation, no slots, no retries, no
+ * node's own reader (transport/bounded-reader.ts; n8n's helpers buffer any size otherwise). No validation, no slots, no retries, no
  * error items: not a node to ship, a measuring stick for what n8n's declarative engine and the byte caps cost the
  * SAM 3 node, apart from its own work.
  */
@@ -24,7 +24,8 @@ import type {
 import { builtModule } from './sam3-runner';
 
 // The node's reader as n8n loads it (dist/), like the node itself in the other rows.
-const { readBoundedBody, readJsonAnswer } = builtModule('transport/bounded-body.js') as typeof import('../../nodes/Sam3/transport/bounded-body');
+const { readAll } = builtModule('transport/bounded-reader.js') as typeof import('../../nodes/Sam3/transport/bounded-reader');
+const { readJsonAnswer } = builtModule('transport/json-answer.js') as typeof import('../../nodes/Sam3/transport/json-answer');
 
 const MiB = 1024 * 1024;
 const TIMEOUT_MS = 300_000;
@@ -57,7 +58,7 @@ async function segmentOneItem(this: IExecutePaginationFunctions): Promise<INodeE
 	)) as FalAnswer | IN8nHttpFullResponse;
 	let result = answer as FalAnswer;
 	if (capped) {
-		const read = await readJsonAnswer((answer as IN8nHttpFullResponse).body, { limitBytes: MiB, timeoutMs: TIMEOUT_MS });
+		const read = await readJsonAnswer((answer as IN8nHttpFullResponse).body, { limitBytes: MiB, idleMs: TIMEOUT_MS });
 		if (!read.ok) throw new Error(`fal.run answer not read: ${read.why}`);
 		result = read.body as FalAnswer;
 	}
@@ -69,7 +70,7 @@ async function segmentOneItem(this: IExecutePaginationFunctions): Promise<INodeE
 	})) as ArrayBuffer | IN8nHttpFullResponse;
 	let bytes: Buffer;
 	if (capped) {
-		const read = await readBoundedBody((file as IN8nHttpFullResponse).body, { limitBytes: 64 * MiB, timeoutMs: TIMEOUT_MS });
+		const read = await readAll((file as IN8nHttpFullResponse).body, { limitBytes: 64 * MiB, idleMs: TIMEOUT_MS });
 		if (!read.ok) throw new Error(`mask not read: ${read.why}`);
 		bytes = read.bytes;
 	} else {

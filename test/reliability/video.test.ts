@@ -49,6 +49,45 @@ describe('Segment Video', () => {
 		expect(logOf(emulator(), 'files.get').filter((entry) => entry.url.includes('out.mp4'))).toHaveLength(1);
 	});
 
+	it('a result video whose Content-Length is over 512 MiB: refused at once as too large, not downloaded, not fetched again', async () => {
+		emulator().jobs.script({ resultBody: (body: IDataObject) => ({ video: body.video }) });
+		// `after: 1`: the provider's own fetch of the input video goes through; every download of the node gets the fault.
+		emulator().faults.add({ route: 'files.get', times: 'always', after: 1, fault: { kind: 'hugeFile', bytes: 600 * MiB, declareLength: true } });
+		const result = await segmentVideo({});
+		expect(errorOf(result)).toMatchObject({
+			stage: 'download',
+			errorType: 'file_too_large',
+			requestId: emulator().jobs.list()[0].id,
+			message: expect.stringMatching(/clip-segmented is larger than 512 MiB/),
+		});
+		const fetched = logOf(emulator(), 'files.get').filter((entry) => entry.fault);
+		expect(fetched).toHaveLength(1);
+		// Refused on its headers: what left the emulator is what the sockets took before the node hung up.
+		expect(fetched[0].sentBytes).toBeLessThan(64 * MiB);
+		await eventually(() => (emulator().stats().openNow['files.get'] ?? 0) === 0);
+	});
+
+	it('a result video that trickles in: Max Wait ends the item during the download, the error says the job finished and was billed', async () => {
+		emulator().jobs.script({ resultBody: (body: IDataObject) => ({ video: body.video }) });
+		// 16 bytes every 100 ms: never silent long enough to look stalled, so only Max Wait can end it.
+		emulator().faults.add({ route: 'files.get', times: 'always', after: 1, fault: { kind: 'slowBody', dribbleMs: 100 } });
+		const result = await segmentVideo({ options: { maxWaitSeconds: 4 } });
+		const [job] = emulator().jobs.list();
+		const error = errorOf(result);
+		expect(error).toMatchObject({
+			stage: 'download',
+			errorType: 'max_wait_exceeded',
+			requestId: job.id,
+			message: expect.stringMatching(/clip-segmented did not arrive within Options > Max Wait/),
+		});
+		expect(String(error.description)).toMatch(/finished at fal\.ai and was billed.*Raise Options > Max Wait/);
+		expect(job.state).toBe('succeeded');
+		// Not fetched again (Max Wait is final), nothing to cancel (the job is done), the download's connection closed.
+		expect(logOf(emulator(), 'files.get').filter((entry) => entry.fault)).toHaveLength(1);
+		expect(logOf(emulator(), 'fal.cancel')).toHaveLength(0);
+		await eventually(() => (emulator().stats().openNow['files.get'] ?? 0) === 0);
+	});
+
 	it('a result video that starts like WebM but holds an element ID longer than 4 bytes: a named error with stage, request id and field; the download closed', async () => {
 		// The EBML magic, then an element whose ID claims 6 bytes; 64 MiB behind it, so an unclosed download stays open.
 		const hostile = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x88, 0x04, 1, 2, 3, 4, 5, 0x81, 0]), Buffer.alloc(64 * MiB)]);
