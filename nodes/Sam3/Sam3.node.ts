@@ -20,7 +20,7 @@ export class Sam3 implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ ($parameter["authentication"] === "runflowApi" ? "Runflow" : "fal.ai") + ": " + ($parameter["prompt"] || "points / boxes") }}',
+			'={{ ($parameter["authentication"] === "runflowApi" ? "Runflow" : "fal.ai") + ": " + ($parameter["operation"] === "reconstruct3dBody" ? "3D body" : $parameter["operation"] === "align3d" ? "3D align" : $parameter["prompt"] || ($parameter["operation"] === "reconstruct3dObject" ? "3D from masks" : "points / boxes")) }}',
 		// Also what an AI Agent's model reads about the tool (n8n's "Set Automatically" tool description), where the
 		// arguments the editor's ✨ button creates are named after the fields (Image_URL, Text_Prompt) with no text.
 		description:

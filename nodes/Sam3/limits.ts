@@ -82,3 +82,21 @@ export const MAX_RLE_RESULT_PIXELS = 32 * 16_000_000;
 export const MAX_EXTRA_FILES_PER_RESULT = 16;
 /** A model field beyond the masks (actual_prompt, description …) is a short text: a larger one is named, not copied. */
 export const MODEL_FIELD_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * SAM 3D. fal's guide puts a GLB at 2–15 MB and a Gaussian splat (.ply) at 5–50 MB; the caps leave a wide margin
+ * (a textured GLB of a detailed object, a scene of several objects) and still stop a runaway answer. In n8n's
+ * default binary mode each file is held as base64 text while the item lives: the README says to use filesystem
+ * (or S3 / database) mode for 3D. The artifacts zip holds all of a result's files together.
+ */
+export const GLB_DOWNLOAD_LIMIT_BYTES = 64 * MiB;
+export const SPLAT_DOWNLOAD_LIMIT_BYTES = 200 * MiB;
+export const ARTIFACTS_ZIP_LIMIT_BYTES = 512 * MiB;
+export const MODEL_3D_DOWNLOAD_TIMEOUT_MS = 600_000;
+/** Objects in one 3D Object result, people in one 3D Body result: far more is not a scene to download. */
+export const MAX_3D_OBJECTS = 32;
+export const MAX_3D_PEOPLE = 32;
+
+/** Track Objects in a Video: tracked objects per answer, and the frame size the RLE masks decode to (8K). */
+export const MAX_TRACKED_OBJECTS = 256;
+export const MAX_VIDEO_PIXELS = 7680 * 4320;

@@ -7,7 +7,9 @@
  */
 import sharp from 'sharp';
 
+import { writeGlb } from './glb';
 import type { Emulator } from './index';
+import { writeSplatPly } from './ply';
 import type { JobMatchContext, Provider } from './types';
 import { makeTestVideo } from './video-fixture';
 import { writeZip } from './zip';
@@ -49,6 +51,9 @@ async function fileFor(extension: string, size: { width: number; height: number;
 	}
 	if (extension === 'mp4' || extension === 'webm') return await makeTestVideo({ width, height, frames: size.frames, container: extension });
 	if (extension === 'zip') return writeZip([{ name: 'replayed.txt', data: Buffer.from('a replayed answer\n') }]);
+	// 3D answers: a valid one-box GLB and a one-splat PLY (a client checks what it downloads is a model).
+	if (extension === 'glb') return writeGlb([{ name: 'replayed', half: [0.5, 0.5, 0.5], color: [0.5, 0.5, 0.5] }]);
+	if (extension === 'ply') return writeSplatPly([]);
 	return Buffer.from(`replayed ${extension || 'file'}\n`);
 }
 

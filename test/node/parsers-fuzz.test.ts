@@ -11,10 +11,10 @@ import sharp from 'sharp';
 
 import { MalformedMediaError } from '../../nodes/Sam3/codecs/malformed';
 import { RleError, decodeRleScanlines } from '../../nodes/Sam3/codecs/rle-decode';
-import { imageTypeOf } from '../../nodes/Sam3/operations/segment-image/image-bytes';
+import { imageTypeOf } from '../../nodes/Sam3/operations/shared/image-bytes';
 import { imageSizeOf } from '../../nodes/Sam3/operations/segment-image/image-dimensions';
-import { RLE_FILE_KIND, ZIP_KIND, videoTypeOf } from '../../nodes/Sam3/operations/segment-video/video-bytes';
-import { ebmlDocType, videoFrameSize } from '../../nodes/Sam3/operations/segment-video/video-dimensions';
+import { RLE_FILE_KIND, ZIP_KIND, videoTypeOf } from '../../nodes/Sam3/operations/shared/video-bytes';
+import { ebmlDocType, videoFrameSize } from '../../nodes/Sam3/operations/shared/video-dimensions';
 import { videoHead } from '../../nodes/Sam3/operations/segment-video/video-head';
 import { makeTestVideo } from '../emulator/video-fixture';
 

@@ -7,6 +7,7 @@ import type { ProviderId } from '../providers/provider';
 import { fromZod, inputError } from './input-errors';
 import type { JobSettings, JobSpec } from './job-types';
 import { parseJson } from './json-text';
+import { MAX_SPEND_LABEL } from './spend';
 
 export type { JobSettings } from './job-types';
 
@@ -46,6 +47,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): Jo
 			numberOption(itemIndex, options, 'maxConcurrency', 'Options > Max Concurrent Jobs', { min: 1, max: 100, whole: true }) ??
 			DEFAULT_MAX_CONCURRENCY,
 		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+		maxSpendUsd: numberOption(itemIndex, options, 'maxSpendUsd', MAX_SPEND_LABEL, { min: 0 }),
 		output: {
 			download: options.downloadMasks !== false,
 			keepInput: options.keepInputData !== false,

@@ -12,7 +12,10 @@ export type { MediaKind, MediaSource } from './job-types';
  * The media URL to send (image_url, video_url): a URL as given, or a binary file read through n8n's helpers (so
  * files kept on disk by n8n 2.x work) and sent inline as a data: URI or uploaded to the provider's storage first.
  */
-export async function resolveMediaUrl({ ctx, spec, settings, adapter, http, signal, deadline }: ItemJob): Promise<string> {
+export async function resolveMediaUrl(
+	{ ctx, spec, settings, adapter, http, signal, deadline }: ItemJob,
+	beforeSending?: (data: Buffer) => void,
+): Promise<string> {
 	const { media } = settings;
 	if (media.kind === 'url') return media.url;
 
@@ -47,6 +50,8 @@ export async function resolveMediaUrl({ ctx, spec, settings, adapter, http, sign
 			`the file is not ${kind.aNoun} SAM 3 can read (${kind.formats}); it claims to be ${metadata.mimeType || 'unknown'}`,
 		);
 	}
+	// The last word before the file leaves (Max Spend per Run prices a video by its frames): it may refuse the job.
+	beforeSending?.(data);
 	const inline = settings.uploadMode === 'inline' || (settings.uploadMode === 'auto' && data.length <= INLINE_LIMIT_BYTES);
 	if (inline) return `data:${detected};base64,${data.toString('base64')}`;
 

@@ -6,6 +6,7 @@ import { Redactor, credentialSecrets } from '../transport/redact';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import { type Batch, inBatch } from './batch';
+import { estimateCost } from './cost';
 import { endsBatch, failItem } from './item-errors';
 import { type ItemJob, type JobSpec, openItemJob } from './item-job';
 import { resolveMediaUrl } from './media-input';
@@ -138,7 +139,13 @@ export function jobTiming(run: JobRun): JobTiming {
 
 async function runProviderJob(job: ItemJob): Promise<{ submission: Submission; waited?: WaitOutcome }> {
 	const { settings, adapter, http, batch, spec } = job;
-	const mediaUrl = await resolveMediaUrl(job);
+	let priced = false;
+	const price = (media?: Buffer) => {
+		priceJob(job, media);
+		priced = true;
+	};
+	const mediaUrl = await resolveMediaUrl(job, price);
+	if (!priced) price();
 	const request = { ...settings.request, input: { ...settings.request.input, [spec.mediaField]: mediaUrl } };
 	const running = adapter.cancellable ? 'cancellable' : 'uncancellable';
 	batch.running[running]++;
@@ -157,6 +164,18 @@ async function runProviderJob(job: ItemJob): Promise<{ submission: Submission; w
 	} finally {
 		batch.running[running]--;
 	}
+}
+
+/**
+ * The job's estimated cost (job/cost.ts), and under Options > Max Spend per Run its reservation: in one synchronous
+ * step, after the job took its slot and before its file is uploaded or it is submitted, so no two items can both
+ * take the last of the budget (job/spend.ts). A refused item throws its error item and starts nothing.
+ */
+function priceJob(job: ItemJob, media?: Buffer): void {
+	const { spec, settings, batch, ctx } = job;
+	const quantity = { ...spec.cost.quantity, ...(media && spec.cost.quantityOf?.(media)) };
+	job.cost = estimateCost(settings.provider, spec.cost.endpointId, quantity);
+	if (settings.maxSpendUsd !== undefined) batch.spend(settings.maxSpendUsd).reserve(ctx.getItemIndex(), job.cost);
 }
 
 /**

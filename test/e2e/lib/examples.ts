@@ -36,9 +36,11 @@ export const EXAMPLES = {
 	agentFindProducts: '06-agent-find-products.json',
 	videoUnzip: '07-video-segment-and-unzip.json',
 	sam31Rle: '08-sam31-rle-masks.json',
+	productsTo3d: '09-product-photos-to-3d-models.json',
+	clipTracks: '10-clip-track-objects.json',
 } as const;
 
-/** The suite that runs each example (examples 1–3, 7 and 8 in `examples`). */
+/** The suite that runs each example (examples 1–3 and 7–10 in `examples`). */
 export const EXAMPLE_SUITES: Record<keyof typeof EXAMPLES, string> = {
 	ecommerce: 'examples',
 	binaryRunflow: 'examples',
@@ -48,6 +50,8 @@ export const EXAMPLE_SUITES: Record<keyof typeof EXAMPLES, string> = {
 	agentFindProducts: 'agent',
 	videoUnzip: 'examples',
 	sam31Rle: 'examples',
+	productsTo3d: 'examples',
+	clipTracks: 'examples',
 };
 
 export function loadExample(file: string): Workflow {

@@ -16,7 +16,7 @@ export function editorSuite(ctx: () => LineContext): void {
 
 		test('n8n starts with the package, the owner logs in, the editor opens', async () => {
 			const c = ctx();
-			const workflows = [EXAMPLES.ecommerce, EXAMPLES.binaryRunflow, EXAMPLES.videoUnzip].map((f) => localizeWorkflow(loadExample(f), { imageUrl: c.images.url }));
+			const workflows = [EXAMPLES.ecommerce, EXAMPLES.binaryRunflow, EXAMPLES.videoUnzip, EXAMPLES.productsTo3d, EXAMPLES.clipTracks].map((f) => localizeWorkflow(loadExample(f), { imageUrl: c.images.url }));
 			await c.home.importWorkflows(workflows);
 			const started = Date.now();
 			server = await startN8n(c.home);
@@ -58,6 +58,22 @@ export function editorSuite(ctx: () => LineContext): void {
 			await page.waitForTimeout(600);
 			await shot('sam3-panel-video');
 		});
+
+		for (const [file, nodeName, fields, name] of [
+			[EXAMPLES.productsTo3d, 'Reconstruct 3D', ['Image URL', 'Text Prompt', 'Object Options', 'Mask URLs', 'Files to Download'], 'sam3-panel-3d-object'],
+			[EXAMPLES.clipTracks, 'Track objects', ['Video URL', 'Text Prompt', 'Tracking Options', 'Detection Threshold'], 'sam3-panel-track-objects'],
+		] as const) {
+			test(`the ${nodeName} panel: its own fields show, Segment Image's do not`, async () => {
+				assert.ok(page, 'the editor did not open');
+				await page.keyboard.press('Escape');
+				await openNodePanel(page, server, loadExample(file).id, nodeName);
+				const panel = page.locator('[data-test-id="ndv"]').first();
+				for (const label of fields) await panel.getByText(label, { exact: true }).first().waitFor({ timeout: 20_000 });
+				assert.equal(await panel.getByText('Model Options', { exact: true }).count(), 0, `Segment Image's Model Options show for ${nodeName}`);
+				await page.waitForTimeout(600);
+				await shot(name);
+			});
+		}
 
 		test('the node panel finds SAM 3 by name', async () => {
 			assert.ok(page, 'the editor did not open');

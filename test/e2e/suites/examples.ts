@@ -119,6 +119,57 @@ export function examplesSuite(ctx: () => LineContext): void {
 			assert.deepEqual([...new Set(submitted.map((entry) => entry.url))], ['/fal-queue/fal-ai/sam-3-1/image-rle']);
 		});
 
+		test('9 product photos to 3D: Segment Image finds each product, Reconstruct 3D Object turns its mask into a GLB on disk', async () => {
+			const c = ctx();
+			const workflow = localExample(c, EXAMPLES.productsTo3d);
+			await c.home.importWorkflows([workflow]);
+			const since = await lastLogSeq(c);
+			const result = await c.home.execute(workflow.id);
+			c.record('example 9 execute (2 photos: segment + 3D, fal queue)', result.ms);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+
+			const products = result.items('Product photos');
+			const models = result.items('Reconstruct 3D');
+			const written = result.items('Write GLB');
+			assert.equal(models.length, products.length);
+			for (const [i, item] of models.entries()) {
+				assert.equal(item.json.sku, products[i].json.sku, 'Keep Input Data kept the product');
+				assert.equal(item.json.model, 'fal-ai/sam-3/3d-objects');
+				assert.deepEqual(item.json.cost, { estimatedUsd: 0.02, basis: item.json.cost.basis, estimate: true });
+				const glb = result.binary(item.binary!.model);
+				assert.equal(glb.subarray(0, 4).toString('latin1'), 'glTF');
+				assert.equal(item.binary!.model.fileName, `${products[i].json.sku}-model.glb`);
+				const file = written[i].json.fileName as string;
+				assert.equal(file, `${c.home.filesDir}/${products[i].json.sku}.glb`);
+				assert.deepEqual(readFileSync(file), glb);
+			}
+			// The 3D job was given the product's mask from Segment Image, one per photo.
+			const submitted = (await c.emulator!.control(`log?since=${since}&route=fal.submit`)) as Array<{ url: string; body?: any }>;
+			const threeD = submitted.filter((entry) => entry.url === '/fal-queue/fal-ai/sam-3/3d-objects');
+			assert.equal(threeD.length, products.length);
+			for (const entry of threeD) assert.equal(entry.body?.mask_urls?.length, 1);
+		});
+
+		test('10 clip to tracked objects: one item per object with the frames it is on', async () => {
+			const c = ctx();
+			const workflow = localExample(c, EXAMPLES.clipTracks);
+			await c.home.importWorkflows([workflow]);
+			const result = await c.home.execute(workflow.id);
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr);
+
+			const tracked = result.items('Track objects');
+			const objects = result.items('Objects');
+			assert.ok(tracked.length >= 1, 'at least one object tracked');
+			assert.equal(objects.length, tracked.length);
+			assert.deepEqual(tracked.map((item) => item.json.trackId), [...tracked.keys()]);
+			for (const [i, object] of objects.entries()) {
+				assert.equal(object.json.object, i);
+				assert.ok(object.json.framesSeen >= 1 && object.json.framesSeen <= 8, `object ${i}: frames seen`);
+				assert.ok(object.json.lastFrame >= object.json.firstFrame);
+				assert.equal(object.json.jobCostUsd, 0.005);
+			}
+		});
+
 		test('7 video: SAM 3 Segment Video, then n8n\'s Compression node unpacks the per-frame boxes zip', async () => {
 			const c = ctx();
 			const workflow = localExample(c, EXAMPLES.videoUnzip);

@@ -31,7 +31,7 @@ beforeAll(async () => {
 		},
 		yes: true,
 		recordDir,
-		samples: { truck: { ...SAMPLES.truck, url: standIn.hostImage(photo, 'image/jpeg', 'truck.jpg') } },
+		samples: { truck: { ...SAMPLES.truck, url: standIn.hostImage(photo, 'image/jpeg', 'truck.jpg') }, person: { ...SAMPLES.person, url: standIn.hostImage(photo, 'image/jpeg', 'person.jpg') } },
 		out: () => undefined,
 	});
 	expect(code).toBe(0);
@@ -45,7 +45,7 @@ afterAll(async () => {
 test('every recording replays to the node output it recorded (committed real ones and a fresh one per endpoint)', async () => {
 	const committed = readRecordings(join(__dirname, '..', 'recorded'));
 	const all = [...committed, ...fresh];
-	expect(fresh).toHaveLength(9);
+	expect(fresh).toHaveLength(12);
 	const failures: string[] = [];
 	for (const { path, recording } of all) {
 		const { differences } = await replayRecording(Sam3, recording);

@@ -45,7 +45,8 @@ function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions & { line
 		},
 		yes: true,
 		recordDir: mkdtempSync(join(tmpdir(), 'sam3-live-recorded-')),
-		samples: { truck: { ...SAMPLES.truck, url: truckUrl } },
+		// The same stand-in photo for the 3D Body sample (the emulator finds a figure in it).
+		samples: { truck: { ...SAMPLES.truck, url: truckUrl }, person: { ...SAMPLES.person, url: truckUrl } },
 		out: (line) => lines.push(line),
 		lines,
 		...overrides,
@@ -58,13 +59,13 @@ function recordedFiles(dir: string): string[] {
 	return readdirSync(dir).flatMap((provider) => readdirSync(join(dir, provider)).map((file) => join(dir, provider, file)));
 }
 
-test('without a key it explains the plan, names what the node does not offer yet, sends nothing and exits 0', async () => {
+test('without a key it explains the plan for every endpoint the node offers, sends nothing and exits 0', async () => {
 	const run = options({ targets: {} });
 	expect(await verifyLive(run)).toBe(EXIT.ok);
 	const text = run.lines.join('\n');
 	for (const endpoint of LIVE_ENDPOINTS) expect(text).toContain(endpoint.id);
-	expect(text).toMatch(/fal-ai\/sam-3\/3d-body +skip +node does not offer this operation yet/);
-	expect(text).toContain('estimated total $0.065 (budget $0.250)');
+	expect(text).not.toMatch(/does not offer this operation yet/);
+	expect(text).toContain('estimated total $0.115 (budget $0.250)');
 	expect(text).toContain('nothing was sent');
 	expect(submits()).toHaveLength(0);
 });
@@ -73,11 +74,10 @@ test('every endpoint the node offers answers in the emulator\'s shape: exit 0, o
 	const run = options();
 	const code = await verifyLive(run);
 	const text = run.lines.join('\n');
-	expect({ code, text }).toEqual({ code: EXIT.ok, text: expect.stringContaining('All 9 endpoint(s) answer as the emulator does') });
-	expect(text).toMatch(/skip fal-ai\/sam-3\/video-rle-objects: node does not offer this operation yet/);
-	expect(text).toMatch(/skip fal-ai\/sam-3\/3d-objects: node does not offer this operation yet/);
-	expect(text).toMatch(/total \$0\.065 \(budget \$0\.250\)/);
-	expect(submits()).toHaveLength(9);
+	expect({ code, text }).toEqual({ code: EXIT.ok, text: expect.stringContaining('All 12 endpoint(s) answer as the emulator does') });
+	expect(text).not.toMatch(/does not offer this operation yet/);
+	expect(text).toMatch(/total \$0\.115 \(budget \$0\.250\)/);
+	expect(submits()).toHaveLength(12);
 	const files = recordedFiles(run.recordDir);
 	expect(files.map((file) => file.slice(run.recordDir.length + 1)).sort()).toEqual(
 		[
@@ -90,6 +90,9 @@ test('every endpoint the node offers answers in the emulator\'s shape: exit 0, o
 			'fal/fal-ai--sam-3-1--video.json',
 			'fal/fal-ai--sam-3-1--video-rle.json',
 			'runflow/meta--sam-3--image.json',
+			'fal/fal-ai--sam-3--video-rle-objects.json',
+			'fal/fal-ai--sam-3--3d-objects.json',
+			'fal/fal-ai--sam-3--3d-body.json',
 		].sort(),
 	);
 	for (const file of files) {
@@ -126,12 +129,12 @@ test('a drifted answer fails the check, naming the renamed, the missing and the 
 test('a plan over the budget, or not confirmed, sends nothing', async () => {
 	const overBudget = options({ budgetUsd: 0.02 });
 	expect(await verifyLive(overBudget)).toBe(EXIT.refused);
-	expect(overBudget.lines.join('\n')).toContain('Refused: the estimate $0.065 is over the budget $0.020');
+	expect(overBudget.lines.join('\n')).toContain('Refused: the estimate $0.115 is over the budget $0.020');
 
 	const asked: string[] = [];
 	const declined = options({ yes: false, confirm: async (question) => (asked.push(question), false) });
 	expect(await verifyLive(declined)).toBe(EXIT.refused);
-	expect(asked).toEqual(['Spend about $0.065 on 9 run(s)? [y/N] ']);
+	expect(asked).toEqual(['Spend about $0.115 on 12 run(s)? [y/N] ']);
 
 	const noTerminal = options({ yes: false, only: ['meta/sam-3/image'] });
 	expect(await verifyLive(noTerminal)).toBe(EXIT.refused);

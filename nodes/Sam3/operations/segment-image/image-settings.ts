@@ -12,7 +12,7 @@ import { type MediaParameters, readMediaSource } from '../../job/media-input';
 import { readPrompts } from '../shared/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
 import { ALLOWED_KEYS, FIELD_LABELS } from '../shared/field-labels';
-import { IMAGE_KIND } from './image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 
 /** The panel's names of the parameters that choose the endpoint, for errors. */
 export const TARGET_LABELS = { model: 'Model', endpoint: 'Mask Delivery' };

@@ -2,11 +2,12 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import type { NormalizedMask, NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
+import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { ProviderArtifact, Submission } from '../../providers/provider';
-import { IMAGE_KIND, REPORTED_FILE_KIND } from './image-bytes';
+import { IMAGE_KIND, REPORTED_FILE_KIND } from '../shared/image-bytes';
 import { maskOutputOptions } from './mask-output-options';
 import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';
@@ -111,7 +112,7 @@ export async function resultItems(
 		files: result.files.length ? result.files.map((file, index) => reportedFileJson(file, index, reportedFiles[index])) : undefined,
 		modelData: result.modelData,
 		timing: { ...timing, ...(result.timing ?? {}) },
-		cost: result.cost,
+		cost: itemCost(job, { reportedUsd: result.cost, outputItems: output.split ? masks.length : 1 }),
 		nsfwDetected: result.nsfwDetected,
 		seed: result.seed,
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,

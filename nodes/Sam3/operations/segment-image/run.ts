@@ -2,7 +2,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 
 import { normalizeSam3Output, normalizeSam3RleOutput } from '../../contract/normalize';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
-import { IMAGE_KIND } from './image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 import { readImageRequest } from './image-settings';
 import { IMAGE_OUTPUT, resultItems } from './output-items';
 import { sortResult } from './result-parts';
@@ -19,7 +19,8 @@ export async function runSegmentImage(
 ): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, IMAGE_TOOL_ARGUMENTS, async (item) => {
 		const request = readImageRequest(this, this.getItemIndex());
-		const job = await openJob(item, { ...request, mediaField: 'image_url', mediaKind: IMAGE_KIND, ownOutput: IMAGE_OUTPUT });
+		const cost = { endpointId: `fal-ai/${request.target.model}/${request.target.endpoint}` };
+		const job = await openJob(item, { ...request, mediaField: 'image_url', mediaKind: IMAGE_KIND, ownOutput: IMAGE_OUTPUT, cost });
 		const rle = request.target.endpoint === 'image-rle';
 		// RLE masks carry no size: learned from the input before anything is submitted, so an item that could not
 		// be finished starts no job. Only a result is decoded at it: with Wait for Result off no header is fetched.

@@ -9,7 +9,7 @@ import { ProviderError } from '../../transport/errors';
 import { settle } from '../../transport/settle';
 import { inputError } from '../../job/input-errors';
 import { MalformedMediaError } from '../../codecs/malformed';
-import { type VideoFrameSize, videoFrameSize } from './video-dimensions';
+import { type VideoFrameSize, videoFrameSize } from '../shared/video-dimensions';
 import { binaryChunks, videoHead } from './video-head';
 
 /** The input video's headers only (video-head.ts): an 85 MiB binary is not read whole to learn its frame size. */

@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import type { NormalizedVideoResult, VideoFrame } from '../../contract/normalize-video';
 import type { VideoFile } from '../../contract/video.schema';
+import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
@@ -11,8 +12,8 @@ import { withoutUserInfo } from '../../transport/redact';
 import { settle } from '../../transport/settle';
 import type { Submission } from '../../providers/provider';
 import { checkFrameRle, frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
-import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
-import type { VideoFrameSize } from './video-dimensions';
+import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from '../shared/video-bytes';
+import type { VideoFrameSize } from '../shared/video-dimensions';
 
 /** The binary fields Segment Video writes. */
 const BINARY = { video: 'video', boundingBoxes: 'boundingBoxes', rle: 'rle' } as const;
@@ -25,7 +26,7 @@ const RLE_FORMAT = { pairs: 'start length', base: 1, order: 'row-major' };
  * (only from an item such a run wrote: a user's own "video" field stays), never left beside the new ones.
  */
 export const VIDEO_OUTPUT: OwnOutput = {
-	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'warnings', 'timing', 'raw'],
+	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'warnings', 'timing', 'cost', 'raw'],
 	isEarlierResult: (json) => typeof json.model === 'string' && /^fal-ai\/sam-3(-1)?\/video(-rle)?$/.test(json.model) && typeof json.requestId === 'string',
 	isOwnBinary(name, { settings }, earlier) {
 		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
@@ -111,6 +112,7 @@ export async function videoResultItems(
 		frames,
 		warnings: warnings.length ? warnings : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
+		cost: itemCost(job, { learned: frames ? { frames: frames.length } : undefined }),
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
 	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.binary ? [[BINARY[key as keyof typeof BINARY], entry.binary]] : [])));

@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { MalformedMediaError } from '../../codecs/malformed';
 import { MiB } from '../../limits';
-import { EBML } from './video-dimensions';
+import { EBML } from '../shared/video-dimensions';
 
 /** Matroska puts Tracks near the start (after SeekHead and Info): its first bytes are enough. */
 const MATROSKA_HEAD_BYTES = 2 * MiB;

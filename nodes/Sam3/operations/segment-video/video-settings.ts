@@ -17,7 +17,7 @@ import type { EndpointRequest } from '../../job/item-job';
 import { type MediaParameters, readMediaSource } from '../../job/media-input';
 import { readPrompts } from '../shared/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
-import { VIDEO_KIND } from './video-bytes';
+import { VIDEO_KIND } from '../shared/video-bytes';
 
 /** Segment Video's media parameters (video.description.ts). */
 const VIDEO_PARAMETERS: MediaParameters = { source: 'videoSource', url: 'videoUrl', urlLabel: 'Video URL', binaryProperty: 'videoBinaryPropertyName' };

@@ -166,3 +166,50 @@ function docTypeOf(bytes: Buffer): string | undefined {
 	const docType = [...ebmlElements(bytes, header.body, header.end)].find((entry) => entry.id === ID.docType);
 	return docType && bytes.toString('latin1', docType.body, docType.end);
 }
+
+/**
+ * How many frames the video has, as its container says: MP4/MOV's video track sample count (`stsz`/`stz2`);
+ * WebM/Matroska's duration over its video track's frame duration (Info Duration × TimecodeScale ÷ DefaultDuration).
+ * fal bills video per 16 input frames; this is what the cost estimate and Max Spend per Run count. Undefined
+ * when the container does not say (fragmented MP4, a WebM without a fixed frame rate) or the header is beyond the bytes given.
+ */
+export function videoFrameCount(bytes: Buffer): number | undefined {
+	if (bytes.length >= 4 && bytes.readUInt32BE(0) === EBML) return webmFrameCount(bytes);
+	if (bytes.length < 12 || bytes.toString('latin1', 4, 8) !== 'ftyp') return undefined;
+	const [moov] = [...mp4Boxes(bytes, 0, bytes.length)].filter((entry) => entry.type === 'moov');
+	for (const trak of inside(bytes, moov, 'trak')) {
+		const [mdia] = inside(bytes, trak, 'mdia');
+		const [hdlr] = inside(bytes, mdia, 'hdlr');
+		if (!hdlr || bytes.toString('latin1', hdlr.body + 8, hdlr.body + 12) !== 'vide') continue;
+		const [stbl] = inside(bytes, inside(bytes, mdia, 'minf')[0], 'stbl');
+		const [sizes] = [...inside(bytes, stbl, 'stsz'), ...inside(bytes, stbl, 'stz2')];
+		if (!sizes || sizes.end - sizes.body < 12) return undefined;
+		const count = bytes.readUInt32BE(sizes.body + 8);
+		return count > 0 ? count : undefined;
+	}
+	return undefined;
+}
+
+const INFO = { info: 0x1549a966, timecodeScale: 0x2ad7b1, duration: 0x4489, defaultDuration: 0x23e383 };
+
+function webmFrameCount(bytes: Buffer): number | undefined {
+	const find = (from: number, to: number, id: number) => [...ebmlElements(bytes, from, to)].find((entry) => entry.id === id);
+	const uint = (entry: { body: number; end: number } | undefined) => (entry ? bytes.subarray(entry.body, entry.end).reduce((value, byte) => value * 256 + byte, 0) : undefined);
+	const float = (entry: { body: number; end: number } | undefined) => {
+		const length = entry ? entry.end - entry.body : 0;
+		if (length === 4) return bytes.readFloatBE(entry!.body);
+		return length === 8 ? bytes.readDoubleBE(entry!.body) : undefined;
+	};
+	const segment = find(0, bytes.length, ID.segment);
+	if (!segment) return undefined;
+	const info = find(segment.body, segment.end, INFO.info);
+	const tracks = find(segment.body, segment.end, ID.tracks);
+	if (!info || !tracks) return undefined;
+	const scale = uint(find(info.body, info.end, INFO.timecodeScale)) ?? 1_000_000;
+	const duration = float(find(info.body, info.end, INFO.duration));
+	const video = [...ebmlElements(bytes, tracks.body, tracks.end)].filter((entry) => entry.id === ID.trackEntry).find((track) => find(track.body, track.end, ID.video));
+	const frameNs = video && uint(find(video.body, video.end, INFO.defaultDuration));
+	if (!duration || !frameNs) return undefined;
+	const frames = Math.round((duration * scale) / frameNs);
+	return frames > 0 ? frames : undefined;
+}
