@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PRICES, costJson, estimateCost } from '../../nodes/Sam3/job/cost';
 import { SpendLedger, SpendLimitError } from '../../nodes/Sam3/job/spend';
 import { videoFrameCount } from '../../nodes/Sam3/operations/shared/video-dimensions';
-import { makeTestVideo } from '../emulator/video-fixture';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
 
 describe('cost estimates', () => {
 	it.each([

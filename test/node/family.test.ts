@@ -6,8 +6,8 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { rleFault } from '../emulator/rle';
-import type { BinaryMode } from '../rig';
+import { rleFault } from '../../tools/emulator/rle';
+import type { BinaryMode } from '../../tools/rig';
 import { solidImage } from '../support/images';
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { falAdapter } from '../../nodes/Sam3/providers/fal';

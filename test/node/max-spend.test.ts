@@ -5,8 +5,8 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { makeTestVideo } from '../emulator/video-fixture';
-import { EMULATOR_PROVIDER } from '../support/providers';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
+import { EMULATOR_PROVIDER } from '../../tools/emulator/providers';
 import { type Provider, runSam3, solidImage } from './fixture';
 import { entries, hostImage, useEmulator } from './harness';
 

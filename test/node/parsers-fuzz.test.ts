@@ -16,7 +16,7 @@ import { imageSizeOf } from '../../nodes/Sam3/operations/segment-image/image-dim
 import { RLE_FILE_KIND, ZIP_KIND, videoTypeOf } from '../../nodes/Sam3/operations/shared/video-bytes';
 import { ebmlDocType, videoFrameSize } from '../../nodes/Sam3/operations/shared/video-dimensions';
 import { videoHead } from '../../nodes/Sam3/operations/segment-video/video-head';
-import { makeTestVideo } from '../emulator/video-fixture';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
 
 const SEED = 20261207;
 const rng = prand.xoroshiro128plus(SEED);

@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
-import { runAsAgentTool } from '../rig';
+import { runAsAgentTool } from '../../tools/rig';
 import { credentialsFor, runSam3 } from './fixture';
 import { binaryNames, entries, onlySubmit, useEmulator } from './harness';
 

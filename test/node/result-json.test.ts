@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { PROVIDER_LABEL } from '../support/providers';
+import { PROVIDER_LABEL } from '../../tools/emulator/providers';
 import { type Provider, runSam3, solidImage } from './fixture';
 import { entries, hostImage, maskGeometry, useEmulator } from './harness';
 

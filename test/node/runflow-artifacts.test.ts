@@ -7,7 +7,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import type { RunflowOutputShape } from '../emulator/runflow-routes';
+import type { RunflowOutputShape } from '../../tools/emulator/runflow-routes';
 import { runSam3, solidImage } from './fixture';
 import { binaryNames, header, hostImage, maskGeometry, useEmulator } from './harness';
 

@@ -12,9 +12,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IBinaryData, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { makeTestVideo } from '../emulator/video-fixture';
-import { readBinary } from '../rig/binary-data';
-import type { RigInputItem } from '../rig';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
+import { readBinary } from '../../tools/rig/binary-data';
+import type { RigInputItem } from '../../tools/rig';
 import { runSam3, solidImage } from './fixture';
 import { useEmulator } from './harness';
 

@@ -7,7 +7,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { makeTestVideo } from '../emulator/video-fixture';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
 import { runSam3 } from './fixture';
 import { binaryNames, entries, onlySubmit, useEmulator } from './harness';
 

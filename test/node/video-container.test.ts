@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { videoTypeOf } from '../../nodes/Sam3/operations/shared/video-bytes';
 import { videoFrameSize } from '../../nodes/Sam3/operations/shared/video-dimensions';
-import { makeTestVideo } from '../emulator/video-fixture';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', 'videos', name));
 

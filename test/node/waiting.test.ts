@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { LogEntry } from '../emulator';
+import type { LogEntry } from '../../tools/emulator';
 import { call } from '../support/http';
 import { runSam3, solidImage } from './fixture';
 import { entries, hostImage, useEmulator } from './harness';

@@ -5,8 +5,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { rleFault } from '../emulator/rle';
-import { makeTestVideo } from '../emulator/video-fixture';
+import { rleFault } from '../../tools/emulator/rle';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
 import { solidImage } from '../support/images';
 import { logOf, runSam3, useEmulator } from './harness';
 

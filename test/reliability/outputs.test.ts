@@ -7,7 +7,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { maskGeometry } from '../support/images';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
-import { runAsAgentTool } from '../rig';
+import { runAsAgentTool } from '../../tools/rig';
 import { PROVIDERS, credentialsFor, dataImageUrl, expectErrorItem, expectMasks, runSam3, segment, smallImage, useEmulator } from './harness';
 
 const emulator = useEmulator();

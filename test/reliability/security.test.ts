@@ -5,9 +5,9 @@
  */
 import { inspect } from 'node:util';
 
-import type { LogEntry } from '../emulator';
+import type { LogEntry } from '../../tools/emulator';
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
-import { runAsAgentTool } from '../rig';
+import { runAsAgentTool } from '../../tools/rig';
 import { PROVIDERS, ROUTES, closedPort, credentialsFor, dataImageUrl, expectErrorItem, logOf, runSam3, segment, smallImage, useEmulator } from './harness';
 
 const SECRET = 'SECRET-canary';

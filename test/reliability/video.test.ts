@@ -6,8 +6,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_VIDEO_FRAMES } from '../../nodes/Sam3/limits';
-import { makeTestVideo } from '../emulator/video-fixture';
-import type { RigInputItem } from '../rig';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
+import type { RigInputItem } from '../../tools/rig';
 import { eventually, logOf, runSam3, useEmulator } from './harness';
 
 const emulator = useEmulator();
