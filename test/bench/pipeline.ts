@@ -16,9 +16,10 @@ import { emulatorCredentials, startEmulator } from '../e2e/lib/emulator';
 import { startImageServer } from '../e2e/lib/image-server';
 import { lines, type LineKey } from '../e2e/lib/lines';
 import { hostedProductPhotos, PRODUCT_PHOTOS, renderProductPhoto, scaledPhoto } from '../e2e/lib/product-photos';
-import { importRemoveBackground, nodeMs, subExecutions } from '../e2e/lib/remove-background';
+import { importRemoveBackground, nodeMs, pipelineEnv, subExecutions } from '../e2e/lib/remove-background';
 import { readBinary, type OutputItem } from '../e2e/lib/run-data';
 import { log, preparedHome } from '../e2e/lib/setup';
+import { measureGm, type FloorPhoto, type GmTimes } from './gm-floor';
 import { describeMachine, startCpuAccount } from './machine';
 import { replaceSection } from './sections';
 
@@ -43,6 +44,7 @@ interface LineResult {
 	checkedFull: number;
 	othersPercent?: number;
 	benchCoreS?: number;
+	gm?: { recipe: GmTimes; floor: GmTimes };
 }
 
 async function main(): Promise<void> {
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
 		'|---|---|---|---|---|---|---|',
 		...results.map((r) => `| ${r.line} (Node ${r.node}) | ${(r.wholeMs / 1000).toFixed(1)} s (${per(r.wholeMs)}/photo) | ${(r.sam3Ms / 1000).toFixed(1)} s | ${(r.imageMs / 1000).toFixed(1)} s (${per(r.imageMs)}/photo) | **${(r.wholeMs / r.sam3Ms).toFixed(2)}×** | ${r.files} (${r.checkedFull} decoded) | ${r.othersPercent ?? '?'} % |`),
 		'',
+		...gmLines(results),
 		'Per node (ms for all photos; the sub-workflow\'s nodes run inside "Remove background"):',
 		'',
 		`| node | ${results.map((r) => r.line).join(' | ')} |`,
@@ -93,6 +96,25 @@ async function main(): Promise<void> {
 	writeFileSync(out, replaceSection(readFileSync(out, 'utf8'), 'pipeline', section));
 	console.log(section);
 	log(`wrote the pipeline section of ${out}`);
+}
+
+function gmLines(results: LineResult[]): string[] {
+	const first = results.find((r) => r.gm);
+	if (!first?.gm) return [];
+	const { recipe, floor } = first.gm;
+	const sam3 = first.sam3Ms;
+	const ratio = (perPhotoMs: number, cores: number) => ((sam3 + (PHOTOS * perPhotoMs) / cores) / sam3).toFixed(2);
+	return [
+		'GraphicsMagick alone, outside n8n, on the same photos and layouts (each photo size, 3 rounds, one process after another):',
+		'',
+		'| | gm processes / photo | wall / photo | CPU / photo | SAM 3 + this for all photos, ÷ SAM 3: 1 core | 2 cores |',
+		'|---|---|---|---|---|---|',
+		`| the recipe's commands (Amazon shot + cutout) | ${recipe.processes} | ${recipe.wallMs.toFixed(0)} ms | ${recipe.cpuMs.toFixed(0)} ms | ${ratio(recipe.wallMs, 1)}× | ${ratio(recipe.wallMs, 2)}× |`,
+		`| floor: one process decoding, cropping, upscaling, encoding the 2000 px JPEG | ${floor.processes} | ${floor.wallMs.toFixed(0)} ms | ${floor.cpuMs.toFixed(0)} ms | ${ratio(floor.wallMs, 1)}× | ${ratio(floor.wallMs, 2)}× |`,
+		'',
+		`(SAM 3 alone: ${(sam3 / 1000).toFixed(1)} s in ${first.line}'s run; "2 cores" assumes the photos split over two executions or workers.)`,
+		'',
+	];
 }
 
 function nodeRows(results: LineResult[]): string[] {
@@ -121,7 +143,7 @@ async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) =
 		});
 		log(`${line.label}: example 5 on ${photos.length} photos, presets "${PRESETS}", ${JOB_MS} ms SAM 3 jobs (emulator)`);
 		const cpu = startCpuAccount();
-		const result = await home.execute(pipeline.mainId, { timeoutMs: 60 * 60_000, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+		const result = await home.execute(pipeline.mainId, { timeoutMs: 60 * 60_000, env: pipelineEnv(home) });
 		const account = cpu();
 		if (result.exitCode !== 0) throw new Error(`${line.label}: the workflow failed: ${result.errorMessage() ?? result.stderr.slice(-2000)}`);
 		const runData = result.run!.data!.resultData!.runData!;
@@ -134,7 +156,22 @@ async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) =
 		const imageMs = sub.filter((s) => IMAGE_STEPS.includes(s.node)).reduce((s, t) => s + t.ms, 0);
 		log(`${line.label}: ${sub.map((s) => `${s.node} ${s.ms}`).join(', ')}`);
 		log(`${line.label}: whole ${wholeMs} ms, SAM 3 ${sam3Ms} ms (${(wholeMs / sam3Ms).toFixed(2)}×), image steps ${imageMs} ms; checking the files`);
-		const { files, checkedFull } = await checkFiles(result.items('Remove background'), subRun.runData, photos, (ref) => readBinary(ref, home.n8nDir));
+		const read = (ref: any) => readBinary(ref, home.n8nDir);
+		const { files, checkedFull } = await checkFiles(result.items('Remove background'), subRun.runData, photos, read);
+		// GraphicsMagick alone on the same photos and layouts (first line only: it does not depend on n8n).
+		let gmTimes: LineResult['gm'];
+		if (key === LINES[0] && PRESETS.includes('amazon')) {
+			const laidOut = (subRun.runData['One item per preset'][0].data!.main[0] ?? []) as OutputItem[];
+			const segmented = (subRun.runData['SAM 3'][0].data!.main[0] ?? []) as OutputItem[];
+			const floorPhotos: FloorPhoto[] = [];
+			for (const v of new Map(photos.map((p) => [p.variant.name, p])).values()) {
+				const item = laidOut.find((i) => i.json.fileName === v.sku && i.json.preset === 'amazon')!;
+				const sam3 = segmented.find((i) => i.json.fileName === v.sku)!;
+				floorPhotos.push({ name: v.variant.name, bytes: v.variant.bytes, mask: read(sam3.binary!.mask_0), width: v.variant.width, height: v.variant.height, cut: item.json.cut, shot: item.json.shot });
+			}
+			log('GraphicsMagick alone: replaying the recipe and the one-process floor on each photo size');
+			gmTimes = measureGm(floorPhotos);
+		}
 		return {
 			line: line.label,
 			node: line.key === '1' ? '20' : '24',
@@ -148,6 +185,7 @@ async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) =
 			checkedFull,
 			othersPercent: account?.othersPercent,
 			benchCoreS: account?.benchCoreS,
+			gm: gmTimes,
 		};
 	} finally {
 		if (process.env.SAM3_BENCH_KEEP) log(`kept ${home.userFolder}`);

@@ -42,6 +42,19 @@ export async function importRemoveBackground(
 	return { mainId: main.id, subId: sub.id, main, sub };
 }
 
+/**
+ * Environment for `n8n execute` of example 5: filesystem binary mode on both lines (1.x would keep every image in
+ * memory). n8n 2.41 runs a sub-workflow's published version, which its publication service records when a running
+ * n8n publishes it; `publish:workflow` from the CLI sets only the workflow's active version, so a headless
+ * `n8n execute` reads that one (N8N_USE_WORKFLOW_PUBLICATION_SERVICE=false, n8n's own switch for it).
+ */
+export function pipelineEnv(home: N8nHome): Record<string, string> {
+	return {
+		N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
+		...(home.line.key === '2' ? { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } : {}),
+	};
+}
+
 export interface SubExecution {
 	id: string;
 	status: string;
