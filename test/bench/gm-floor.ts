@@ -3,6 +3,8 @@
  * GraphicsMagick commands replayed one after another, timed by wall clock and by the CPU the `gm` processes used.
  * - recipe: the commands the sub-workflow's Edit Image nodes run (the arguments Edit Image builds through `gm`),
  *   for the Amazon shot and the transparent cutout;
+ * - before: the commands example 5's Edit Image nodes ran before issue 32 (full-size mask, full-size cutout, crop,
+ *   then a canvas at the photo's scale composited and resized to 2000×2000, all PNG at the default compression);
  * - floor: the least any recipe must do for the Amazon shot — ONE `gm` process that decodes the photo, crops it,
  *   upscales it to the product size and encodes the 2000 px JPEG, with no masking at all.
  * What n8n adds on top is the difference to the image steps' times in the run.
@@ -18,6 +20,8 @@ export interface FloorPhoto {
 	mask: Buffer;
 	width: number;
 	height: number;
+	/** SAM 3's box of the product, in the photo's pixels. */
+	crop: { x: number; y: number; width: number; height: number };
 	cut: { x: number; y: number; width: number; height: number };
 	shot: { width: number; height: number; borderX: number; borderY: number };
 }
@@ -58,7 +62,7 @@ function timed(photos: FloorPhoto[], rounds: number, steps: (p: FloorPhoto, dir:
 
 const geometry = (x: number, y: number) => `${x >= 0 ? '+' : ''}${x}${y >= 0 ? '+' : ''}${y}`;
 
-export function measureGm(photos: FloorPhoto[], rounds = 3): { recipe: GmTimes; floor: GmTimes } {
+export function measureGm(photos: FloorPhoto[], rounds = 3): { recipe: GmTimes; before: GmTimes; floor: GmTimes } {
 	const recipe = timed(photos, rounds, (p, dir) => {
 		const photo = join(dir, 'photo');
 		const maskFile = join(dir, 'mask');
@@ -74,10 +78,30 @@ export function measureGm(photos: FloorPhoto[], rounds = 3): { recipe: GmTimes; 
 		gm(['composite', '-background', 'transparent', '-compose', 'CopyOpacity', '-geometry', '+0+0', maskFile, '-', '-quality', '10', 'png:-'], onWhite);
 		return 6;
 	});
+	const before = timed(photos, rounds, (p, dir) => {
+		const maskFile = join(dir, 'mask');
+		const cutoutFile = join(dir, 'cutout');
+		const crop = p.crop;
+		const m = Math.round(0.04 * Math.max(crop.width, crop.height));
+		const cx = Math.max(0, crop.x - m);
+		const cy = Math.max(0, crop.y - m);
+		const cw = Math.min(p.width, crop.x + crop.width + m) - cx;
+		const ch = Math.min(p.height, crop.y + crop.height + m) - cy;
+		const canvas = Math.ceil(Math.max(crop.width, crop.height) / 0.85);
+		const ox = Math.round((canvas - crop.width) / 2) - (crop.x - cx);
+		const oy = Math.round((canvas - crop.height) / 2) - (crop.y - cy);
+		writeFileSync(maskFile, gm(['convert', '-background', 'transparent', '-', '-resize', `${p.width}x${p.height}!`, 'png:-'], p.mask));
+		const cutout = gm(['composite', '-background', 'transparent', '-compose', 'CopyOpacity', '-geometry', '+0+0', maskFile, '-', 'png:-'], p.bytes);
+		writeFileSync(cutoutFile, gm(['convert', '-background', 'transparent', '-', '-crop', `${cw}x${ch}+${cx}+${cy}`, 'png:-'], cutout));
+		const blank = gm(['convert', '-size', `${canvas}x${canvas}`, 'xc:#ffffff', 'png:-']);
+		const placed = gm(['composite', '-compose', 'Over', '-geometry', geometry(ox, oy), cutoutFile, '-', '-'], blank);
+		gm(['convert', '-', '-resize', '2000x2000!', 'png:-'], placed);
+		return 6;
+	});
 	const floor = timed(photos, rounds, (p) => {
 		const { cut, shot } = p;
 		gm(['convert', '-', '-crop', `${cut.width}x${cut.height}+${cut.x}+${cut.y}`, '-resize', `${shot.width}x${shot.height}!`, '-bordercolor', '#ffffff', '-border', `${shot.borderX}x${shot.borderY}`, '-quality', '90', 'jpeg:-'], p.bytes);
 		return 1;
 	});
-	return { recipe, floor };
+	return { recipe, before, floor };
 }

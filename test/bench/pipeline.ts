@@ -44,7 +44,7 @@ interface LineResult {
 	checkedFull: number;
 	othersPercent?: number;
 	benchCoreS?: number;
-	gm?: { recipe: GmTimes; floor: GmTimes };
+	gm?: { recipe: GmTimes; before?: GmTimes; floor: GmTimes };
 }
 
 async function main(): Promise<void> {
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
 function gmLines(results: LineResult[]): string[] {
 	const first = results.find((r) => r.gm);
 	if (!first?.gm) return [];
-	const { recipe, floor } = first.gm;
+	const { recipe, before, floor } = first.gm;
 	const sam3 = first.sam3Ms;
 	const ratio = (perPhotoMs: number, cores: number) => ((sam3 + (PHOTOS * perPhotoMs) / cores) / sam3).toFixed(2);
 	return [
@@ -110,6 +110,7 @@ function gmLines(results: LineResult[]): string[] {
 		'| | gm processes / photo | wall / photo | CPU / photo | SAM 3 + this for all photos, ÷ SAM 3: 1 core | 2 cores |',
 		'|---|---|---|---|---|---|',
 		`| the recipe's commands (Amazon shot + cutout) | ${recipe.processes} | ${recipe.wallMs.toFixed(0)} ms | ${recipe.cpuMs.toFixed(0)} ms | ${ratio(recipe.wallMs, 1)}× | ${ratio(recipe.wallMs, 2)}× |`,
+		...(before ? [`| example 5's commands before issue 32 (cutout + 2000 px PNG shot, full-size steps) | ${before.processes} | ${before.wallMs.toFixed(0)} ms | ${before.cpuMs.toFixed(0)} ms | ${ratio(before.wallMs, 1)}× | ${ratio(before.wallMs, 2)}× |`] : []),
 		`| floor: one process decoding, cropping, upscaling, encoding the 2000 px JPEG | ${floor.processes} | ${floor.wallMs.toFixed(0)} ms | ${floor.cpuMs.toFixed(0)} ms | ${ratio(floor.wallMs, 1)}× | ${ratio(floor.wallMs, 2)}× |`,
 		'',
 		`(SAM 3 alone: ${(sam3 / 1000).toFixed(1)} s in ${first.line}'s run; "2 cores" assumes the photos split over two executions or workers.)`,
@@ -167,7 +168,7 @@ async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) =
 			for (const v of new Map(photos.map((p) => [p.variant.name, p])).values()) {
 				const item = laidOut.find((i) => i.json.fileName === v.sku && i.json.preset === 'amazon')!;
 				const sam3 = segmented.find((i) => i.json.fileName === v.sku)!;
-				floorPhotos.push({ name: v.variant.name, bytes: v.variant.bytes, mask: read(sam3.binary!.mask_0), width: v.variant.width, height: v.variant.height, cut: item.json.cut, shot: item.json.shot });
+				floorPhotos.push({ name: v.variant.name, bytes: v.variant.bytes, mask: read(sam3.binary!.mask_0), width: v.variant.width, height: v.variant.height, crop: item.json.box, cut: item.json.cut, shot: item.json.shot });
 			}
 			log('GraphicsMagick alone: replaying the recipe and the one-process floor on each photo size');
 			gmTimes = measureGm(floorPhotos);
