@@ -117,6 +117,8 @@ async function prepare(home: N8nHome, emulator: EmulatorProcess, sub: Workflow):
 
 async function benchLine(line: N8nLine, tarball: string, emulator: EmulatorProcess, urls: string[]) {
 	const sub = loadExample(EXAMPLES.removeBackground);
+	// n8n 2.41 runs a sub-workflow's published version: read the one `publish:workflow` set (see remove-background.ts).
+	const published: Record<string, string> = line.key === '2' ? { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } : {};
 	const cleanup: Array<() => Promise<void> | void> = [];
 	try {
 		log(`${line.label}: one n8n (n8n start, ${REGULAR_PRODUCTION_LIMIT} executions at once), held to core 0`);
@@ -124,14 +126,14 @@ async function benchLine(line: N8nLine, tarball: string, emulator: EmulatorProce
 		cleanup.push(() => rmSync(home.userFolder, { recursive: true, force: true }));
 		await home.installPackage(tarball);
 		await prepare(home, emulator, sub);
-		const server = await startN8n(home, { env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: String(REGULAR_PRODUCTION_LIMIT), N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
+		const server = await startN8n(home, { env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: String(REGULAR_PRODUCTION_LIMIT), N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', ...published } });
 		cleanup.push(() => server.stop());
 		await pinHome(home, 0);
 
 		log(`${line.label}: queue mode (main + ${WORKERS} workers --concurrency=${WORKER_CONCURRENCY}), worker i held to core i-1`);
 		const services = await startQueueServices();
 		cleanup.push(() => services.stop());
-		const cluster = await startQueueCluster({ line, services, tarball, workers: WORKERS, concurrency: WORKER_CONCURRENCY, prepare: (main) => prepare(main, emulator, sub) });
+		const cluster = await startQueueCluster({ line, services, tarball, workers: WORKERS, concurrency: WORKER_CONCURRENCY, env: published, prepare: (main) => prepare(main, emulator, sub) });
 		cleanup.push(() => cluster.homes.forEach((h) => rmSync(h.userFolder, { recursive: true, force: true })));
 		cleanup.push(() => cluster.stop());
 		await pinHome(cluster.mainHome, 0);

@@ -26,14 +26,23 @@ export interface ImportedPipeline {
 	sub: Workflow;
 }
 
-/** Imports both workflows; `photos` replaces example 5's product list, `presets` its preset field. */
+/** Homes the sub-workflow is already in: n8n 2.41 refuses to import over a published workflow. */
+const subImported = new WeakSet<N8nHome>();
+
+/**
+ * Imports both workflows (the sub-workflow once per home); `photos` replaces example 5's product list, `presets`
+ * its preset field.
+ */
 export async function importRemoveBackground(
 	home: N8nHome,
 	opts: { mainId: string; photos: PhotoRef[]; presets?: string; outputDir: string },
 ): Promise<ImportedPipeline> {
 	const sub = loadExample(EXAMPLES.removeBackground);
-	await home.importWorkflows([sub]);
-	if (home.line.key === '2') await home.cliOk(['publish:workflow', `--id=${sub.id}`]);
+	if (!subImported.has(home)) {
+		await home.importWorkflows([sub]);
+		if (home.line.key === '2') await home.cliOk(['publish:workflow', `--id=${sub.id}`]);
+		subImported.add(home);
+	}
 	const main: Workflow = { ...localizeWorkflow(loadExample(EXAMPLES.ecommerceCutouts), { outputDir: opts.outputDir }), id: opts.mainId };
 	findNode(main, (n) => n.name === 'Product photos').parameters.jsCode = `return ${JSON.stringify(opts.photos)}.map((json) => ({ json }));`;
 	const call = findNode(main, (n) => n.name === SUBWORKFLOW_NAME);
