@@ -8,7 +8,7 @@
  * so what differs is how many cores do the image work. Rounds alternate one n8n / queue, so a change in the
  * machine's load falls on both. Every file is checked to be its preset's JPEG square; the pixel rules are the e2e's
  * and bench:pipeline's. Writes its own section of BENCHMARKS.md.
- *   SAM3_BENCH_LINES="1 2"   SAM3_BENCH_QUEUE_ROUNDS=2   SAM3_BENCH_QUEUE_EXECUTIONS=8   SAM3_BENCH_QUEUE_PHOTOS=6 (per execution)
+ *   SAM3_BENCH_LINES="1 2"   SAM3_BENCH_QUEUE_ROUNDS=3   SAM3_BENCH_QUEUE_EXECUTIONS=8   SAM3_BENCH_QUEUE_PHOTOS=6 (per execution)
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +32,7 @@ import { describeMachine, startCpuAccount } from './machine';
 import { replaceSection } from './sections';
 
 const LINES = (process.env.SAM3_BENCH_LINES ?? '1 2').split(/[\s,]+/).filter(Boolean) as LineKey[];
-const ROUNDS = Number(process.env.SAM3_BENCH_QUEUE_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.SAM3_BENCH_QUEUE_ROUNDS ?? 3);
 const EXECUTIONS = Number(process.env.SAM3_BENCH_QUEUE_EXECUTIONS ?? 8);
 const PHOTOS_PER_EXECUTION = Number(process.env.SAM3_BENCH_QUEUE_PHOTOS ?? 6);
 const JOB_MS = 300;
@@ -106,6 +106,10 @@ async function measure(server: N8nServer, home: N8nHome, emulator: EmulatorProce
 	return { wallMs, photosPerS: Math.round((photos / (wallMs / 1000)) * 100) / 100 };
 }
 
+function queueBinaryModeDatabase(line: N8nLine): Record<string, string> {
+	return line.key === '1' ? { N8N_AVAILABLE_BINARY_DATA_MODES: 'filesystem,database', N8N_DEFAULT_BINARY_DATA_MODE: 'database' } : {};
+}
+
 const mean = (rs: Round[]) => Math.round((rs.reduce((a, r) => a + r.photosPerS, 0) / rs.length) * 100) / 100;
 
 async function prepare(home: N8nHome, emulator: EmulatorProcess, sub: Workflow): Promise<void> {
@@ -119,6 +123,9 @@ async function benchLine(line: N8nLine, tarball: string, emulator: EmulatorProce
 	const sub = loadExample(EXAMPLES.removeBackground);
 	// n8n 2.41 runs a sub-workflow's published version: read the one `publish:workflow` set (see remove-background.ts).
 	const published: Record<string, string> = line.key === '2' ? { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } : {};
+	// Queue mode keeps files in the database on both lines (2.41's default; 1.123's opt-in, README Scaling), so the
+	// photos do not travel inline in every execution's data.
+	const queueBinary = { ...published, ...queueBinaryModeDatabase(line) };
 	const cleanup: Array<() => Promise<void> | void> = [];
 	try {
 		log(`${line.label}: one n8n (n8n start, ${REGULAR_PRODUCTION_LIMIT} executions at once), held to core 0`);
@@ -133,7 +140,7 @@ async function benchLine(line: N8nLine, tarball: string, emulator: EmulatorProce
 		log(`${line.label}: queue mode (main + ${WORKERS} workers --concurrency=${WORKER_CONCURRENCY}), worker i held to core i-1`);
 		const services = await startQueueServices();
 		cleanup.push(() => services.stop());
-		const cluster = await startQueueCluster({ line, services, tarball, workers: WORKERS, concurrency: WORKER_CONCURRENCY, env: published, prepare: (main) => prepare(main, emulator, sub) });
+		const cluster = await startQueueCluster({ line, services, tarball, workers: WORKERS, concurrency: WORKER_CONCURRENCY, env: queueBinary, prepare: (main) => prepare(main, emulator, sub) });
 		cleanup.push(() => cluster.homes.forEach((h) => rmSync(h.userFolder, { recursive: true, force: true })));
 		cleanup.push(() => cluster.stop());
 		await pinHome(cluster.mainHome, 0);
@@ -190,7 +197,8 @@ async function main(): Promise<void> {
 		`${photos} photos per round (${EXECUTIONS} webhook calls × ${PHOTOS_PER_EXECUTION}, all at once; sizes ${variants.map((p) => `${p.width}×${p.height}`).join(', ')}),`,
 		`example 5 behind a webhook, preset amazon; SAM 3 from the emulator (${JOB_MS} ms jobs, account limit ${ACCOUNT_LIMIT}). One n8n: \`n8n start\`,`,
 		`${REGULAR_PRODUCTION_LIMIT} executions at once, all of it held to core 0 (taskset). Queue mode: main + ${WORKERS} workers × \`--concurrency=${WORKER_CONCURRENCY}\`,`,
-		'worker 1 on core 0, worker 2 on core 1 (the main, light, on core 0). GraphicsMagick runs inherit their n8n\'s core.',
+		'worker 1 on core 0, worker 2 on core 1 (the main, light, on core 0); files in the database (binary data mode `database`).',
+		'GraphicsMagick runs inherit their n8n\'s core; Postgres, Redis and the emulator are not pinned.',
 		`After a warm-up round each, ${ROUNDS} measured rounds alternate; wall time from the first webhook call to the last execution's stop.`,
 		'',
 		'| n8n | one n8n, 1 core: rounds (photos/s) | mean | main + 2 workers, 1 core each: rounds | mean | **workers ÷ one** |',
