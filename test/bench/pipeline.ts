@@ -6,6 +6,7 @@
  * next to SAM 3 alone (the sub-workflow's SAM 3 node), and every image step; then checks every product's files
  * pixel by pixel against its preset's rules (test/e2e/lib/cutout-checks.ts), as the e2e does.
  *   SAM3_BENCH_PHOTOS=500  SAM3_BENCH_JOB_MS=1000  SAM3_BENCH_LINES="1 2"  SAM3_BENCH_PRESETS="amazon, cutout"
+ *   SAM3_BENCH_DUMP=<dir>  also write every file there     SAM3_BENCH_KEEP=1  keep the n8n home (its database, files)
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -52,7 +53,6 @@ async function main(): Promise<void> {
 	// Mixed sizes: each product at the e2e's size and at 1.5× (a bigger camera), in turn.
 	const variants = PRODUCT_PHOTOS.filter((p) => p.sku !== 'empty-404').flatMap((p) => [p, scaledPhoto(p, 1.5)]);
 	const rendered = await Promise.all(variants.map(async (p) => ({ ...p, bytes: await renderProductPhoto(p) })));
-	void hostedProductPhotos;
 	const photos = Array.from({ length: PHOTOS }, (_, i) => {
 		const v = rendered[i % rendered.length];
 		return { variant: v, sku: `${v.sku}-${String(i + 1).padStart(3, '0')}` };
