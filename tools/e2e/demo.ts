@@ -1,7 +1,8 @@
 /**
- * `npm run demo`: example 5 (e-commerce cutouts) in a real, headless n8n — SAM 3 masks, then n8n's Edit Image
- * node cuts each product out and puts it on a 2000×2000 white background. Writes to demo-output/: per product
- * `<sku>-mask.png`, `<sku>-cutout.png`, `<sku>-white.png` and `<sku>.json` (SAM 3's metadata), `run.json`, and
+ * `npm run demo`: example 5 (store-ready product photos) in a real, headless n8n — its remove-background
+ * sub-workflow gets SAM 3 masks, then n8n's Edit Image node makes the Amazon main image (2000×2000 on white) and the
+ * transparent cutout. Writes to demo-output/: per product `<sku>-mask.png`, `<sku>-amazon.jpg`, `<sku>-cutout.png`
+ * and `<sku>.json` (SAM 3's metadata), `run.json`, and
  * `contact-sheet.png` (input | mask | cutout | white background, one row per product).
  *   default            the provider emulator (a test double) stands in for fal.ai, with local product-like photos
  *   FAL_KEY=...        the real fal.ai, with public sample images instead of the example's placeholder URLs
@@ -24,6 +25,8 @@ import { EXAMPLES, findNode, isSam3Node, loadExample, localizeWorkflow, switchPr
 import { startImageServer, type ImageServer } from './lib/image-server';
 import { repoRoot } from './lib/lines';
 import { hostedProductPhotos } from './lib/product-photos';
+import { pipelineEnv, subExecutions } from './lib/remove-background';
+import type { OutputItem } from './lib/run-data';
 import { lineFromEnv, log, preparedHome } from './lib/setup';
 
 const outDir = join(repoRoot, 'demo-output');
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
 	let images: ImageServer | undefined;
 	try {
 		let workflow = loadExample(EXAMPLES.ecommerceCutouts);
+		// The SAM 3 node lives in the sub-workflow example 5 calls (Remove background).
+		let sub = loadExample(EXAMPLES.removeBackground);
 		if (real) {
 			log(`provider: the real ${real} (public sample images)`);
 			await home.importCredentials(realProviderCredentials());
@@ -54,42 +59,46 @@ async function main(): Promise<void> {
 			workflow = localizeWorkflow(workflow, { imageUrl: images.url });
 		}
 		if (provider === 'runflow') {
-			workflow = switchProvider(workflow, 'runflowApi', { id: RUNFLOW_CREDENTIAL_ID, name: 'Runflow account' });
+			sub = switchProvider(sub, 'runflowApi', { id: RUNFLOW_CREDENTIAL_ID, name: 'Runflow account' });
 		}
 		rmSync(outDir, { recursive: true, force: true });
 		mkdirSync(outDir, { recursive: true });
 		workflow = localizeWorkflow(workflow, { outputDir: outDir });
+		await home.importWorkflows([sub]);
+		if (line.key === '2') await home.cliOk(['publish:workflow', `--id=${sub.id}`]);
 		await home.importWorkflows([workflow]);
 
 		log(`running "${workflow.name}" on ${line.label}`);
 		const result = await home.execute(workflow.id, {
 			timeoutMs: 10 * 60_000,
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' },
+			env: { ...pipelineEnv(home), N8N_RESTRICT_FILE_ACCESS_TO: outDir },
 		});
 		if (result.exitCode !== 0) throw new Error(`the workflow failed: ${result.errorMessage() ?? result.stderr}`);
 		const downloads = result.items('Download photo');
-		const sam3 = result.items(findNode(workflow, isSam3Node).name);
-		const shots = result.items('White background shot');
+		const sam3 = (subExecutions(home, sub.id).at(-1)?.runData[findNode(sub, isSam3Node).name]?.[0]?.data?.main?.[0] ?? []) as OutputItem[];
+		const files = result.items('Got a file?', 0);
+		const fileOf = (sku: string, preset: string) => files.find((f) => f.json.fileName === sku && f.json.preset === preset);
 		const rows: SheetRow[] = [];
 		const summary = sam3.map((item, i) => {
 			const { raw: _raw, ...metadata } = item.json;
-			const sku = String(item.json.sku ?? `item-${i}`);
+			const sku = String(item.json.fileName ?? `item-${i}`);
 			writeFileSync(join(outDir, `${sku}.json`), JSON.stringify(metadata, null, 2));
 			const mask = item.binary?.mask_0 ? result.binary(item.binary.mask_0) : undefined;
 			if (mask) writeFileSync(join(outDir, `${sku}-mask.png`), mask);
-			const shot = shots.find((s) => s.json.sku === sku);
+			const shot = fileOf(sku, 'amazon');
+			const cutout = fileOf(sku, 'cutout');
 			rows.push({
 				label: `${sku} — ${item.json.maskCount} mask(s)${item.json.masks?.[0]?.score !== undefined ? `, score ${item.json.masks[0].score}` : ''}`,
 				input: result.binary(downloads[i].binary!.data),
 				mask,
-				cutout: shot && result.binary(shot.binary!.data),
-				shot: shot && result.binary(shot.binary!.shot),
+				cutout: cutout && result.binary(cutout.binary!.data),
+				shot: shot && result.binary(shot.binary!.data),
 				note: shot ? undefined : 'no product found',
 			});
 			return {
 				sku,
 				masks: item.json.maskCount,
-				outcome: shot ? `${sku}-cutout.png, ${sku}-white.png` : 'no product found',
+				outcome: shot ? `${sku}-amazon.jpg, ${sku}-cutout.png` : 'no product found',
 				crop: item.json.masks?.[0]?.crop ? JSON.stringify(item.json.masks[0].crop) : '',
 			};
 		});

@@ -145,3 +145,77 @@ export function assertPureWhiteOutside(image: Raw, box: Box, grow: number): void
 		}
 	}
 }
+
+/**
+ * The store-ready presets of the remove-background sub-workflow and the marketplace rules each must meet
+ * (sources: /work/shared/reference/marketplaces.md; README *Presets*). `fill` is the product's longer side as a
+ * share of the square: Amazon asks for at least 85 %, the recipe aims at 87 %.
+ */
+export const PRESET_RULES = {
+	amazon: { format: 'jpeg', square: 2000, minSide: 1000, minFill: 0.85, maxFill: 0.9, white: true },
+	shopify: { format: 'jpeg', square: 2048, minSide: 2048, minFill: 0.85, maxFill: 0.9, white: true },
+	cutout: { format: 'png', square: undefined, minSide: undefined, minFill: undefined, maxFill: undefined, white: false },
+} as const;
+export type Preset = keyof typeof PRESET_RULES;
+
+/** The cut the recipe makes: the product box plus a 4 % margin, equal on both sides of each axis, inside the photo. */
+export function expectedCut(crop: { x: number; y: number; width: number; height: number }, photo: { width: number; height: number }): Box {
+	const m = Math.round(0.04 * Math.max(crop.width, crop.height));
+	const mx = Math.min(m, crop.x, photo.width - crop.x - crop.width);
+	const my = Math.min(m, crop.y, photo.height - crop.y - crop.height);
+	return { x0: crop.x - mx, y0: crop.y - my, x1: crop.x + crop.width + mx, y1: crop.y + crop.height + my };
+}
+
+export function formatOf(bytes: Buffer): 'jpeg' | 'png' | 'other' {
+	if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'jpeg';
+	if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+	return 'other';
+}
+
+/**
+ * One store-ready file against its preset's rules, pixel by pixel.
+ * - cutout: PNG with alpha, exactly the expected cut; alpha 0 / 255 where the mask is surely out / in, and there
+ *   the photo's own colours.
+ * - amazon / shopify: JPEG, the preset's square; every pixel farther than one JPEG block (16 px) from the product
+ *   is pure white 255,255,255; the product's longer side fills minFill–maxFill of the square, centred (±1 %), with
+ *   the mask box's aspect ratio (±3 %).
+ */
+export async function assertStoreReadyFile(
+	label: string,
+	preset: Preset,
+	bytes: Buffer,
+	photo: { raw: Raw; format: 'png' | 'jpeg' },
+	mask: ReturnType<typeof maskAtPhotoSize>,
+	crop: { x: number; y: number; width: number; height: number },
+): Promise<{ inside?: number; outside?: number; fill?: number }> {
+	const rule = PRESET_RULES[preset];
+	assert.equal(formatOf(bytes), rule.format, `${label}: ${preset} must be ${rule.format}`);
+	if (preset === 'cutout') {
+		const cut = expectedCut(crop, photo.raw);
+		const cutout = await raw(bytes, 4);
+		assert.deepEqual([cutout.width, cutout.height], [cut.x1 - cut.x0, cut.y1 - cut.y0], `${label}: cutout = product box + margin`);
+		const checked = assertCutout(cutout, photo.raw, mask, { x: cut.x0, y: cut.y0 }, photo.format === 'jpeg' ? 6 : 0);
+		const object = mask.box!;
+		assert.ok(checked.inside > 0.15 * (object.x1 - object.x0) * (object.y1 - object.y0), `${label}: too few product pixels checked`);
+		assert.ok(checked.outside > 0, `${label}: no background pixel inside the margin checked`);
+		return checked;
+	}
+	const shot = await raw(bytes, 3);
+	const size = rule.square!;
+	assert.deepEqual([shot.width, shot.height], [size, size], `${label}: ${preset} is a ${size} px square`);
+	assert.ok(size >= rule.minSide!, `${label}: at least ${rule.minSide} px`);
+	const product = nonWhiteBox(shot);
+	assert.ok(product, `${label}: the shot is all white`);
+	const w = product.x1 - product.x0;
+	const h = product.y1 - product.y0;
+	const fill = Math.max(w, h) / size;
+	assert.ok(fill >= rule.minFill! && fill <= rule.maxFill!, `${label}: product fills ${(fill * 100).toFixed(1)} % of the longer side (rule ${rule.minFill! * 100}–${rule.maxFill! * 100} %)`);
+	for (const v of [(product.x0 + product.x1) / 2, (product.y0 + product.y1) / 2]) {
+		assert.ok(Math.abs(v - size / 2) <= 0.01 * size, `${label}: product centre ${v} is off the middle ${size / 2}`);
+	}
+	const object = mask.box!;
+	const aspect = (object.x1 - object.x0) / (object.y1 - object.y0);
+	assert.ok(Math.abs(w / h / aspect - 1) <= 0.03, `${label}: product aspect ${(w / h).toFixed(3)} vs the mask's ${aspect.toFixed(3)}`);
+	assertPureWhiteOutside(shot, product, 16);
+	return { fill };
+}

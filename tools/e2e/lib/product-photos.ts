@@ -69,6 +69,24 @@ export const PRODUCT_PHOTOS: ProductPhoto[] = [
 	},
 ];
 
+/**
+ * The same product photographed at `factor` × the resolution (a bigger camera): same name stem, size in the name
+ * (`sneaker-1800x1350.jpg`), the drawing scaled, the grain and light redrawn at the new size.
+ */
+export function scaledPhoto(photo: ProductPhoto, factor: number): ProductPhoto {
+	const width = Math.round(photo.width * factor);
+	const height = Math.round(photo.height * factor);
+	const dot = photo.name.lastIndexOf('.');
+	return {
+		...photo,
+		name: `${photo.name.slice(0, dot)}-${width}x${height}${photo.name.slice(dot)}`,
+		sku: `${photo.sku}-${width}`,
+		width,
+		height,
+		svg: photo.svg && `<g transform="scale(${factor})">${photo.svg}</g>`,
+	};
+}
+
 /** Seeded noise (xorshift): a photo's sensor grain, ±amplitude per pixel, the same every run. */
 function grain(width: number, height: number, amplitude: number, seed: number): Buffer {
 	const noise = Buffer.alloc(width * height * 3);

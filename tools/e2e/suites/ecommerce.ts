@@ -1,36 +1,28 @@
 /**
- * Example 5 (background removal) on a real n8n: SAM 3 masks, then n8n's own Edit Image node (GraphicsMagick)
- * makes a transparent cutout cropped to the product and a 2000×2000 white-background shot. Pixel checks on both,
- * for masks at the photo's size and at another resolution, and the photo where nothing is found.
+ * Example 5 (store-ready product photos) on a real n8n: ONE Execute Workflow node calls the remove-background
+ * sub-workflow (examples/05-remove-background-subworkflow.json): SAM 3 masks, then n8n's own Edit Image node
+ * (GraphicsMagick) makes each preset's file — the Amazon main image, the Shopify square, the transparent cutout.
+ * Every file is checked pixel by pixel against its preset's rules, for masks at the photo's size and at another
+ * resolution; the photo where nothing is found, a failed SAM 3 job and an unknown preset each come out by name.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import {
-	assertCutout,
-	assertPureWhiteOutside,
-	maskAtPhotoSize,
-	nonWhiteBox,
-	raw,
-	type Box,
-} from '../lib/cutout-checks';
-import { EXAMPLES, loadExample, localizeWorkflow, type Workflow } from '../lib/examples';
+import { assertStoreReadyFile, expectedCut, maskAtPhotoSize, PRESET_RULES, raw, type Box, type Preset } from '../lib/cutout-checks';
 import { startImageServer, type ImageServer } from '../lib/image-server';
 import { hostedProductPhotos, type ProductPhoto } from '../lib/product-photos';
+import { importRemoveBackground, pipelineEnv, subExecutions, type ImportedPipeline } from '../lib/remove-background';
 import type { ExecuteResult, OutputItem } from '../lib/run-data';
 import type { LineContext } from './context';
 
-/** The example's marketplace rule: a square canvas of this size, the product's longer side this share of it. */
-const SHOT_SIZE = 2000;
-const FILL = 0.85;
-const MARGIN = 0.04;
+const ALL_PRESETS = Object.keys(PRESET_RULES) as Preset[];
 
 interface Photo extends ProductPhoto {
 	bytes: Buffer;
 }
 
 export function ecommerceSuite(ctx: () => LineContext): void {
-	describe('ecommerce: example 5, cutouts on white with Edit Image', () => {
+	describe('ecommerce: example 5, store-ready files from the remove-background sub-workflow', () => {
 		let photos: Photo[];
 		let server: ImageServer;
 		before(async () => {
@@ -39,118 +31,101 @@ export function ecommerceSuite(ctx: () => LineContext): void {
 		});
 		after(async () => await server?.close());
 
-		async function runExample(c: LineContext, id: string): Promise<ExecuteResult> {
-			const workflow: Workflow = { ...localizeWorkflow(loadExample(EXAMPLES.ecommerceCutouts), { imageUrl: server.url, outputDir: c.home.filesDir }), id };
-			await c.home.importWorkflows([workflow]);
-			// Filesystem binary mode on both lines: n8n 1.x would otherwise keep every image in memory.
-			const result = await c.home.execute(id, { timeoutMs: 10 * 60_000, env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } });
-			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr.slice(-3000));
-			return result;
+		async function runExample(c: LineContext, mainId: string, presets = ALL_PRESETS.join(', ')): Promise<{ result: ExecuteResult; pipeline: ImportedPipeline }> {
+			const pipeline = await importRemoveBackground(c.home, {
+				mainId,
+				photos: photos.map((p) => ({ sku: p.sku, imageUrl: server.url(p.name) })),
+				presets,
+				outputDir: c.home.filesDir,
+			});
+			const result = await c.home.execute(mainId, { timeoutMs: 10 * 60_000, env: pipelineEnv(c.home) });
+			return { result, pipeline };
 		}
 
-		async function assertProducts(c: LineContext, result: ExecuteResult, maskSize?: { width: number; height: number }) {
+		async function assertProducts(c: LineContext, result: ExecuteResult, pipeline: ImportedPipeline, maskSize?: { width: number; height: number }) {
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr.slice(-3000));
+			const [sub] = subExecutions(c.home, pipeline.subId).slice(-1);
+			assert.ok(sub, 'the sub-workflow ran');
+			const segmented = (sub.runData['SAM 3'][0].data?.main?.[0] ?? []) as OutputItem[];
+			assert.equal(segmented.length, photos.length, 'every photo was segmented once');
 			const products = photos.filter((p) => p.sku !== 'empty-404');
-			const segmented = result.items('SAM 3');
-			assert.equal(segmented.length, photos.length, 'every photo was segmented');
-			const shots = result.items('White background shot');
-			assert.deepEqual(shots.map((s) => s.json.sku), products.map((p) => p.sku), 'one shot per product, none for the empty backdrop');
-			const writtenCutouts = result.items('Write cutout');
-			const writtenShots = result.items('Write white background shot');
+			const files = result.items('Got a file?', 0);
+			assert.deepEqual(
+				files.map((f) => `${f.json.fileName} ${f.json.preset}`).sort(),
+				products.flatMap((p) => ALL_PRESETS.map((preset) => `${p.sku} ${preset}`)).sort(),
+				'one file per product and preset, none for the empty backdrop',
+			);
+			const written = result.items('Write store-ready file');
 
-			for (const [i, photo] of products.entries()) {
-				const sam3 = segmented.find((s) => s.json.sku === photo.sku) as OutputItem;
+			for (const photo of products) {
+				const sam3 = segmented.find((s) => s.json.fileName === photo.sku)!;
 				const json = sam3.json;
 				assert.deepEqual([json.width, json.height], [photo.width, photo.height], `${photo.sku}: the input size on the item`);
 				const [first] = json.masks;
 				assert.deepEqual([first.width, first.height], maskSize ? [maskSize.width, maskSize.height] : [photo.width, photo.height], `${photo.sku}: the mask size`);
-
-				const maskBytes = result.binary(sam3.binary!.mask_0);
-				const maskRaw = await raw(maskBytes, 1);
+				const maskRaw = await raw(result.binary(sam3.binary!.mask_0), 1);
 				assert.deepEqual([maskRaw.width, maskRaw.height], [first.width, first.height], `${photo.sku}: the mask file's size is the one the JSON states`);
 				const mask = maskAtPhotoSize(maskRaw, photo.width, photo.height);
-				const object = mask.box!;
-				assert.ok(object, `${photo.sku}: empty mask`);
+				assert.ok(mask.box, `${photo.sku}: empty mask`);
 				// The node's crop is the object's box in the photo's pixels, whatever the mask resolution.
 				const slack = maskSize ? Math.ceil(Math.max(photo.width / maskSize.width, photo.height / maskSize.height)) : 0;
-				assertNear(boxOfCrop(first.crop), object, slack, `${photo.sku}: crop vs the mask's object`);
-
-				// Cutout: the crop plus the margin, clamped to the photo.
-				const shot = shots[i];
-				const cutoutBytes = result.binary(shot.binary!.data);
-				const cutout = await raw(cutoutBytes, 4);
-				const m = Math.round(MARGIN * Math.max(first.crop.width, first.crop.height));
-				const cut = {
-					x0: Math.max(0, first.crop.x - m),
-					y0: Math.max(0, first.crop.y - m),
-					x1: Math.min(photo.width, first.crop.x + first.crop.width + m),
-					y1: Math.min(photo.height, first.crop.y + first.crop.height + m),
-				};
-				assert.deepEqual([cutout.width, cutout.height], [cut.x1 - cut.x0, cut.y1 - cut.y0], `${photo.sku}: cutout = product box + margin`);
-				assert.ok(m >= 10, `${photo.sku}: the margin is visible (${m} px)`);
+				assertNear(boxOfCrop(first.crop), mask.box, slack, `${photo.sku}: crop vs the mask's object`);
+				const cut = expectedCut(first.crop, photo);
+				assert.ok(cut.x1 - cut.x0 - first.crop.width >= 20, `${photo.sku}: the margin is visible`);
 				const photoRaw = await raw(photo.bytes, 3);
-				const checked = assertCutout(cutout, photoRaw, mask, { x: cut.x0, y: cut.y0 }, photo.format === 'jpeg' ? 6 : 0);
-				assert.ok(checked.inside > 0.5 * (object.x1 - object.x0) * (object.y1 - object.y0) * 0.3, `${photo.sku}: too few product pixels checked`);
-				assert.ok(checked.outside > 0, `${photo.sku}: no background pixel inside the margin checked`);
 
-				// White-background shot: requested size, pure white around the product, product ≈ 85 % and centred.
-				const shotRaw = await raw(result.binary(shot.binary!.shot), 3);
-				assert.deepEqual([shotRaw.width, shotRaw.height], [SHOT_SIZE, SHOT_SIZE], `${photo.sku}: shot size`);
-				const product = nonWhiteBox(shotRaw)!;
-				assert.ok(product, `${photo.sku}: the shot is all white`);
-				const longer = Math.max(product.x1 - product.x0, product.y1 - product.y0) / SHOT_SIZE;
-				assert.ok(Math.abs(longer - FILL) <= 0.015, `${photo.sku}: product fills ${(longer * 100).toFixed(1)} % of the longer side`);
-				const centre = [(product.x0 + product.x1) / 2, (product.y0 + product.y1) / 2];
-				for (const v of centre) assert.ok(Math.abs(v - SHOT_SIZE / 2) <= 0.01 * SHOT_SIZE, `${photo.sku}: product centre ${centre.join(',')}`);
-				assertPureWhiteOutside(shotRaw, product, 4);
-
-				// The files on disk are those binaries.
-				assert.equal(writtenCutouts[i].json.fileName, `${c.home.filesDir}/${photo.sku}-cutout.png`);
-				assert.equal(writtenShots[i].json.fileName, `${c.home.filesDir}/${photo.sku}-white.png`);
-				for (const [file, bytes] of [[writtenCutouts[i].json.fileName, cutoutBytes], [writtenShots[i].json.fileName, result.binary(shot.binary!.shot)]] as const) {
-					assert.ok(existsSync(file), `${file} was not written`);
-					assert.deepEqual(readFileSync(file), bytes);
+				for (const preset of ALL_PRESETS) {
+					const item = files.find((f) => f.json.fileName === photo.sku && f.json.preset === preset)!;
+					const bytes = result.binary(item.binary!.data);
+					const ext = PRESET_RULES[preset].format === 'jpeg' ? 'jpg' : 'png';
+					assert.equal(item.binary!.data.fileName, `${photo.sku}-${preset}.${ext}`, `${photo.sku} ${preset}: file name`);
+					assert.equal(item.binary!.data.mimeType, `image/${PRESET_RULES[preset].format}`, `${photo.sku} ${preset}: MIME type`);
+					await assertStoreReadyFile(`${photo.sku} ${preset}`, preset, bytes, { raw: photoRaw, format: photo.format }, mask, first.crop);
+					// The file on disk is that binary.
+					const file = `${c.home.filesDir}/${photo.sku}-${preset}.${ext}`;
+					assert.ok(written.some((w) => w.json.fileName === file), `${file} was not written`);
+					assert.ok(existsSync(file), `${file} is missing`);
+					assert.deepEqual(readFileSync(file), bytes, `${file} holds the store-ready file`);
 				}
 			}
 		}
 
 		function assertNothingFound(result: ExecuteResult) {
-			const empty = result.items('SAM 3').find((s) => s.json.sku === 'empty-404')!;
-			assert.equal(empty.json.maskCount, 0);
-			assert.deepEqual(empty.json.masks, []);
 			const notFound = result.items('No product found');
-			assert.deepEqual(notFound.map((n) => [n.json.sku, n.json.outcome]), [['empty-404', 'no product found']]);
+			assert.deepEqual(notFound.map((n) => [n.json.fileName, n.json.outcome]), [['empty-404', 'no product found']]);
 		}
 
-		test('masks at the photo size: cutout and white shot per product, "no product found" for the empty backdrop', async () => {
+		test('every preset, masks at the photo size: each file meets its marketplace rules; "no product found" for the empty backdrop', async () => {
 			const c = ctx();
-			const result = await runExample(c, 'sam3E2eCutouts01');
-			c.record('example 5 execute (4 photos, SAM 3 + Edit Image)', result.ms);
-			await assertProducts(c, result);
+			const { result, pipeline } = await runExample(c, 'sam3E2eCutouts01');
+			c.record('example 5 execute (4 photos × 3 presets, SAM 3 + Edit Image)', result.ms);
+			await assertProducts(c, result, pipeline);
 			assertNothingFound(result);
 		});
 
-		test('masks at 1024×1024 (not the photo size): the crop is in photo pixels, the mask is resized before compositing', async () => {
+		test('masks at 1024×1024 (not the photo size): the mask is resized before the crop, the files still meet the rules', async () => {
 			const c = ctx();
 			const maskSize = { width: 1024, height: 1024 };
 			await putMasks(c, maskSize);
 			try {
-				const result = await runExample(c, 'sam3E2eCutouts02');
-				await assertProducts(c, result, maskSize);
+				const { result, pipeline } = await runExample(c, 'sam3E2eCutouts02');
+				await assertProducts(c, result, pipeline, maskSize);
 				assertNothingFound(result);
 			} finally {
 				await deleteMasks(c);
 			}
 		});
 
-		test('a photo SAM 3 fails on ends as its own "SAM 3 failed" item; the others are still cut out', async () => {
+		test('a photo SAM 3 fails on ends as its own "SAM 3 failed" item; the others still get their files', async () => {
 			const c = ctx();
 			await c.emulator!.control('scripts', { match: { prompt: 'product' }, outcome: { type: 'fail', message: 'model crashed' }, times: 1 });
 			try {
-				const result = await runExample(c, 'sam3E2eCutouts03');
-				const shots = result.items('White background shot').map((s) => s.json.sku);
-				const others = result.items('No product found').map((n) => ({ sku: n.json.sku, outcome: String(n.json.outcome) }));
-				// Every photo comes out exactly once: as a shot or as an outcome.
-				assert.deepEqual([...shots, ...others.map((o) => o.sku)].sort(), photos.map((p) => p.sku).sort());
+				const { result } = await runExample(c, 'sam3E2eCutouts03', 'amazon');
+				assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stderr.slice(-3000));
+				const files = result.items('Got a file?', 0).map((s) => String(s.json.fileName));
+				const others = result.items('No product found').map((n) => ({ sku: String(n.json.fileName), outcome: String(n.json.outcome) }));
+				// Every photo comes out exactly once: as a file or as an outcome.
+				assert.deepEqual([...files, ...others.map((o) => o.sku)].sort(), photos.map((p) => p.sku).sort());
 				const failed = others.filter((o) => o.outcome.startsWith('SAM 3 failed: '));
 				assert.equal(failed.length, 1, JSON.stringify(others));
 				assert.match(failed[0].outcome, /model crashed/);
@@ -158,6 +133,16 @@ export function ecommerceSuite(ctx: () => LineContext): void {
 			} finally {
 				await fetch(`${c.emulator!.origin}/__emulator/scripts`, { method: 'DELETE' });
 			}
+		});
+
+		test('an unknown preset stops the run by name before SAM 3 starts a single job', async () => {
+			const c = ctx();
+			const before = await c.emulator!.stats();
+			const { result } = await runExample(c, 'sam3E2eCutouts04', 'amazon, ebay');
+			assert.notEqual(result.exitCode, 0, 'the run must fail');
+			assert.match(result.errorMessage() ?? result.stdout + result.stderr, /Preset "ebay" \(item 0\) is not one of: amazon, shopify, cutout/);
+			const after = await c.emulator!.stats();
+			assert.deepEqual(after.jobs, before.jobs, 'no SAM 3 job was started');
 		});
 	});
 }

@@ -10,6 +10,7 @@ import { CommunityNodeLoadError } from '../lib/load-errors';
 import { N8nHome } from '../lib/n8n-home';
 import { repoRoot } from '../lib/lines';
 import { runOk, tail } from '../lib/proc';
+import { pipelineEnv, subExecutions } from '../lib/remove-background';
 import { endedInFailure } from '../lib/run-data';
 import { chain, codeItems, manualTrigger, node } from '../lib/workflows';
 import type { LineContext } from './context';
@@ -44,6 +45,42 @@ export function pipelineSuite(ctx: () => LineContext): void {
 				if (home.line.key === '2') assert.match(String(binary.id), /^filesystem(-v2)?:/);
 				else assert.equal(binary.id, undefined, 'n8n 1.x keeps binary data inline');
 			});
+		});
+
+		test('an Execute Workflow node hands files to a sub-workflow and back; its own run reads back from the database', async () => {
+			// The shape example 5 uses (defined inputs, binary passed along, the sub-workflow's per-node times read by
+			// bench:pipeline), with base nodes only.
+			const { home } = ctx();
+			const sub = chain('sam3E2ePipeSub01', 'e2e pipeline sub-workflow', [
+				node('When called', 'n8n-nodes-base.executeWorkflowTrigger', 1.1, { workflowInputs: { values: [{ name: 'preset' }, { name: 'sku' }] } }),
+				node('Tag file', 'n8n-nodes-base.code', 2, {
+					jsCode: "return $input.all().map((item) => ({ json: { sku: item.json.sku, preset: item.json.preset }, binary: { data: { ...item.binary.data, fileName: item.json.sku + '-' + item.json.preset + '.json' } } }));",
+				}),
+			]);
+			const field = (id: string) => ({ id, displayName: id, required: false, defaultMatch: false, display: true, canBeUsedToMatch: true, type: 'string', removed: false });
+			const parent = chain('sam3E2ePipeMain1', 'e2e pipeline caller', [
+				manualTrigger(),
+				codeItems('Products', products),
+				node('To JSON file', 'n8n-nodes-base.convertToFile', 1.1, { operation: 'toJson', mode: 'each', options: {} }),
+				node('Call sub-workflow', 'n8n-nodes-base.executeWorkflow', 1.2, {
+					workflowId: { __rl: true, value: sub.id, mode: 'list', cachedResultName: sub.name },
+					workflowInputs: { mappingMode: 'defineBelow', value: { preset: 'amazon', sku: "={{ $('Products').item.json.sku }}" }, matchingColumns: [], schema: [field('preset'), field('sku')], attemptToConvertTypes: false, convertFieldsToString: true },
+					options: {},
+				}),
+			]);
+			await home.importWorkflows([sub]);
+			if (home.line.key === '2') await home.cliOk(['publish:workflow', `--id=${sub.id}`]);
+			await home.importWorkflows([parent]);
+			const result = await home.execute(parent.id, { env: pipelineEnv(home) });
+			assert.equal(result.exitCode, 0, result.errorMessage() ?? result.stdout + result.stderr);
+			const out = result.items('Call sub-workflow');
+			assert.deepEqual(out.map((i) => [i.json.sku, i.json.preset, i.binary?.data?.fileName]), products.map((p) => [p.sku, 'amazon', `${p.sku}-amazon.json`]));
+			out.forEach((item, i) => assert.deepEqual(JSON.parse(result.binary(item.binary!.data).toString('utf8')), products[i]));
+			const runs = subExecutions(home, sub.id);
+			assert.equal(runs.length, 1, 'one sub-workflow execution');
+			assert.equal(runs[0].status, 'success');
+			assert.equal((runs[0].runData['Tag file'][0].data?.main?.[0] ?? []).length, products.length);
+			assert.equal(typeof (runs[0].runData['Tag file'][0] as { executionTime?: number }).executionTime, 'number');
 		});
 
 		test('a failing node gives exit code 1 and its error in the parsed output', async () => {
