@@ -1,4 +1,4 @@
-/** The benchmark goals and which of them one run met. */
+/** The benchmark goals, which of them one run met, and the former goals' figures beside their floors. */
 import type { CpuRow } from './cpu-per-item';
 import type { BenchResults } from './report';
 import type { TimeToResultRow } from './time-to-result';
@@ -37,7 +37,26 @@ export const GOALS = {
  * throughput: a bare client sending through n8n's own request helper (2, 2b). The report prints the measurement
  * beside its floor and no verdict.
  */
-export const FIGURES_NOT_GOALS: ReadonlySet<keyof Goals> = new Set<keyof Goals>(['cpu', 'throughput', 'throughputSync']);
+export const FIGURES_NOT_GOALS: ReadonlySet<FigureName> = new Set<FigureName>(['cpu', 'throughput', 'throughputSync']);
+
+export type FigureName = 'cpu' | 'throughput' | 'throughputSync';
+
+/** Whether a summary row is a former goal, printed as a figure beside its floor. */
+export const isFigure = (name: string): name is FigureName => (FIGURES_NOT_GOALS as ReadonlySet<string>).has(name);
+
+/** What one row of the summary says: a goal met or missed, or a figure printed beside its floor. */
+export type Verdict = 'met' | 'missed' | 'figure';
+
+/** A former goal's measurement beside its floor, the same work through n8n's own machinery (no verdict). */
+export interface Figure {
+	what: string;
+	unit: '×' | '%';
+	measured: number;
+	floor: number;
+	floorIs: string;
+	/** The goal it was until issue 32. */
+	formerGoal: string;
+}
 
 export interface Goals {
 	overhead: boolean;
@@ -102,3 +121,61 @@ export function goalsOf(r: BenchResults): Goals {
 	};
 }
 
+/** The floor of CPU per item (1b): the declarative node with the SAM 3 panel sending only the same two requests under the same byte caps. */
+export function cpuFloorRow(r: BenchResults): CpuRow | undefined {
+	return r.cpuPerItem?.rows.find((row) => row.contender === 'declarativeCapped');
+}
+
+/** The floor of throughput (2, 2b): the bare client sending through n8n-core's httpRequest (benchmark 2's last row). */
+export function throughputFloorRow(r: BenchResults) {
+	return r.throughput.rows[4];
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** The former goals' figures (FIGURES_NOT_GOALS), each beside its floor; one whose rows this run lacks is left out. */
+export function figuresOf(r: BenchResults): Partial<Record<FigureName, Figure>> {
+	const figures: Partial<Record<FigureName, Figure>> = {};
+	const { node, http } = cpuComparison(r);
+	const cpuFloor = cpuFloorRow(r);
+	if (node && http && cpuFloor) {
+		figures.cpu = {
+			what: `CPU per item, the node (fal sync, cap ${node.cap}) / the HTTP Request workflow (fal.run + mask file)`,
+			unit: '×',
+			measured: round2(node.cpuPerItemMs / http.cpuPerItemMs),
+			floor: round2(cpuFloor.cpuPerItemMs / http.cpuPerItemMs),
+			floorIs: "the SAM 3 panel's declarative node sending only those two requests under the same byte caps",
+			formerGoal: `≤ ${GOALS.cpuVsHttpRequest}×`,
+		};
+	}
+	const [queue, sync] = r.throughput.rows;
+	const floor = throughputFloorRow(r);
+	const throughputFigure = (row: typeof queue, mode: string, goal: number): Figure => ({
+		what: `throughput at the cap, ${mode}: % of ${r.throughput.idealItemsPerSecond} items/s (mean of ${r.throughput.rounds} rounds)`,
+		unit: '%',
+		measured: row.ofIdeal,
+		floor: floor.ofIdeal,
+		floorIs: "the bare client sending the same requests through n8n-core's httpRequest",
+		formerGoal: `≥ ${goal} % in every round`,
+	});
+	if (queue && floor) figures.throughput = throughputFigure(queue, 'fal queue (the default)', GOALS.throughputQueue);
+	if (sync && floor) figures.throughputSync = throughputFigure(sync, 'fal sync mode', GOALS.throughputSync);
+	return Object.fromEntries(Object.entries(figures).filter(([name]) => isFigure(name)));
+}
+
+/** Each summary row's verdict: `met` / `missed` for a goal, `figure` for a former goal (FIGURES_NOT_GOALS). */
+export function verdictsOf(r: BenchResults): Record<string, Verdict> {
+	const verdicts: Record<string, Verdict> = {};
+	for (const [name, met] of Object.entries(goalsOf(r))) {
+		if (typeof met !== 'boolean') continue;
+		verdicts[name] = isFigure(name) ? 'figure' : met ? 'met' : 'missed';
+	}
+	return verdicts;
+}
+
+/** A figure as the summary prints it in place of a verdict: the measurement, its floor beside it. */
+export function figureText(figure: Figure | undefined): string {
+	if (!figure) return 'figure: not measured';
+	const unit = figure.unit === '%' ? ' %' : '×';
+	return `figure: ${figure.measured}${unit} (floor ${figure.floor}${unit})`;
+}

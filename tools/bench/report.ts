@@ -11,7 +11,7 @@ import type { ScalingRow } from './scaling';
 import type { ThroughputResult } from './throughput';
 import type { BatchTimeToResultRow, TimeToResultRow } from './time-to-result';
 import type { CpuResult } from './cpu-per-item';
-import { GOALS, cpuComparison, goalsOf, nodePolls } from './goals';
+import { type Figure, GOALS, type Goals, type Verdict, cpuComparison, cpuFloorRow, figureText, figuresOf, goalsOf, isFigure, nodePolls, throughputFloorRow, verdictsOf } from './goals';
 
 export { goalsOf } from './goals';
 
@@ -30,6 +30,15 @@ export interface BenchResults {
 	pollsPerJob?: PollsPerJobRow[];
 	memory: MemoryResult;
 	scaling: ScalingRow[];
+	/** Derived on every write (withVerdicts): each summary row's verdict, `figure` for the former goals. */
+	verdicts?: Record<string, Verdict>;
+	/** Derived on every write: the former goals' measurements, each beside its floor. */
+	figures?: Partial<Record<string, Figure>>;
+}
+
+/** The raw results with what the summary says of them, as benchmarks/results.json keeps them. */
+export function withVerdicts(r: BenchResults): BenchResults {
+	return { ...r, verdicts: verdictsOf(r), figures: figuresOf(r) };
 }
 
 const table = (head: string[], rows: Array<Array<string | number>>) =>
@@ -41,17 +50,18 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const ofIdeal = (t: ThroughputResult, row: ThroughputResult['rows'][number]) => Math.round((Math.min(...row.roundsItemsPerSecond) / t.idealItemsPerSecond) * 1000) / 10;
 
 /**
- * The floors printed beside the goals they bound: what any node on n8n's helpers starts from.
+ * The floors printed beside the former goals' figures: what any node on n8n's helpers starts from.
  * Throughput: the bare client sending its requests through n8n-core's httpRequest (benchmark 2's last row).
  */
-function throughputFloor(t: ThroughputResult): string {
-	const floor = t.rows[4];
+function throughputFloor(r: BenchResults): string {
+	const t = r.throughput;
+	const floor = throughputFloorRow(r);
 	return floor ? `; n8n's request path alone (bare client on n8n's helper): ${floor.ofIdeal} %, slowest round ${ofIdeal(t, floor)} %` : '';
 }
 
 /** CPU: the declarative node with the SAM 3 panel sending the same two requests under the same byte caps (1b). */
 function cpuFloor(r: BenchResults): string {
-	const floor = r.cpuPerItem?.rows.find((row) => row.contender === 'declarativeCapped');
+	const floor = cpuFloorRow(r);
 	const { node, http } = cpuComparison(r);
 	if (!floor || !node || !http) return '';
 	const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -70,6 +80,11 @@ export const BLOCK = 'bench';
 
 export function renderResultsBlock(r: BenchResults): string {
 	const goals = goalsOf(r);
+	const figures = figuresOf(r);
+	/** A row's goal column: the goal, or for a former goal (FIGURES_NOT_GOALS) none, with the goal it was. */
+	const goalCell = (name: keyof Goals, goal: string) => (isFigure(name) ? `none: a figure beside its floor (was ${goal})` : goal);
+	/** A row's last column: met / missed, or for a former goal its figure with the floor beside it. */
+	const verdictCell = (name: keyof Goals) => (isFigure(name) ? figureText(figures[name]) : verdict(goals[name] === true));
 	const m = r.machine;
 	const t = r.throughput;
 	const mem = r.memory;
@@ -79,7 +94,7 @@ export function renderResultsBlock(r: BenchResults): string {
 	const polls = nodePolls(r);
 	const runflowBatch = (r.batchTimeToResult ?? []).filter((row) => row.jobMs >= 1000);
 	const summary = table(
-		['benchmark', 'goal', 'measured', 'verdict'],
+		['benchmark', 'goal', 'measured', 'verdict or figure'],
 		[
 			[
 				'1. overhead vs bare client',
@@ -89,14 +104,14 @@ export function renderResultsBlock(r: BenchResults): string {
 			],
 			[
 				'1b. CPU per item vs the HTTP Request workflow (same work: fal.run + mask file, same concurrency)',
-				`≤ ${GOALS.cpuVsHttpRequest}×`,
+				goalCell('cpu', `≤ ${GOALS.cpuVsHttpRequest}×`),
 				cpu.ratio !== undefined
 					? `${cpu.ratio}× (${cpu.node!.cpuPerItemMs} vs ${cpu.http!.cpuPerItemMs} ms)${cpuFloor(r)}; the default (fal queue, cap 4): ${cpu.nodeDefault?.cpuPerItemMs} ms = ${goals.cpuDefaultRatio}×`
 					: 'not measured',
-				verdict(goals.cpu),
+				verdictCell('cpu'),
 			],
-			['2. throughput at the cap (queue mode, the default)', `≥ ${GOALS.throughputQueue} % of ${t.idealItemsPerSecond} items/s in every round`, `${t.rows[0].itemsPerSecond} items/s = ${t.rows[0].ofIdeal} %, slowest round ${ofIdeal(t, t.rows[0])} % (bare client ${t.rows[2]?.ofIdeal} %)${throughputFloor(t)}`, verdict(goals.throughput)],
-			['2b. throughput at the cap (fal sync mode)', `≥ ${GOALS.throughputSync} % in every round`, `${t.rows[1].itemsPerSecond} items/s = ${t.rows[1].ofIdeal} %, slowest round ${ofIdeal(t, t.rows[1])} %${throughputFloor(t)}`, verdict(goals.throughputSync)],
+			['2. throughput at the cap (queue mode, the default)', goalCell('throughput', `≥ ${GOALS.throughputQueue} % of ${t.idealItemsPerSecond} items/s in every round`), `${t.rows[0].itemsPerSecond} items/s = ${t.rows[0].ofIdeal} %, slowest round ${ofIdeal(t, t.rows[0])} % (bare client ${t.rows[2]?.ofIdeal} %)${throughputFloor(r)}`, verdictCell('throughput')],
+			['2b. throughput at the cap (fal sync mode)', goalCell('throughputSync', `≥ ${GOALS.throughputSync} % in every round`), `${t.rows[1].itemsPerSecond} items/s = ${t.rows[1].ofIdeal} %, slowest round ${ofIdeal(t, t.rows[1])} %${throughputFloor(r)}`, verdictCell('throughputSync')],
 			[
 				'3. time to result (1 s, 5 s jobs)',
 				`fal ≤ ${GOALS.falTimeToResult}×; Runflow ≤ ${GOALS.runflowTimeToResult}× once the run has seen a job end (3c)`,
@@ -104,18 +119,18 @@ export function renderResultsBlock(r: BenchResults): string {
 					...r.timeToResult.filter((row) => row.jobMs >= 1000 && row.provider.startsWith('fal')).map((row) => `${row.provider} ${row.jobMs / 1000} s: ${row.ratio}×`),
 					...runflowBatch.map((row) => `Runflow ${row.jobMs / 1000} s, later runs: ${row.laterRatio}× (first run ${row.firstRatio}×)`),
 				].join(', '),
-				verdict(goals.timeToResult),
+				verdictCell('timeToResult'),
 			],
-			['3b. time to result (0.2 s job)', `fal (status stream) ≤ ${GOALS.shortTimeToResult}×; Runflow reported`, short.map((row) => `${row.provider}: ${row.ratio}×`).join(', '), verdict(goals.timeToResultShort)],
-			['4. memory, filesystem mode', `≤ ${GOALS.memoryPeakGrowthMB} MB peak RSS growth`, `${mem.memory.peakGrowthMB} MB while ${mb(totalBytes)} passed`, verdict(goals.memory)],
+			['3b. time to result (0.2 s job)', `fal (status stream) ≤ ${GOALS.shortTimeToResult}×; Runflow reported`, short.map((row) => `${row.provider}: ${row.ratio}×`).join(', '), verdictCell('timeToResultShort')],
+			['4. memory, filesystem mode', `≤ ${GOALS.memoryPeakGrowthMB} MB peak RSS growth`, `${mem.memory.peakGrowthMB} MB while ${mb(totalBytes)} passed`, verdictCell('memory')],
 			[
 				'6. fal status requests per 6 s job, with the status stream',
 				`≤ ${GOALS.falStatusRequestsStream} (one stream + at most one status)`,
 				pollsSummary(polls.fal, polls.fal && polls.fal.streams === 0 ? ': the node does not use the stream' : ''),
-				verdict(goals.falStream),
+				verdictCell('falStream'),
 			],
-			['6b. fal status requests per 6 s job, polling (stream not offered)', `≤ ${GOALS.falStatusRequestsPolling}`, pollsSummary(polls.falPolling), verdict(goals.falPolling)],
-			['6c. Runflow polls per 6 s run', `≤ ${GOALS.runflowPolls}`, pollsSummary(polls.runflow), verdict(goals.runflowPolls)],
+			['6b. fal status requests per 6 s job, polling (stream not offered)', `≤ ${GOALS.falStatusRequestsPolling}`, pollsSummary(polls.falPolling), verdictCell('falPolling')],
+			['6c. Runflow polls per 6 s run', `≤ ${GOALS.runflowPolls}`, pollsSummary(polls.runflow), verdictCell('runflowPolls')],
 		],
 	);
 	const h = (title: string) => [`### ${title}`, ''];

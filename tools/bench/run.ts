@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark in one run against the emulator (a child process). Writes the raw results to
  * benchmarks/results.json and their tables into the marked `bench` block of BENCHMARKS.md; the prose around the
  * block is not touched. Benchmarks are not tests: nothing here passes or fails on speed; the tables say which goals
- * were met. Takes 9–13 minutes on 2 cores (the JIT warm-up ~2 of them).
+ * were met, and print the former goals (FIGURES_NOT_GOALS) as figures beside their floors. results.json keeps the
+ * same verdicts and figures next to the raw numbers. Takes 9–13 minutes on 2 cores (the JIT warm-up ~2 of them).
  * `--data <file>` / `--doc <file>` write elsewhere (defaults: benchmarks/results.json, BENCHMARKS.md at the root).
  * `--rerender` measures nothing: it re-renders the block from the data file (after a change to the tables' code).
  */
@@ -18,7 +19,8 @@ import { benchCpuPerItem } from './cpu-per-item';
 import { WARM_UP_ITEMS, warmUp } from './jit-warm-up';
 import { benchOverhead } from './overhead';
 import { benchPollsPerJob } from './polls-per-job';
-import { BLOCK, type BenchResults, goalsOf, renderResultsBlock } from './report';
+import { figureText } from './goals';
+import { BLOCK, type BenchResults, renderResultsBlock, withVerdicts } from './report';
 import { benchScaling } from './scaling';
 import { replaceSection } from './sections';
 import { benchThroughput } from './throughput';
@@ -37,7 +39,7 @@ function pathArg(name: string, fallback: string): string {
 /** Writes one run's raw results and the tables rendered from them; the rest of the doc stays as it is. */
 function writeResults(results: BenchResults, dataFile: string, docFile: string): void {
 	mkdirSync(dirname(dataFile), { recursive: true });
-	writeFileSync(dataFile, `${JSON.stringify(results, null, 1)}\n`);
+	writeFileSync(dataFile, `${JSON.stringify(withVerdicts(results), null, 1)}\n`);
 	const doc = existsSync(docFile) ? readFileSync(docFile, 'utf8') : '# Benchmarks\n';
 	writeFileSync(docFile, replaceSection(doc, BLOCK, renderResultsBlock(results)));
 }
@@ -86,8 +88,9 @@ async function main(): Promise<void> {
 	results.cpu = finishCpuAccount();
 	writeResults(results, dataFile, docFile);
 	log(`wrote ${dataFile} and the tables in ${docFile} (${results.durationS} s; other processes used ${results.cpu?.othersPercent ?? '?'} % of the machine meanwhile)`);
-	const goals = goalsOf(results);
-	log(`goals: ${Object.entries(goals).filter(([, met]) => typeof met === 'boolean').map(([name, met]) => `${name} ${met ? 'met' : 'MISSED'}`).join(', ')}`);
+	const { verdicts, figures } = withVerdicts(results);
+	log(`goals: ${Object.entries(verdicts ?? {}).filter(([, v]) => v !== 'figure').map(([name, v]) => `${name} ${v === 'met' ? 'met' : 'MISSED'}`).join(', ')}`);
+	log(`figures: ${Object.entries(figures ?? {}).map(([name, figure]) => `${name} ${figureText(figure)}`).join(', ')}`);
 }
 
 main().catch((error) => {
