@@ -44,8 +44,8 @@ export class FalApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'key_id:key_secret',
-			description:
-				'Create a key at <a href="https://fal.ai/dashboard/keys" target="_blank">fal.ai/dashboard/keys</a> (sign in, then "Add key") and paste it here',
+			hint: 'Get a key at <a href="https://fal.ai/dashboard/keys" target="_blank">fal.ai/dashboard/keys</a>',
+			description: 'Your fal.ai API key (key_id:key_secret): sign in at fal.ai, open Dashboard > Keys, create one and paste it here',
 		},
 		{
 			displayName: 'Use Custom Endpoints',

@@ -41,8 +41,8 @@ export class RunflowApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'rf_live_…',
-			description:
-				'Create a key in your Runflow dashboard at <a href="https://app.runflow.io" target="_blank">app.runflow.io</a> and paste it here (it starts with rf_live_)',
+			hint: 'Get a key in your Runflow dashboard at <a href="https://app.runflow.io" target="_blank">app.runflow.io</a>',
+			description: 'Your Runflow API key (it starts with rf_live_): create one in your Runflow dashboard and paste it here',
 		},
 		{
 			displayName: 'Organization ID',

@@ -78,6 +78,6 @@ describe('Runflow credential: Runflow\'s API host unless switched to a custom on
 });
 
 test('both credentials say where to get a key, with a link', () => {
-	expect(new FalApi().properties[0]).toMatchObject({ name: 'apiKey', description: expect.stringContaining('href="https://fal.ai/dashboard/keys"') });
-	expect(new RunflowApi().properties[0]).toMatchObject({ name: 'apiKey', description: expect.stringContaining('href="https://app.runflow.io"') });
+	expect(new FalApi().properties[0]).toMatchObject({ name: 'apiKey', hint: expect.stringContaining('href="https://fal.ai/dashboard/keys"') });
+	expect(new RunflowApi().properties[0]).toMatchObject({ name: 'apiKey', hint: expect.stringContaining('href="https://app.runflow.io"') });
 });
