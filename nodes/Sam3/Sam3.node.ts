@@ -6,8 +6,9 @@ import { operationField, operationFields } from './operations';
 
 /**
  * SAM 3 segmentation on fal.ai or Runflow. A declarative shell: n8n's RoutingNode runs it, and each item's
- * whole job (upload, submit, polls, result, output; job/run-segmentation-job.ts) runs in the operation's
- * `routing.operations.pagination` hook (operations/: one folder per operation). That is the only hook n8n runs around a whole item, so a concurrency slot
+ * whole job (parameters, upload, submit, polls, result, output) runs in its operation's run
+ * (operations/<operation>/run.ts), set as the operation option's `routing.operations.pagination` hook
+ * (operations/index.ts, the router). That is the only hook n8n runs around a whole item, so a concurrency slot
  * covers upload to last poll and every error becomes that item's own item. Every request of the job goes through
  * transport/http.ts with the item's credential and n8n's Request Options (proxy, Ignore SSL Issues, Timeout).
  */

@@ -11,9 +11,15 @@
  *   GET  jobs, GET jobs/{id}       job summaries
  *   POST images?name=<file name>   raw body + Content-Type -> {url} on the file host
  *   PUT|DELETE masks               {width, height}: masks drawn at that size instead of the input's / back to the input's
+ *   PUT|DELETE outputs-3d          {splatBytes?, glbBytes?, declaredFileSize?}: 3D endpoints answer big (valid) files or
+ *                                  declare a size / back to modest files (three-d-shared.ts Large3dOutputs)
+ *   PUT|DELETE runflow-shape       {shape: 'masks-in-outputs' | 'preview-in-outputs', extraArtifact?}: how a Runflow run's
+ *                                  output is laid out / back to the default (runflow-routes.ts)
  *   POST reset                     drop jobs, faults, scripts, log, deliveries, generated files
  */
 import type { Emulator } from './index';
+import type { RunflowOutputOptions } from './runflow-routes';
+import type { Large3dOutputs } from './three-d-shared';
 import type { FaultRule, IncomingCall, Provider, Reply, ScriptRule } from './types';
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
@@ -68,6 +74,18 @@ export function controlRoutes(emulator: Emulator): (call: IncomingCall) => Promi
 				case 'DELETE masks':
 					emulator.setMaskSize(undefined);
 					return ok({ maskSize: null });
+				case 'PUT outputs-3d':
+					emulator.setLarge3dOutputs(json as Large3dOutputs);
+					return ok({ outputs3d: emulator.large3dOutputs });
+				case 'DELETE outputs-3d':
+					emulator.setLarge3dOutputs(undefined);
+					return ok({ outputs3d: null });
+				case 'PUT runflow-shape':
+					emulator.setRunflowOutput(json as Partial<RunflowOutputOptions>);
+					return ok({ runflowOutput: emulator.runflowOutput });
+				case 'DELETE runflow-shape':
+					emulator.setRunflowOutput(undefined);
+					return ok({ runflowOutput: null });
 				case 'PUT defaults':
 					return ok(emulator.jobs.setDefaults(json));
 				case 'GET log': {

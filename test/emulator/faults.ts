@@ -57,7 +57,7 @@ export class FaultRegistry {
 }
 
 const STREAM_FAULT_KINDS = ['streamNotOffered', 'streamDrop', 'streamStall', 'streamMalformed'];
-const FAULT_KINDS = ['status', 'reset', 'slowResponse', 'slowBody', 'hang', 'malformedJson', 'hugeJson', 'redirect', 'rewrite', ...STREAM_FAULT_KINDS];
+const FAULT_KINDS = ['status', 'reset', 'slowResponse', 'slowBody', 'hang', 'malformedJson', 'hugeJson', 'hugeFile', 'redirect', 'rewrite', ...STREAM_FAULT_KINDS];
 /** Faults that distort a JSON body make no sense on an event stream (it has its own kinds). */
 const BODY_FAULT_KINDS = ['slowBody', 'malformedJson', 'hugeJson'];
 export const STREAM_ROUTE = 'fal.status.stream';
@@ -82,6 +82,8 @@ function validateFault(fault: Fault, route: FaultRule['route']): void {
 		throw new Error('A status fault needs a status between 100 and 599');
 	}
 	if (fault.kind === 'hugeJson' && !(Number.isInteger(fault.bytes) && fault.bytes > 0)) throw new Error('A hugeJson fault needs bytes, a whole number > 0');
+	if (fault.kind === 'hugeFile' && route !== 'files.get') throw new Error(`A hugeFile fault applies only to the route files.get, not ${route}`);
+	if (fault.kind === 'hugeFile' && !(Number.isInteger(fault.bytes) && fault.bytes > 0)) throw new Error('A hugeFile fault needs bytes, a whole number > 0');
 	if (fault.kind === 'redirect' && !fault.location) throw new Error('A redirect fault needs a location');
 	if (fault.kind === 'rewrite' && !('body' in fault) && !fault.omit?.length && !fault.set && !fault.omitHeaders?.length) {
 		throw new Error('A rewrite fault needs a body, omit, set or omitHeaders');

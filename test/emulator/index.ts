@@ -14,7 +14,11 @@
  *                              RLE answers encode exactly the masks the URL endpoint serves (rle.ts; rleFault for
  *                              malformed ones)
  *                video endpoints (fal-endpoints.ts, video-inference.ts): fal-ai/sam-3/video, /video-rle,
- *                fal-ai/sam-3-1/video, /video-rle — Motion-JPEG test-double videos, per-frame RLE, boxes zip
+ *                fal-ai/sam-3-1/video, /video-rle — Motion-JPEG test-double videos, per-frame RLE, boxes zip;
+ *                fal-ai/sam-3/video-rle-objects — one track per instance, per-frame RLE (sam3-family.md §4–5)
+ *                3D endpoints (three-d-schema.ts, three-d-objects.ts, three-d-body.ts): fal-ai/sam-3/3d-objects, /3d-body,
+ *                /3d-align — valid GLB / PLY (Gaussian splat, mesh) / ZIP / PNG files, boxes sized from what
+ *                the photo shows; all under the app fal-ai/sam-3. See README.md in this folder.
  *   /fal-rest    fal rest      POST storage/upload/initiate?storage_type=fal-cdn-v3
  *   /runflow     Runflow       POST v1/models/meta/sam-3/image/runs; GET v1/runs/{id}; POST v1/asset-uploads;
  *                              POST v1/asset-uploads/{id}/confirmations
@@ -29,6 +33,9 @@
  *   emu.faults.add({ route: 'fal.sync', fault: { kind: 'status', status: 502, afterHandling: true } }); // ran, billed, lost
  *   emu.faults.add({ route: 'fal.submit', fault: { kind: 'rewrite', omit: ['request_id'] } });
  *   emu.jobs.script({ resultBody: (body) => ({ ...body, scores: ['0.9'] }) });     // odd result bodies
+ *   emu.setLarge3dOutputs({ splatBytes: 60e6, declaredFileSize: 3e9 });  // big 3D files / a size over a cap
+ *   emu.faults.add({ route: 'files.get', fault: { kind: 'hugeFile', bytes: 2e9, declareLength: true } });
+ *   emu.setRunflowOutput({ shape: 'preview-in-outputs', extraArtifact: true });  // issue 33's Runflow layout
  *   emu.stats().jobs.fal  // { created, started, succeeded, failed, cancelled }
  *   emu.stats().peakOpen['files.get']  // the most requests of a route answered at once (e.g. mask downloads)
  *   emu.stats().openNow['fal.status.stream']  // requests of a route still open (a stream until it closes)
@@ -45,8 +52,9 @@ import { FaultRegistry } from './faults';
 import { FileStore } from './files';
 import { JobManager, type Job } from './jobs';
 import { RequestLog } from './log';
-import { runflowHost } from './runflow-routes';
+import { checkRunflowOutputOptions, runflowHost, type RunflowOutputOptions } from './runflow-routes';
 import { startServer, type RunningServer, type ServerParts } from './server';
+import { checkLarge3dOutputs, type Large3dOutputs } from './three-d-shared';
 import type { DeliveryRecord, LogEntry, Provider, ScriptRule, StatusRequestCount, Timing } from './types';
 
 export type * from './types';
@@ -197,9 +205,29 @@ export class Emulator {
 		return this.ctx.render.maskSize;
 	}
 
+	/** The 3D endpoints' large-file switches from now on (undefined: modest files again); see Large3dOutputs. */
+	setLarge3dOutputs(large?: Large3dOutputs): void {
+		this.ctx.render.large3d = checkLarge3dOutputs(large);
+	}
+
+	get large3dOutputs(): Large3dOutputs | undefined {
+		return this.ctx.render.large3d;
+	}
+
+	/** How Runflow runs created from now on lay out their output (undefined: the default layout); see runflow-routes.ts. */
+	setRunflowOutput(options?: Partial<RunflowOutputOptions>): void {
+		this.ctx.render.runflowOutput = checkRunflowOutputOptions(options);
+	}
+
+	get runflowOutput(): RunflowOutputOptions | undefined {
+		return this.ctx.render.runflowOutput;
+	}
+
 	/** Drops jobs (no further callbacks), faults, scripts, the log, deliveries and generated files; masks at the started size again. */
 	reset(): void {
 		this.ctx.render.maskSize = this.defaultMaskSize;
+		this.ctx.render.large3d = undefined;
+		this.ctx.render.runflowOutput = undefined;
 		this.ctx.jobs.reset();
 		this.faults.clear();
 		this.log.clear();

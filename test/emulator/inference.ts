@@ -8,6 +8,8 @@ import { productScene } from './product-scene';
 import { encodeRle, rleField } from './rle';
 import { effectivePrompt, type Sam3Input } from './schema';
 import { scaleRegion, segment, selectRegions } from './segmentation';
+import type { RunflowOutputOptions } from './runflow-routes';
+import type { Large3dOutputs } from './three-d-shared';
 
 export interface ImageFile {
 	url: string;
@@ -62,6 +64,10 @@ function dataUri(bytes: Buffer, contentType: string): string {
 export interface RenderOptions {
 	/** Draw masks and preview at this size instead of the input's (fal's page shows 1024×1024 masks). */
 	maskSize?: { width: number; height: number };
+	/** The 3D endpoints' large-file switches (three-d-shared.ts). */
+	large3d?: Large3dOutputs;
+	/** How Runflow lays out a run's output (runflow-routes.ts); undefined: 'masks-in-outputs'. */
+	runflowOutput?: RunflowOutputOptions;
 }
 
 /**

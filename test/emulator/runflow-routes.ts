@@ -5,12 +5,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { headerValue, type EmulatorContext } from './context';
 import { promptOf } from './fal-shared';
-import { runSam3, type Sam3Output } from './inference';
+import { runSam3, type ImageFile, type Sam3Output } from './inference';
 import { isTerminal, resultBodyOf, type Job, type WorkResult } from './jobs';
-import { isFetchableImageUrl, validateSam3Input, type Sam3Input } from './schema';
+import { effectivePrompt, isFetchableImageUrl, validateSam3Input, type Sam3Input } from './schema';
 import type { VirtualHostModule } from './server';
 import type { IncomingCall, Reply } from './types';
 import { validateAssetRequest, validateRunRequest, type RunflowFieldError } from './runflow-validation';
+import { writeZip } from './zip';
 
 export const RUNFLOW_MODEL = 'meta/sam-3/image';
 const PRICE_PER_IMAGE = 0.005;
@@ -31,14 +32,70 @@ const isJsonObject = (call: IncomingCall) => typeof call.json === 'object' && ca
 
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** The normalized payload: one `outputs` entry per mask, model fields under `model_data`. */
-export function runflowOutput(output: Sam3Output, inferenceMs: number) {
+/**
+ * How a succeeded run's `output` is laid out. Runflow's page (seeds/003) names only the two containers: `outputs`,
+ * "one entry per generated artifact with url/type/width/height/duration/etc.", and `model_data`, "model-specific
+ * extra fields (prompt, description, actual_prompt, masks, etc.)". No real run of meta/sam-3/image is on record,
+ * so BOTH layouts are assumptions that fit that wording (issue 33):
+ * - 'masks-in-outputs' (the default, what the emulator always answered): one `outputs` entry per mask, and
+ *   `model_data` = fal's whole answer (masks, image, metadata, scores, boxes).
+ * - 'preview-in-outputs': the Apply Mask preview is `outputs[0]` (no entry without a preview), and `model_data`
+ *   holds the masks and the other model fields (metadata, scores, boxes, actual_prompt) but no `image`.
+ * `extraArtifact` appends one more artifact to `outputs[]` in either layout: a zip of the masks, `type: 'file'`
+ * (the type name is assumed too), for clients that must carry every reported file.
+ */
+export type RunflowOutputShape = 'masks-in-outputs' | 'preview-in-outputs';
+export const RUNFLOW_OUTPUT_SHAPES: RunflowOutputShape[] = ['masks-in-outputs', 'preview-in-outputs'];
+
+export interface RunflowOutputOptions {
+	shape: RunflowOutputShape;
+	extraArtifact?: boolean;
+}
+
+export function checkRunflowOutputOptions(options?: Partial<RunflowOutputOptions>): RunflowOutputOptions | undefined {
+	if (!options) return undefined;
+	const shape = options.shape ?? 'masks-in-outputs';
+	if (!RUNFLOW_OUTPUT_SHAPES.includes(shape)) throw new Error(`shape must be one of ${RUNFLOW_OUTPUT_SHAPES.join(', ')}, not ${JSON.stringify(shape)}`);
+	if (options.extraArtifact !== undefined && typeof options.extraArtifact !== 'boolean') throw new Error('extraArtifact must be true or false');
+	return { shape, extraArtifact: options.extraArtifact ?? false };
+}
+
+interface RunflowArtifact {
+	type: string;
+	url: string;
+	content_type: string;
+	file_name: string;
+	file_size: number;
+	width?: number;
+	height?: number;
+}
+
+const imageArtifact = (file: ImageFile): RunflowArtifact => ({
+	type: 'image',
+	url: file.url,
+	width: file.width,
+	height: file.height,
+	content_type: file.content_type,
+	file_name: file.file_name,
+	...(file.file_size !== undefined && { file_size: file.file_size }),
+}) as RunflowArtifact;
+
+/** The normalized payload, laid out as the run's options say (see RunflowOutputShape). */
+export function runflowOutput(output: Sam3Output, inferenceMs: number, options: RunflowOutputOptions = { shape: 'masks-in-outputs' }, extra?: RunflowArtifact, actualPrompt?: string) {
+	const common = { nsfw_detected: false, seed: null, timing: { inference_ms: inferenceMs } };
+	const more = extra ? [extra] : [];
+	if (options.shape === 'preview-in-outputs') {
+		const { image, ...modelData } = output;
+		return {
+			outputs: [...(image ? [imageArtifact(image)] : []), ...more],
+			model_data: { ...modelData, ...(actualPrompt !== undefined && { actual_prompt: actualPrompt }) },
+			...common,
+		};
+	}
 	return {
-		outputs: output.masks.map((m) => ({ type: 'image', url: m.url, width: m.width, height: m.height, content_type: m.content_type })),
+		outputs: [...output.masks.map((m) => ({ type: 'image', url: m.url, width: m.width, height: m.height, content_type: m.content_type })), ...more],
 		model_data: output,
-		nsfw_detected: false,
-		seed: null,
-		timing: { inference_ms: inferenceMs },
+		...common,
 	};
 }
 
@@ -51,7 +108,12 @@ function runObject(job: Job) {
 		model_id: RUNFLOW_MODEL,
 		input: job.input,
 		// Runflow runs only meta/sam-3/image: its jobs always hold the file output.
-		output: succeeded ? resultBodyOf(job, runflowOutput(job.output as Sam3Output, job.inferenceMs ?? 0)) : null,
+		output: succeeded
+			? resultBodyOf(
+					job,
+					runflowOutput(job.output as Sam3Output, job.inferenceMs ?? 0, job.extra.outputOptions as RunflowOutputOptions | undefined, job.extra.extraArtifact as RunflowArtifact | undefined, job.extra.actualPrompt as string | undefined),
+				)
+			: null,
 		duration_ms: terminal && job.completedAt ? job.completedAt - job.createdAt : null,
 		cost: succeeded ? PRICE_PER_IMAGE : null,
 		client_ref: job.extra.client_ref ?? null,
@@ -86,9 +148,26 @@ function sendCallback(ctx: EmulatorContext, job: Job): void {
 	ctx.deliveries.send('runflow.callback', url, job.id, headers, body);
 }
 
-async function work(ctx: EmulatorContext, input: Sam3Input): Promise<WorkResult> {
+/** A zip of the run's masks, stored once per run: the extra artifact of RunflowOutputOptions. */
+async function masksZip(ctx: EmulatorContext, output: Sam3Output): Promise<RunflowArtifact> {
+	const entries = await Promise.all(
+		output.masks.map(async (mask, index) => {
+			const id = new URL(mask.url).pathname.split('/').at(-2) ?? '';
+			return { name: `mask_${index}.${mask.file_name.split('.').pop()}`, data: (await ctx.files.read(id))?.bytes ?? Buffer.alloc(0) };
+		}),
+	);
+	const bytes = writeZip(entries);
+	const url = ctx.files.put(bytes, 'application/zip', 'masks.zip');
+	return { type: 'file', url, content_type: 'application/zip', file_name: 'masks.zip', file_size: bytes.length };
+}
+
+async function work(ctx: EmulatorContext, input: Sam3Input, job: Job): Promise<WorkResult> {
 	const result = await runSam3(input, ctx.files, ctx.render);
-	if (result.ok) return result;
+	if (result.ok) {
+		const options = job.extra.outputOptions as RunflowOutputOptions | undefined;
+		if (options?.extraArtifact) job.extra.extraArtifact = await masksZip(ctx, result.output as Sam3Output);
+		return result;
+	}
 	const failure = { message: result.message, errorType: result.errorType, status: 422, failureCode: 'INVALID_INPUT', failureStage: 'preprocessing' };
 	return { ok: false, failure };
 }
@@ -113,8 +192,15 @@ async function createRun(ctx: EmulatorContext, call: IncomingCall): Promise<Repl
 		mode: 'run',
 		input: body.input,
 		prompt: promptOf(body.input),
-		extra: { callback_url: body.callback_url ?? undefined, metadata: body.metadata ?? undefined, client_ref: body.client_ref ?? undefined },
-		work: () => work(ctx, validation.value),
+		extra: {
+			callback_url: body.callback_url ?? undefined,
+			metadata: body.metadata ?? undefined,
+			client_ref: body.client_ref ?? undefined,
+			// The layout in force when the run was created: one run answers one way on every poll.
+			outputOptions: ctx.render.runflowOutput,
+			actualPrompt: effectivePrompt(validation.value),
+		},
+		work: (job) => work(ctx, validation.value, job),
 		onTerminal: (done) => sendCallback(ctx, done),
 	});
 	return { status: 201, body: runObject(job) };

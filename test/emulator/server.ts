@@ -162,6 +162,7 @@ async function writeReply(res: ServerResponse, call: IncomingCall, reply: Reply,
 	}
 	if (reply.events) return writeEvents(res, reply.status, headers, reply.events, fault, entry);
 	if (fault?.kind === 'hugeJson') return writeHugeJson(res, reply, headers, body, fault, entry);
+	if (fault?.kind === 'hugeFile' && reply.status === 200) return writeHugeFile(res, call, reply, headers, body, fault, entry);
 	headers['content-length'] = String(body.length);
 	res.writeHead(reply.status, headers);
 	if (call.method === 'HEAD') return void res.end();
@@ -223,6 +224,42 @@ async function writeHugeJson(
 	await write(head);
 	for (let left = padding; left > 0 && !res.destroyed; left -= piece.length) await write(left >= piece.length ? piece : piece.subarray(0, left));
 	if (!res.destroyed) res.end(tail);
+}
+
+/** Writes `chunk`, waiting for the socket to drain (or close) when it is full; counts what went out. */
+async function writeDrained(res: ServerResponse, chunk: Buffer, entry?: LogEntry): Promise<void> {
+	if (res.destroyed) return;
+	if (entry) entry.sentBytes = (entry.sentBytes ?? 0) + chunk.length;
+	if (res.write(chunk)) return;
+	await new Promise<void>((resolve) => {
+		const done = () => {
+			res.off('drain', done);
+			res.off('close', done);
+			resolve();
+		};
+		res.on('drain', done);
+		res.on('close', done);
+	});
+}
+
+/** A file's bytes then zeros, `fault.bytes` in all, in 64 KiB pieces; stops when the client hangs up. */
+async function writeHugeFile(
+	res: ServerResponse,
+	call: IncomingCall,
+	reply: Reply,
+	headers: Record<string, string>,
+	body: Buffer,
+	fault: Extract<Fault, { kind: 'hugeFile' }>,
+	entry?: LogEntry,
+): Promise<void> {
+	if (fault.declareLength) headers['content-length'] = String(Math.max(fault.bytes, body.length));
+	res.writeHead(reply.status, headers);
+	if (call.method === 'HEAD') return void res.end();
+	if (entry) entry.sentBytes = 0;
+	await writeDrained(res, body, entry);
+	const piece = Buffer.alloc(64 * 1024);
+	for (let left = fault.bytes - body.length; left > 0 && !res.destroyed; left -= piece.length) await writeDrained(res, left >= piece.length ? piece : piece.subarray(0, left), entry);
+	if (!res.destroyed) res.end();
 }
 
 /** What a server answers for a route it does not have (404) or a method it does not take there (405). */

@@ -100,6 +100,13 @@ export type Fault =
 	 * `declareLength` sends its Content-Length up front (default: chunked, so a client must count as it reads).
 	 */
 	| { kind: 'hugeJson'; bytes: number; declareLength?: boolean }
+	/**
+	 * File host only (`files.get`): the file's own bytes, then zeros up to `bytes` in all, streamed in 64 KiB pieces
+	 * as the client takes them (never held whole): a download far past a client's cap — a 3 GB "splat". With
+	 * `declareLength` the Content-Length says the full size up front (a client can refuse before reading); without,
+	 * it is chunked and the client must count as it reads.
+	 */
+	| { kind: 'hugeFile'; bytes: number; declareLength?: boolean }
 	| { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
 	/** The app does not offer the stream: 404 `{detail:"Not Found"}` (default) or 405 `{detail:"Method Not Allowed"}`. */
 	| { kind: 'streamNotOffered'; status?: 404 | 405 }

@@ -5,6 +5,7 @@
  * court-vision observed, sam3-family.md §7). Answers:
  * - /video (3 and 3.1): `{video: File, boundingbox_frames_zip: File}` (the schema's output; the zip has no request
  *   flag there, so it is always made — an assumption, §5).
+ * - /video-rle-objects: one track per detected instance with per-frame RLE (runSam3VideoObjects, below).
  * - /video-rle: what real runs returned (§5): `{rle: string[] one union mask per frame, boxes: [cx,cy,w,h] | null
  *   per frame (normalized), scores: null per frame, metadata: [{index, box}]}`, `boundingbox_frames_zip` with
  *   `boundingbox_zip`, and `video` when `apply_mask` asks for the overlay. RLE: 1-based (start, length) pairs,
@@ -19,7 +20,7 @@ import { normalizedBox, rasterize, type PixelBox } from './masks';
 import type { Sam3Input } from './schema';
 import { segment, type Region } from './segmentation';
 import { readVideo, writeMp4, writeWebm, type VideoInfo } from './video-container';
-import type { VideoEndpoint, VideoInput } from './video-schema';
+import type { VideoEndpoint, VideoInput, VideoObjectsInput } from './video-schema';
 import { writeZip } from './zip';
 
 export interface VideoFile {
@@ -41,7 +42,7 @@ interface Track {
 	anchorFrame: number;
 }
 
-function imageInput(input: VideoInput, prompts: Partial<Sam3Input>): Sam3Input {
+function imageInput(input: Pick<VideoInput, 'video_url'>, prompts: Partial<Sam3Input>): Sam3Input {
 	return {
 		image_url: input.video_url,
 		point_prompts: [],
@@ -249,4 +250,44 @@ export async function runSam3Video(endpoint: VideoEndpoint, input: VideoInput, f
 		...(input.apply_mask ? { video: await renderVideo(false) } : {}),
 	};
 	return { ok: true, output, inferenceMs: Date.now() - started, summary: `Done: ${frameCount} frame mask(s)` };
+}
+
+/** One tracked instance on one frame (video-rle-objects). */
+export interface ObjectMask {
+	track_id: number;
+	rle: string;
+}
+
+/**
+ * `fal-ai/sam-3/video-rle-objects` (sam3-family.md §5, from real runs): the prompt is ONE concept, every instance of
+ * it detected on frame 0 at the threshold or above is a track with a stable id (0, 1, … best first), and each frame
+ * lists the tracks visible on it with their own RLE; a track that has left the picture is missing from `objects`.
+ * `width`/`height` are the RLE decode size (the source's), `num_frames` the input's frame count.
+ */
+export async function runSam3VideoObjects(input: VideoObjectsInput, files: FileStore): Promise<VideoInferenceResult> {
+	void files; // answers no files: the masks are in the JSON
+	const started = Date.now();
+	let info: VideoInfo;
+	try {
+		info = readVideo(await loadInputFile(input.video_url, 'video_url'));
+	} catch (error) {
+		if (error instanceof ImageLoadError) return { ok: false, message: error.message, errorType: error.errorType, field: 'video_url' };
+		return { ok: false, message: `Failed to load the video: ${(error as Error).message}`, errorType: 'video_load_error', field: 'video_url' };
+	}
+	const { width, height, frameCount } = info;
+	const concept = input.prompt.trim();
+	const tracks: Track[] = concept
+		? segment(imageInput(input, { prompt: concept }), width, height)
+				.filter((region) => region.score >= input.detection_threshold)
+				.map((region) => ({ region, anchorFrame: 0 }))
+		: [];
+	const frames = Array.from({ length: frameCount }, (_, frame) => ({
+		frame_index: frame,
+		objects: tracks.flatMap((track, trackId): ObjectMask[] => {
+			const raster = rasterize(onFrame(track, frame, info), width, height);
+			return raster.box ? [{ track_id: trackId, rle: encodeRle(raster.pixels) }] : [];
+		}),
+	}));
+	const output: VideoOutput = { frames, width, height, num_frames: frameCount };
+	return { ok: true, output, inferenceMs: Date.now() - started, summary: `Done: ${tracks.length} object(s) tracked over ${frameCount} frame(s)` };
 }

@@ -59,6 +59,27 @@ export const VIDEO_SCHEMAS = {
 
 export type VideoEndpoint = keyof typeof VIDEO_SCHEMAS;
 
+/**
+ * `fal-ai/sam-3/video-rle-objects` (sam3-family.md §4): not in fal-js's endpoint map nor in @fal-ai/client's types;
+ * its input as a third-party repo quotes fal's schema — a text concept and a threshold, no visual prompt, no
+ * apply_mask. Every instance of the concept is one track.
+ */
+export const VIDEO_OBJECTS_ENDPOINT = 'fal-ai/sam-3/video-rle-objects';
+export const videoObjectsSchema = z.object({
+	video_url: z.string(),
+	prompt: z.string().default(''),
+	detection_threshold: z.number().min(0.01).max(1).default(0.5),
+});
+export type VideoObjectsInput = z.infer<typeof videoObjectsSchema>;
+
+export function validateVideoObjectsInput(input: unknown): { ok: true; value: VideoObjectsInput } | { ok: false; issues: FieldIssue[] } {
+	if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+		return { ok: false, issues: [{ path: [], msg: 'Input should be a valid dictionary', type: 'dict_type' }] };
+	}
+	const parsed = videoObjectsSchema.safeParse(input);
+	return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: issuesOf(parsed.error) };
+}
+
 /** One parsed video input, whichever endpoint: the fields an endpoint lacks are absent. */
 export interface VideoInput {
 	video_url: string;

@@ -1,9 +1,9 @@
 /** Image sizes read from file headers, and mask boxes scaled to the input image (pure functions of the node). */
 import sharp from 'sharp';
 
-import { imageSizeOf } from '../../nodes/Sam3/operations/image/image-dimensions';
-import { imageFileSize } from '../../nodes/Sam3/operations/image/image-sizes';
-import { cropBox, maskBoxes } from '../../nodes/Sam3/operations/image/mask-geometry';
+import { imageSizeOf } from '../../nodes/Sam3/operations/segment-image/image-dimensions';
+import { imageFileSize } from '../../nodes/Sam3/operations/segment-image/image-sizes';
+import { cropBox, maskBoxes } from '../../nodes/Sam3/operations/segment-image/mask-geometry';
 
 const picture = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 20 } } });
 

@@ -6,7 +6,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
-import { MAX_TOOL_MASKS } from '../../nodes/Sam3/job/tool-output';
+import { MAX_TOOL_MASKS } from '../../nodes/Sam3/operations/segment-image/tool-answer';
 import { runAsAgentTool } from '../rig';
 import { credentialsFor, solidImage } from './fixture';
 import { entries, hostImage, jobInputs, submitEntries, useEmulator } from './harness';

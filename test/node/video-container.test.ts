@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { videoTypeOf } from '../../nodes/Sam3/operations/video/video-bytes';
-import { videoFrameSize } from '../../nodes/Sam3/operations/video/video-dimensions';
+import { videoTypeOf } from '../../nodes/Sam3/operations/segment-video/video-bytes';
+import { videoFrameSize } from '../../nodes/Sam3/operations/segment-video/video-dimensions';
 import { makeTestVideo } from '../emulator/video-fixture';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', 'videos', name));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { ModelVersion } from '../providers/provider';
+import type { ModelVersion } from './model-target';
 import type { ModelOptionField } from './model-options';
 
 /**

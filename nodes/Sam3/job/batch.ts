@@ -72,7 +72,7 @@ export class Batch {
 		return this.slots;
 	}
 
-	/** Mask and preview downloads at once: each holds a socket, and in filesystem mode a file, while it lasts. */
+	/** Result file downloads (masks, previews, videos) at once: each holds a socket, and in filesystem mode a file, while it lasts. */
 	downloads(maxConcurrency: number): pLimit.Limit {
 		this.downloadSlots ??= pLimit(maxConcurrency * DOWNLOADS_PER_JOB_SLOT);
 		return this.downloadSlots;

@@ -1,21 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import { type ZodError, type ZodIssue, z } from 'zod';
 
-import { MODEL_OPTION_FIELDS, modelOptionLabel } from '../contract/model-options';
-import { BoxPromptSchema, PointPromptSchema } from '../contract/sam3.schema';
 import { ItemInputError } from '../transport/errors';
 import { withoutUserInfo } from '../transport/redact';
-
-/** How an error names a contract field: the way the panel shows it. */
-export const FIELD_LABELS: Record<string, string> = {
-	image_url: 'Image URL',
-	prompt: 'Text Prompt',
-	point_prompts: 'Point Prompts',
-	box_prompts: 'Box Prompts',
-	...Object.fromEntries(MODEL_OPTION_FIELDS.map((field) => [field, modelOptionLabel(field)])),
-	callback_url: 'Options > Callback URL',
-	metadata: 'Options > Run Metadata',
-};
 
 export function inputError(itemIndex: number, field: string, problem: string, got?: unknown): ItemInputError {
 	const shown = got === undefined ? '' : ` (got ${withoutUserInfo(JSON.stringify(got) ?? '').slice(0, 80)})`;
@@ -28,19 +15,13 @@ export function keysOf(schema: z.ZodTypeAny): string[] {
 	return inner instanceof z.ZodObject ? Object.keys(inner.shape as object) : [];
 }
 
-/** What a JSON prompt object may hold, for "unknown key" errors. */
-const ALLOWED_KEYS: Record<string, string[]> = {
-	point_prompts: keysOf(PointPromptSchema),
-	box_prompts: keysOf(BoxPromptSchema),
-};
-
-/** Turns the first zod issue into an error naming the panel field, the item and what would be valid. */
+/** Turns the first zod issue into an error naming the panel field (by the caller's labels), the item and what would be valid. */
 export function fromZod(
 	itemIndex: number,
 	error: ZodError,
 	raw: IDataObject,
-	labels: Record<string, string> = FIELD_LABELS,
-	allowedKeys: Record<string, string[]> = ALLOWED_KEYS,
+	labels: Record<string, string>,
+	allowedKeys: Record<string, string[]> = {},
 ): ItemInputError {
 	const issue: ZodIssue = error.issues[0];
 	const [field, ...rest] = issue.path.map(String);

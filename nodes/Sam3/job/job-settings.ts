@@ -2,39 +2,26 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { JobOptionsSchema } from '../contract/sam3.schema';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_WAIT_SECONDS } from '../limits';
-import type { MediaSource, Operation } from '../operations/operation';
 import { adapterFor } from '../providers';
-import type { JobRequest, ProviderId } from '../providers/provider';
+import type { ProviderId } from '../providers/provider';
 import { fromZod, inputError } from './input-errors';
-import { parseJson } from './prompt-parameters';
+import type { JobSettings, JobSpec } from './job-types';
+import { parseJson } from './json-text';
 
-/** One item's parameters, read and validated before anything leaves for the provider. */
-export interface JobSettings {
-	provider: ProviderId;
-	/** Where the operation's media (image, video) comes from; its URL is resolved (inline or upload) inside the job slot. */
-	media: MediaSource;
-	/** The job's request, the model input still without the media URL. */
-	request: JobRequest;
-	waitForResult: boolean;
-	uploadMode: 'auto' | 'inline' | 'upload';
-	maxConcurrency: number;
-	maxWaitMs: number;
-	output: {
-		binaryPrefix: string;
-		download: boolean;
-		split: boolean;
-		keepInput: boolean;
-		includeRaw: boolean;
-	};
+export type { JobSettings } from './job-types';
+
+/** The item's provider (the Authentication parameter). */
+export function providerOf(ctx: IExecuteSingleFunctions): ProviderId {
+	return ctx.getNodeParameter('authentication') as ProviderId;
 }
 
-/** The operation's own parameters (operation.read) and the job's, shared by every operation (Options, waiting). */
-export function readJobSettings(ctx: IExecuteSingleFunctions, operation: Operation): JobSettings {
+/** What every operation's job shares (provider, Options, waiting), read after the operation read its own parameters. */
+export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): JobSettings {
 	const itemIndex = ctx.getItemIndex();
-	const provider = ctx.getNodeParameter('authentication') as ProviderId;
+	const provider = providerOf(ctx);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 
-	const { target, targetLabels, media, input } = operation.read(ctx, itemIndex, provider);
+	const { target, targetLabels, media, input } = spec;
 	const refused = adapterFor(provider).refuses(target);
 	if (refused) throw inputError(itemIndex, targetLabels?.[refused.part] ?? 'Provider', refused.reason);
 
@@ -60,14 +47,15 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, operation: Operati
 			DEFAULT_MAX_CONCURRENCY,
 		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
 		output: {
-			binaryPrefix: String(options.binaryPropertyPrefix ?? 'mask_') || 'mask_',
 			download: options.downloadMasks !== false,
-			split: options.splitMasks === true,
 			keepInput: options.keepInputData !== false,
 			includeRaw: options.includeRawResponse === true,
 		},
 	};
 }
+
+/** How errors name the job options' contract fields. */
+const JOB_OPTION_LABELS = { callback_url: 'Options > Callback URL', metadata: 'Options > Run Metadata' };
 
 export const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
@@ -109,7 +97,7 @@ function readJobOptions(ctx: IExecuteSingleFunctions, itemIndex: number, provide
 		if (Object.keys(metadata).length) raw.metadata = metadata;
 	}
 	const parsed = JobOptionsSchema.safeParse(raw);
-	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw);
+	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw, JOB_OPTION_LABELS);
 	return parsed.data;
 }
 

@@ -1,40 +1,21 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { INLINE_LIMIT_BYTES, MiB, UPLOAD_LIMIT_BYTES } from '../limits';
-import type { MediaSource } from '../operations/operation';
 import { withRetry } from '../transport/retry';
 import { inputError } from './input-errors';
-import type { ItemJob } from './item-job';
+import type { ItemJob, MediaKind, MediaSource } from './job-types';
 
-/** What kind of file an operation sends or receives (image, video): recognised by its first bytes, not its name. */
-export interface MediaKind {
-	/** "image", "video": how messages and file names speak of it. */
-	noun: string;
-	/** "an image", "a video". */
-	aNoun: string;
-	/** The formats SAM 3 reads, for messages: "PNG, JPEG, WebP, GIF, BMP or TIFF". */
-	formats: string;
-	/** The MIME type the bytes start like, or undefined when they are none of those formats. */
-	typeOf(bytes: Buffer): string | undefined;
-	/** File extension by MIME type. */
-	extensions: Record<string, string>;
-	/** The largest such file the node sends (default UPLOAD_LIMIT_BYTES). */
-	uploadLimitBytes?: number;
-	/** The largest such file the node downloads from a provider's answer (default DOWNLOAD_LIMIT_BYTES). */
-	downloadLimitBytes?: number;
-	/** The longest one such download may take (default DOWNLOAD_TIMEOUT_MS; the node's Timeout can only shorten it). */
-	downloadTimeoutMs?: number;
-}
+export type { MediaKind, MediaSource } from './job-types';
 
 /**
  * The media URL to send (image_url, video_url): a URL as given, or a binary file read through n8n's helpers (so
  * files kept on disk by n8n 2.x work) and sent inline as a data: URI or uploaded to the provider's storage first.
  */
-export async function resolveMediaUrl({ ctx, operation, settings, adapter, http, signal, deadline }: ItemJob): Promise<string> {
+export async function resolveMediaUrl({ ctx, spec, settings, adapter, http, signal, deadline }: ItemJob): Promise<string> {
 	const { media } = settings;
 	if (media.kind === 'url') return media.url;
 
-	const kind = operation.mediaKind;
+	const kind = spec.mediaKind;
 	const uploadLimit = kind.uploadLimitBytes ?? UPLOAD_LIMIT_BYTES;
 	const itemIndex = ctx.getItemIndex();
 	const field = `Input Binary Field "${media.property}"`;

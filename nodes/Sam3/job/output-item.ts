@@ -2,8 +2,9 @@ import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionD
 
 import type { Submission } from '../providers/provider';
 import { withoutUserInfoIn } from '../transport/redact';
-import type { ItemJob } from './item-job';
-import type { JobSettings } from './job-settings';
+import type { ItemJob, JobSettings } from './job-types';
+
+export type { OwnOutput } from './job-types';
 
 export interface JobTiming {
 	totalMs: number;
@@ -22,11 +23,11 @@ export function compact(json: IDataObject): IDataObject {
  * "status" field stays); the binary fields this run owns are always replaced, never left beside the new ones.
  */
 export function keptInput(job: ItemJob): { json: IDataObject; binary: Record<string, IBinaryData> } {
-	const { ctx, settings, operation } = job;
+	const { ctx, settings, spec } = job;
 	if (!settings.output.keepInput) return { json: {}, binary: {} };
 	const input = ctx.getInputData();
 	const json = { ...input.json };
-	const own = operation.ownOutput;
+	const own = spec.ownOutput;
 	const earlier = own.isEarlierResult(json);
 	if (earlier) for (const field of own.jsonFields) delete json[field];
 	const binary = Object.fromEntries(Object.entries(input.binary ?? {}).filter(([name]) => !own.isOwnBinary(name, job, earlier)));

@@ -1,16 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { runSegmentationJob } from '../job/run-segmentation-job';
-import { segmentImage } from './image';
+import { segmentImage } from './segment-image';
 import type { Operation } from './operation';
-import { segmentVideo } from './video';
+import { segmentVideo } from './segment-video';
 
-/** The node's operations, in panel order. A new operation is a folder here and one line in this list. */
+/** The node's operations, in panel order. A new operation is a folder here and one line in this list (README.md). */
 const OPERATIONS: Operation[] = [segmentImage, segmentVideo];
 
 /**
- * The Operation parameter. Each option carries the job runner, bound to its operation, as its pagination hook
- * (the one hook n8n runs around a whole item; see Sam3.node.ts). Segment Image is the default, so a workflow
+ * The Operation parameter. Each option carries its operation's run as its pagination hook (the one hook n8n runs
+ * around a whole item; see Sam3.node.ts). Segment Image is the default, so a workflow
  * saved before there was a choice keeps running as it did (n8n's lint wants the default written out).
  */
 export const operationField: INodeProperties = {
@@ -23,7 +22,7 @@ export const operationField: INodeProperties = {
 		value: operation.value,
 		action: operation.action,
 		description: operation.description,
-		routing: { send: { paginate: true }, operations: { pagination: runSegmentationJob(operation) } },
+		routing: { send: { paginate: true }, operations: { pagination: operation.run } },
 	})),
 	default: 'segment',
 };

@@ -1,22 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { ModelTarget } from '../contract/model-target';
 import { type JobStage, ProviderError } from '../transport/errors';
 import type { StreamBounds, StreamEnd } from '../transport/event-stream';
 import type { ErrorReader, ProviderHttp } from '../transport/http';
 
 export type ProviderId = 'falApi' | 'runflowApi';
 
-/** The SAM 3 versions an operation may run. */
-export type ModelVersion = 'sam-3' | 'sam-3-1';
-
-/**
- * What a job runs: a model version and one of its endpoints (`image`, `image-rle`, `video` …), in fal's naming.
- * Each adapter maps it to its own path, or says why its provider does not offer it.
- */
-export interface ModelTarget {
-	model: ModelVersion;
-	endpoint: string;
-}
+export type { ModelTarget, ModelVersion } from '../contract/model-target';
 
 /** What a job needs besides the model input; each adapter uses what its provider supports. */
 export interface JobRequest {

@@ -4,10 +4,9 @@ import type { NormalizedVideoResult, VideoFrame } from '../../contract/normalize
 import type { VideoFile } from '../../contract/video.schema';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
-import { type JobTiming, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
+import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
-import type { OwnOutput } from '../operation';
 import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
 import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
 

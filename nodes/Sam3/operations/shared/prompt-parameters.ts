@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
-import { ItemInputError } from '../transport/errors';
+import { parseJson } from '../../job/json-text';
+import { ItemInputError } from '../../transport/errors';
 
 /**
  * Point and box prompts come from fixed-collection rows or from JSON (an array, usually by expression from a
@@ -13,15 +14,6 @@ const LABELS: Record<string, number> = { foreground: 1, background: 0, '1': 1, '
 function numeric(value: unknown): IDataObject[string] {
 	if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
 	return value as IDataObject[string];
-}
-
-/** JSON.parse as a value: what is wrong with the text is reported to the user, with the field and the item. */
-export function parseJson(text: string): { value: unknown } | { problem: string } {
-	try {
-		return { value: JSON.parse(text) };
-	} catch (error) {
-		return { problem: (error as Error).message };
-	}
 }
 
 function withoutEmpty(entry: IDataObject): IDataObject {

@@ -3,11 +3,11 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import type { NormalizedMask, NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
 import type { ItemJob } from '../../job/item-job';
-import { type JobTiming, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
+import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import type { Submission } from '../../providers/provider';
-import type { OwnOutput } from '../operation';
 import { IMAGE_KIND } from './image-bytes';
+import { maskOutputOptions } from './mask-output-options';
 import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';
 import { maskBoxes } from './mask-geometry';
@@ -49,8 +49,8 @@ function maskJson(
 export const IMAGE_OUTPUT: OwnOutput = {
 	jsonFields: ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'],
 	isEarlierResult: (json) => typeof json.maskCount === 'number' && (Array.isArray(json.masks) || json.mask !== undefined),
-	isOwnBinary(name, { settings }, earlier) {
-		const prefix = settings.output.binaryPrefix;
+	isOwnBinary(name, { ctx, settings }, earlier) {
+		const prefix = maskOutputOptions(ctx).binaryPrefix;
 		if (settings.media.kind === 'binary' && name === settings.media.property) return false;
 		const numbered = (start: string) => name.startsWith(start) && /^\d+$/.test(name.slice(start.length));
 		if (numbered(prefix)) return true;
@@ -67,7 +67,7 @@ export async function resultItems(
 	timing: JobTiming,
 ): Promise<INodeExecutionData[]> {
 	const { ctx, settings, adapter } = job;
-	const { output } = settings;
+	const output = { ...settings.output, ...maskOutputOptions(ctx) };
 	const itemIndex = ctx.getItemIndex();
 	const stem = mediaStem(ctx, settings, 'image');
 	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));

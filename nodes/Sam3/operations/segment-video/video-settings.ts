@@ -13,10 +13,10 @@ import {
 } from '../../contract/video.schema';
 import { fromZod, inputError, keysOf } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
+import type { EndpointRequest } from '../../job/item-job';
 import { type MediaParameters, readMediaSource } from '../../job/media-input';
-import { readPrompts } from '../../job/prompt-parameters';
+import { readPrompts } from '../shared/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
-import type { OperationRequest } from '../operation';
 import { VIDEO_KIND } from './video-bytes';
 
 /** Segment Video's media parameters (video.description.ts). */
@@ -35,7 +35,7 @@ export function readVideoEndpoint(ctx: IExecuteSingleFunctions, itemIndex: numbe
  * Segment Video's parameters of one item, validated by its endpoint's own schema before anything is sent. Only
  * what the user set is sent (each endpoint has its own defaults, fal applies them).
  */
-export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number): OperationRequest {
+export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number): EndpointRequest {
 	const endpoint = readVideoEndpoint(ctx, itemIndex);
 	const framed = endpoint.output === 'rle';
 	const options = ctx.getNodeParameter('videoOptions', {}) as IDataObject;

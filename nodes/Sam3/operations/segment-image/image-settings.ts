@@ -5,12 +5,13 @@ import { camelCase } from '../../contract/fields';
 import { ImageModelSchema, MASK_DELIVERIES, MaskDeliverySchema, NOT_FOR_RLE } from '../../contract/image-targets';
 import { MODEL_OPTION_FIELDS } from '../../contract/model-options';
 import { Sam3InputSchema } from '../../contract/sam3.schema';
-import { FIELD_LABELS, fromZod, inputError } from '../../job/input-errors';
+import { fromZod, inputError } from '../../job/input-errors';
 import { NUMERIC } from '../../job/job-settings';
+import type { EndpointRequest } from '../../job/item-job';
 import { type MediaParameters, readMediaSource } from '../../job/media-input';
-import { readPrompts } from '../../job/prompt-parameters';
+import { readPrompts } from '../shared/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
-import type { OperationRequest } from '../operation';
+import { ALLOWED_KEYS, FIELD_LABELS } from '../shared/field-labels';
 import { IMAGE_KIND } from './image-bytes';
 
 /** The panel's names of the parameters that choose the endpoint, for errors. */
@@ -28,7 +29,7 @@ function choice<T extends string>(ctx: IExecuteSingleFunctions, itemIndex: numbe
 const IMAGE_PARAMETERS: MediaParameters = { source: 'imageSource', url: 'imageUrl', urlLabel: 'Image URL', binaryProperty: 'binaryPropertyName' };
 
 /** Segment Image's parameters of one item, validated by the SAM 3 image contract before anything is sent. */
-export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number): OperationRequest {
+export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number): EndpointRequest {
 	const modelOptions = ctx.getNodeParameter('modelOptions', {}) as IDataObject;
 	const model = choice(ctx, itemIndex, 'model', TARGET_LABELS.model, ImageModelSchema, 'sam-3');
 	const delivery = choice(ctx, itemIndex, 'maskDelivery', TARGET_LABELS.endpoint, MaskDeliverySchema, 'urls');
@@ -51,7 +52,7 @@ export function readImageRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 		const labels = { ...FIELD_LABELS };
 		if (ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json') labels.point_prompts = 'Point Prompts (JSON)';
 		if (ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json') labels.box_prompts = 'Box Prompts (JSON)';
-		throw fromZod(itemIndex, parsed.error, raw, labels);
+		throw fromZod(itemIndex, parsed.error, raw, labels, ALLOWED_KEYS);
 	}
 	// Send only what the user set: parse() filled in defaults, the raw object did not.
 	const input: IDataObject = { ...raw };

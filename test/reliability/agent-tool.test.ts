@@ -1,0 +1,101 @@
+/**
+ * Each operation as an AI Agent's tool (issue 29 item 5), through n8n-core's own tool path: the model reads a
+ * compact, true answer of the operation's own, and an error names the $fromAI argument to fix. Segment Image's
+ * answers are in test/node/tool-mode.test.ts.
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { MAX_TOOL_FRAMES } from '../../nodes/Sam3/operations/segment-video/tool-answer';
+import { makeTestVideo } from '../emulator/video-fixture';
+import { runAsAgentTool } from '../rig';
+import { credentialsFor, logOf, smallImage, useEmulator } from './harness';
+
+const emulator = useEmulator();
+
+const VIDEO_URL = "={{ $fromAI('videoUrl', 'Public http(s) URL of the video', 'string') }}";
+const PROMPT = "={{ $fromAI('prompt', 'What to track, a short noun phrase', 'string') }}";
+/** What one tool answer may weigh: the model reads it on every later turn. */
+const MAX_ANSWER_CHARS = 4_000;
+
+let clip: Buffer;
+beforeAll(async () => {
+	clip = await makeTestVideo({ width: 64, height: 48, frames: 40 });
+});
+
+async function callVideoTool(calls: Array<Record<string, unknown>>, parameters: INodeParameters = {}) {
+	return await runAsAgentTool({
+		node: Sam3,
+		packageName: 'n8n-nodes-sam3',
+		nodeName: 'SAM 3',
+		credentials: credentialsFor(emulator()),
+		calls,
+		parameters: { authentication: 'falApi', operation: 'segmentVideo', videoUrl: VIDEO_URL, prompt: PROMPT, ...parameters },
+	});
+}
+
+/** The one item the model reads, parsed from the string n8n hands it: small, no RLE, no base64, no files. */
+function answerOf(observation: string | undefined): Record<string, any> {
+	expect(typeof observation).toBe('string');
+	expect(observation!.length).toBeLessThan(MAX_ANSWER_CHARS);
+	expect(observation).not.toMatch(/;base64,|"binary"|"raw"|"rle"|"counts"|"frames"/);
+	const parsed = JSON.parse(observation!);
+	expect(parsed).toHaveLength(1);
+	return parsed[0];
+}
+
+const hostClip = () => emulator().hostImage(clip, 'video/mp4', 'street-clip.mp4');
+
+describe('Segment Video as an AI Agent tool', () => {
+	it('a finished Segment Video tool call answers with its video URL, not as submitted without waiting', async () => {
+		const { calls } = await callVideoTool([{ videoUrl: hostClip(), prompt: 'ball' }]);
+		const answer = answerOf(calls[0].observation);
+		const [job] = emulator().jobs.list();
+		expect(answer).toMatchObject({ provider: 'fal.ai', requestId: job.id, status: 'COMPLETED', model: 'fal-ai/sam-3/video' });
+		expect(answer.videoUrl).toBe((job.output as { video: { url: string } }).video.url);
+		expect(answer.note ?? '').not.toMatch(/without waiting/);
+	});
+
+	it('a per-frame Segment Video tool call answers with the frame count and a short summary of the boxes, never the RLE', async () => {
+		const { calls } = await callVideoTool([{ videoUrl: hostClip(), prompt: 'ball' }], { videoOutput: 'rle' });
+		const answer = answerOf(calls[0].observation);
+		const output = emulator().jobs.list()[0].output as { rle: unknown[]; boxes: Array<number[] | null> };
+		// The ball leaves the 40-frame clip part way: the frames it shows in are those fal gave a box.
+		const boxed = output.boxes.flatMap((box, frameIndex) => (box ? [frameIndex] : []));
+		expect(output.rle).toHaveLength(40);
+		expect(boxed.length).toBeGreaterThan(MAX_TOOL_FRAMES);
+		expect(boxed.length).toBeLessThan(40);
+		expect(answer).toMatchObject({
+			status: 'COMPLETED',
+			model: 'fal-ai/sam-3/video-rle',
+			frameCount: 40,
+			framesWithObject: boxed.length,
+			firstFrame: boxed[0],
+			lastFrame: boxed[boxed.length - 1],
+		});
+		expect(answer.boxes).toHaveLength(MAX_TOOL_FRAMES);
+		expect(answer.boxes[0].frameIndex).toBe(boxed[0]);
+		expect(answer.boxes[MAX_TOOL_FRAMES - 1].frameIndex).toBe(boxed[boxed.length - 1]);
+		for (const { frameIndex, box } of answer.boxes) {
+			// The provider's own box for that frame, rounded.
+			expect(box).toHaveLength(4);
+			box.forEach((value: number, index: number) => expect(value).toBeCloseTo(output.boxes[frameIndex]![index], 3));
+		}
+		expect(answer.note).toBe(`Boxes of ${MAX_TOOL_FRAMES} of ${boxed.length} frames listed (spread over the video).`);
+	});
+
+	it('a Segment Video tool call with a video URL that is none answers naming the video argument, and sends nothing', async () => {
+		const { calls } = await callVideoTool([{ videoUrl: 'a clip of a street', prompt: 'ball' }]);
+		expect(logOf(emulator()).filter((entry) => entry.route?.startsWith('fal.'))).toHaveLength(0);
+		const answer = answerOf(calls[0].observation);
+		expect(answer).toMatchObject({ argument: 'videoUrl', hint: 'Call the tool again with a corrected "videoUrl".' });
+		expect(answer.error).toMatch(/Video URL is not valid/);
+	});
+
+	it('a Segment Video tool call with a video fal cannot read answers with fal’s error, naming the video argument', async () => {
+		const notAVideo = emulator().hostImage(await smallImage(), 'video/mp4', 'clip.mp4');
+		const { calls } = await callVideoTool([{ videoUrl: notAVideo, prompt: 'ball' }]);
+		const answer = answerOf(calls[0].observation);
+		expect(answer).toMatchObject({ argument: 'videoUrl', errorType: 'video_load_error' });
+	});
+});
