@@ -29,6 +29,8 @@ export interface JobSpec {
 	mediaKind: MediaKind;
 	/** What the operation writes on an item, so a kept input item loses an earlier run's fields and files. */
 	ownOutput: OwnOutput;
+	/** Options > Max Wait when the user left it unset, if the operation's jobs take longer than most (limits.ts). */
+	defaultMaxWaitSeconds?: number;
 }
 
 /** The part of a job spec an operation reads from the item's parameters: endpoint, input, media source. */

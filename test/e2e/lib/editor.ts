@@ -63,3 +63,76 @@ export async function searchNodePanel(page: Page, shortcut: string, query: strin
 	await search.waitFor({ timeout: 30_000 });
 	await search.fill(query);
 }
+
+/** One row of the node's settings panel as the editor renders it: its label, and whether the model fills it (✨). */
+export interface PanelRow {
+	label: string;
+	/** The row shows n8n's "Defined automatically by the model" field (a ✨ `$fromAI` override). */
+	fromAi: boolean;
+}
+
+/**
+ * Runs in the page (a string: tsx would wrap named functions in a helper the page does not have). A parameter row
+ * is top level unless it sits in another row (the credential row excepted: n8n renders it inside the Provider's)
+ * or in a collection's entries.
+ */
+const PANEL_ROWS_SCRIPT = String.raw`(() => {
+	const nested = (item) => {
+		for (let up = item.parentElement; up; up = up.parentElement) {
+			if (up.getAttribute('data-test-id') === 'parameter-item' && !up.querySelector('[data-test-id="node-credentials-select"]')) return true;
+			const cls = String(up.className || '');
+			if (/collection/.test(cls) && !/node-parameters|parameter-input-list-wrapper/.test(cls)) return true;
+		}
+		return false;
+	};
+	const items = Array.from(document.querySelectorAll('[data-test-id="ndv"] [data-test-id="parameter-item"]'));
+	return items
+		.filter((item) => item.offsetParent !== null && !nested(item))
+		.map((item) => {
+			const label = item.querySelector('label, .n8n-input-label, [data-test-id="credentials-label"]');
+			return {
+				label: (label ? label.textContent : item.textContent || '').replace(/\s+/g, ' ').replace(/\s*Fixed\s*Expression\s*$/, '').trim().slice(0, 60),
+				fromAi: item.querySelector('[data-test-id="fromAI-override-field"]') !== null,
+			};
+		});
+})()`;
+
+/**
+ * The rows the open node panel shows, top level only (not the fields inside a collection's entries): every visible
+ * parameter row (the credential row is one; so is a notice), labelled as the user reads it.
+ */
+export async function panelRows(page: Page): Promise<PanelRow[]> {
+	const panel = page.locator('[data-test-id="ndv"]').first();
+	await panel.locator('[data-test-id="parameter-item"]').first().waitFor({ timeout: 20_000 });
+	await page.waitForTimeout(300); // rows that depend on others render a tick later
+	return (await page.evaluate(PANEL_ROWS_SCRIPT)) as PanelRow[];
+}
+
+const PANEL_OUTLINE_SCRIPT = String.raw`(() => {
+	const out = [];
+	const walk = (el, depth) => {
+		for (const child of Array.from(el.children)) {
+			const test = child.getAttribute('data-test-id');
+			const isItem = test === 'parameter-item' || test === 'node-credentials-select';
+			if (isItem) {
+				const label = child.querySelector('label, .n8n-input-label');
+				out.push('  '.repeat(depth) + test + ': ' + (label ? label.textContent.replace(/\s+/g, ' ').trim().slice(0, 40) : '') + ' [' + String(child.className).slice(0, 60) + ']' + (child.offsetParent === null ? ' (hidden)' : ''));
+			}
+			walk(child, isItem ? depth + 1 : depth);
+		}
+	};
+	const root = document.querySelector('[data-test-id="ndv"]');
+	if (root) walk(root, 0);
+	return out.join('\n');
+})()`;
+
+/** Outline of the open panel: each parameter row's label and nesting (for the log when counts look wrong). */
+export async function panelOutline(page: Page): Promise<string> {
+	return (await page.evaluate(PANEL_OUTLINE_SCRIPT)) as string;
+}
+
+/** The open panel's notices (n8n's callouts), as text. */
+export async function panelNotices(page: Page): Promise<string[]> {
+	const panel = page.locator('[data-test-id="ndv"]').first();
+	return panel.locator('.n8n-notice, [role="alert"], .n8n-callout').allInnerTexts();
+}

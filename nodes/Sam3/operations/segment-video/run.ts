@@ -2,6 +2,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 
 import { normalizeVideoOutput } from '../../contract/normalize-video';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
+import { DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../limits';
 import { VIDEO_OUTPUT, videoResultItems } from './output-items';
 import { VIDEO_TOOL_ARGUMENTS, videoToolAnswer } from './tool-answer';
 import { VIDEO_KIND } from './video-bytes';
@@ -18,7 +19,13 @@ export async function runSegmentVideo(
 ): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, VIDEO_TOOL_ARGUMENTS, async (item) => {
 		const request = readVideoRequest(this, this.getItemIndex());
-		const job = await openJob(item, { ...request, mediaField: 'video_url', mediaKind: VIDEO_KIND, ownOutput: VIDEO_OUTPUT });
+		const job = await openJob(item, {
+			...request,
+			mediaField: 'video_url',
+			mediaKind: VIDEO_KIND,
+			ownOutput: VIDEO_OUTPUT,
+			defaultMaxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS,
+		});
 
 		const run = await runJob(job);
 		if (!run) return [];
