@@ -86,15 +86,23 @@ const PANEL_ROWS_SCRIPT = String.raw`(() => {
 		return false;
 	};
 	const items = Array.from(document.querySelectorAll('[data-test-id="ndv"] [data-test-id="parameter-item"]'));
-	return items
+	// Some rows (Operation on n8n 1.x) render their input without a parameter-item around it.
+	const loose = Array.from(document.querySelectorAll('[data-test-id="ndv"] [data-test-id^="parameter-input-"]')).filter(
+		(input) =>
+			/^parameter-input-[a-zA-Z]+$/.test(input.getAttribute('data-test-id') || '') &&
+			!/^parameter-input-(field|hint|item|label|list)$/.test(input.getAttribute('data-test-id') || '') &&
+			!input.closest('[data-test-id="parameter-item"]'),
+	);
+	const rows = [...items, ...loose.map((input) => input.parentElement.closest('div:has(label)') || input)]
 		.filter((item) => item.offsetParent !== null && !nested(item))
-		.map((item) => {
-			const label = item.querySelector('label, .n8n-input-label, [data-test-id="credentials-label"]');
-			return {
-				label: (label ? label.textContent : item.textContent || '').replace(/\s+/g, ' ').replace(/\s*Fixed\s*Expression\s*$/, '').trim().slice(0, 60),
-				fromAi: item.querySelector('[data-test-id="fromAI-override-field"]') !== null,
-			};
-		});
+		.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+	return rows.map((item) => {
+		const label = item.querySelector('label, .n8n-input-label, [data-test-id="credentials-label"]');
+		return {
+			label: (label ? label.textContent : item.textContent || '').replace(/\s+/g, ' ').replace(/\s*Fixed\s*Expression\s*$/, '').trim().slice(0, 60),
+			fromAi: item.querySelector('[data-test-id="fromAI-override-field"]') !== null,
+		};
+	});
 })()`;
 
 /**
