@@ -85,17 +85,18 @@ const PANEL_ROWS_SCRIPT = String.raw`(() => {
 		}
 		return false;
 	};
-	const items = Array.from(document.querySelectorAll('[data-test-id="ndv"] [data-test-id="parameter-item"]'));
-	// Some rows (Operation on n8n 1.x) render their input without a parameter-item around it.
-	const loose = Array.from(document.querySelectorAll('[data-test-id="ndv"] [data-test-id^="parameter-input-"]')).filter(
-		(input) =>
-			/^parameter-input-[a-zA-Z]+$/.test(input.getAttribute('data-test-id') || '') &&
-			!/^parameter-input-(field|hint|item|label|list)$/.test(input.getAttribute('data-test-id') || '') &&
-			!input.closest('[data-test-id="parameter-item"]'),
-	);
-	const rows = [...items, ...loose.map((input) => input.parentElement.closest('div:has(label)') || input)]
-		.filter((item) => item.offsetParent !== null && !nested(item))
-		.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+	const items = Array.from(document.querySelectorAll('[data-test-id="ndv"] [data-test-id="parameter-item"]')).filter((item) => !nested(item));
+	// The rows are the visible children of the list the top-level parameter rows sit in: some rows (Operation on
+	// n8n 1.x) are rendered without a parameter-item of their own. Lists can be nested one wrapper deep per row.
+	const lists = new Set(items.map((item) => item.parentElement));
+	const rows = [];
+	for (const list of lists) {
+		for (const child of Array.from(list.children)) {
+			if (child.offsetParent === null || child.offsetHeight === 0) continue;
+			if (!rows.includes(child)) rows.push(child);
+		}
+	}
+	rows.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
 	return rows.map((item) => {
 		const label = item.querySelector('label, .n8n-input-label, [data-test-id="credentials-label"]');
 		return {
@@ -121,7 +122,7 @@ const PANEL_OUTLINE_SCRIPT = String.raw`(() => {
 	const walk = (el, depth) => {
 		for (const child of Array.from(el.children)) {
 			const test = child.getAttribute('data-test-id');
-			const isItem = test === 'parameter-item' || test === 'node-credentials-select';
+			const isItem = test === 'parameter-item' || test === 'node-credentials-select' || /^parameter-input-[a-zA-Z]+$/.test(test || '');
 			if (isItem) {
 				const label = child.querySelector('label, .n8n-input-label');
 				out.push('  '.repeat(depth) + test + ': ' + (label ? label.textContent.replace(/\s+/g, ' ').trim().slice(0, 40) : '') + ' [' + String(child.className).slice(0, 60) + ']' + (child.offsetParent === null ? ' (hidden)' : ''));

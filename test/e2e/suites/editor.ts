@@ -100,6 +100,8 @@ export function editorSuite(ctx: () => LineContext): void {
 				const where = `${panel.provider.key} ${panel.operation.name}`;
 				counts.push(`${where}: ${rows.length} rows (${describeRows(rows)})${notices.length ? `; notices: ${notices.join(' / ')}` : ''}`);
 				if (rows.length > MAX_ROWS) tooMany.push(`${where}: ${rows.length}`);
+				// The count sees every row, the ones n8n renders without a parameter-item of their own too.
+				assert.ok(rows.some((row) => row.label === 'Operation'), `${where}: the Operation row was not counted (${describeRows(rows)})`);
 				assert.match(rows[0]?.label ?? '', /credential/i, `${where}: the credential is not the first row (${describeRows(rows)})`);
 				const credentialName = Object.values(panel.provider.credential)[0].name;
 				const selected = await page
@@ -164,7 +166,7 @@ export function editorSuite(ctx: () => LineContext): void {
 			});
 		}
 
-		test('probe: what the editor stores for a number field a user leaves alone, and one typed in and cleared', async () => {
+		test('an Object ID the user never touched and one typed in and cleared store what the node reads as "its own object"', async () => {
 			assert.ok(page, 'the editor did not open');
 			const id = PROBE_WORKFLOW().id;
 			await openNodePanel(page, server, id, 'SAM 3');
@@ -186,7 +188,11 @@ export function editorSuite(ctx: () => LineContext): void {
 			await page.waitForTimeout(1500);
 			const stored = (await server.rest('GET', `workflows/${id}`)) as { data?: Workflow } & Workflow;
 			const sam3 = (stored.data ?? stored).nodes.find((n) => n.name === 'SAM 3');
-			console.log(`# number field probe (${ctx().line.label}): ${JSON.stringify(sam3?.parameters)}`);
+			console.log(`# number field probe (${ctx().line.label}): ${JSON.stringify(sam3?.parameters.pointAndBoxPrompts)}`);
+			// The node reads 0, empty and null as "an object of its own" (test/node/current-panel.test.ts).
+			const stored = ((sam3?.parameters.pointAndBoxPrompts as { points?: Array<{ objectId?: unknown }> })?.points ?? []).map((point) => point.objectId);
+			assert.equal(stored.length, 2, 'the two point rows were not saved');
+			for (const value of stored) assert.ok([0, null, '', undefined].includes(value as never), `an untouched or cleared Object ID was saved as ${JSON.stringify(value)}`);
 		});
 
 		test('the node panel finds SAM 3 by name and by what it does', async () => {
@@ -211,15 +217,15 @@ export function editorSuite(ctx: () => LineContext): void {
 	});
 }
 
-/** A Segment Image node (version 1 panel) with two point rows whose Object ID was never touched. */
+/** A Segment Image node (current panel) with two point rows whose Object ID was never touched. */
 const PROBE_WORKFLOW = () =>
 	chain('sam3EdProbeNum001', 'Editor: number field probe', [
 		manualTrigger(),
 		node(
 			'SAM 3',
 			SAM3_TYPE,
-			1,
-			{ authentication: 'falApi', operation: 'segment', imageUrl: 'https://example.com/a.jpg', pointPrompts: { points: [{ x: 10, y: 20 }, { x: 30, y: 40 }] } },
+			2,
+			{ authentication: 'falApi', operation: 'segment', imageUrl: 'https://example.com/a.jpg', pointAndBoxPrompts: { points: [{ x: 10, y: 20 }, { x: 30, y: 40 }] } },
 			{ credentials: PROVIDERS[0].credential },
 		),
 	]);
