@@ -186,8 +186,8 @@ export function editorSuite(ctx: () => LineContext): void {
 			await page.keyboard.press('Escape');
 			await page.keyboard.press('Control+s');
 			await page.waitForTimeout(1500);
-			const stored = (await server.rest('GET', `workflows/${id}`)) as { data?: Workflow } & Workflow;
-			const sam3 = (stored.data ?? stored).nodes.find((n) => n.name === 'SAM 3');
+			const saved = (await server.rest('GET', `workflows/${id}`)) as { data?: Workflow } & Workflow;
+			const sam3 = (saved.data ?? saved).nodes.find((n) => n.name === 'SAM 3');
 			console.log(`# number field probe (${ctx().line.label}): ${JSON.stringify(sam3?.parameters.pointAndBoxPrompts)}`);
 			// The node reads 0, empty and null as "an object of its own" (test/node/current-panel.test.ts).
 			const stored = ((sam3?.parameters.pointAndBoxPrompts as { points?: Array<{ objectId?: unknown }> })?.points ?? []).map((point) => point.objectId);
