@@ -162,6 +162,11 @@ describe('current panel: at most 9 rows with the defaults, the credential one of
 		expect(current).not.toContain('Wait for Result');
 	});
 
+	it('a second node\'s automatic name does not read as a model version (n8n appends a digit: "SAM 31")', () => {
+		expect(description.defaults.name).not.toMatch(/\d$/);
+		expect(description.description).not.toMatch(/Image URL: |Text Prompt: /);
+	});
+
 	it('Segment Video waits longer by default than Segment Image', () => {
 		const options = description.properties.filter((property) => property.name === 'options' && property.displayOptions?.show?.operation?.includes('segmentVideo'));
 		const maxWait = options.flatMap((property) => (property.options ?? []) as INodeProperties[]).find((option) => option.name === 'maxWaitSeconds');
