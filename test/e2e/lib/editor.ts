@@ -77,33 +77,48 @@ export interface PanelRow {
  * or in a collection's entries.
  */
 const PANEL_ROWS_SCRIPT = String.raw`(() => {
-	const nested = (item) => {
-		for (let up = item.parentElement; up; up = up.parentElement) {
-			if (up.getAttribute('data-test-id') === 'parameter-item' && !up.querySelector('[data-test-id="node-credentials-select"]')) return true;
+	const inCollection = (el) => {
+		for (let up = el.parentElement; up; up = up.parentElement) {
 			const cls = String(up.className || '');
 			if (/collection/.test(cls) && !/node-parameters|parameter-input-list-wrapper/.test(cls)) return true;
 		}
 		return false;
 	};
-	const items = Array.from(document.querySelectorAll('[data-test-id="ndv"] [data-test-id="parameter-item"]')).filter((item) => !nested(item));
-	// The rows are the visible children of the list the top-level parameter rows sit in: some rows (Operation on
-	// n8n 1.x) are rendered without a parameter-item of their own. Lists can be nested one wrapper deep per row.
-	const lists = new Set(items.map((item) => item.parentElement));
+	const visible = (el) => el.offsetParent !== null && el.offsetHeight > 0;
+	const text = (el) => (el ? el.textContent || '' : '').replace(/\s+/g, ' ').replace(/\s*Fixed\s*Expression\s*$/, '').trim().slice(0, 60);
+	const ndv = document.querySelector('[data-test-id="ndv"]');
+	if (!ndv) return [];
 	const rows = [];
-	for (const list of lists) {
-		for (const child of Array.from(list.children)) {
-			if (child.offsetParent === null || child.offsetHeight === 0) continue;
-			if (!rows.includes(child)) rows.push(child);
-		}
+	// The credential row; n8n renders the rows that follow it (Operation, a tool's Description) inside the same item.
+	const credential = ndv.querySelector('[data-test-id="node-credentials-select"]');
+	if (credential && visible(credential)) rows.push({ el: credential, label: 'Credential', fromAi: false });
+	const credentialItem = credential ? credential.closest('[data-test-id="parameter-item"]') : null;
+	const TITLES = { operation: 'Operation', toolDescription: 'Description' };
+	// Every field's input at the top level (not inside a collection's entries) is one row.
+	for (const input of Array.from(ndv.querySelectorAll('[data-test-id^="parameter-input-"]'))) {
+		const name = (input.getAttribute('data-test-id') || '').slice('parameter-input-'.length);
+		if (!/^[a-zA-Z]+$/.test(name) || /^(field|hint|item|label|list)$/.test(name)) continue;
+		if (!visible(input) || inCollection(input)) continue;
+		const item = input.closest('[data-test-id="parameter-item"]');
+		const own = item && item !== credentialItem ? item : null;
+		// One row per field: a ✨ field's own Description input is part of its row.
+		if (own && rows.some((row) => row.item === own)) continue;
+		rows.push({
+			item: own,
+			el: input,
+			label: own ? text(own.querySelector('label, .n8n-input-label')) : TITLES[name] || name,
+			fromAi: !!(own || input.parentElement).querySelector('[data-test-id="fromAI-override-field"]'),
+		});
 	}
-	rows.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-	return rows.map((item) => {
-		const label = item.querySelector('label, .n8n-input-label, [data-test-id="credentials-label"]');
-		return {
-			label: (label ? label.textContent : item.textContent || '').replace(/\s+/g, ' ').replace(/\s*Fixed\s*Expression\s*$/, '').trim().slice(0, 60),
-			fromAi: item.querySelector('[data-test-id="fromAI-override-field"]') !== null,
-		};
-	});
+	// Rows without an input of their own at the top level: notices, collections, the ✨ fields.
+	for (const item of Array.from(ndv.querySelectorAll('[data-test-id="parameter-item"]'))) {
+		if (!visible(item) || item === credentialItem || inCollection(item)) continue;
+		if (rows.some((row) => item.contains(row.el))) continue;
+		if (item.parentElement && item.parentElement.closest('[data-test-id="parameter-item"]')) continue;
+		rows.push({ el: item, label: text(item.querySelector('label, .n8n-input-label') || item), fromAi: !!item.querySelector('[data-test-id="fromAI-override-field"]') });
+	}
+	rows.sort((a, b) => (a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+	return rows.map((row) => ({ label: row.label, fromAi: row.fromAi }));
 })()`;
 
 /**
