@@ -31,7 +31,8 @@ export function inPlainWords(error: unknown, job: ItemJob): unknown {
 	const about = error.field === undefined || error.field === job.spec.mediaField;
 	const type = error.errorType ?? '';
 	const couldNotFetch = about && (/^file_download/.test(type) || /download the file|failed to download/i.test(error.message));
-	const couldNotRead = about && !couldNotFetch && new RegExp(`^(${media.noun}_load|${media.noun}_decode)`).test(type);
+	const couldNotRead =
+		about && !couldNotFetch && (new RegExp(`^(${media.noun}_load|${media.noun}_decode)`).test(type) || new RegExp(`failed to load the ${media.noun}`, 'i').test(error.message));
 	if (!couldNotFetch && !couldNotRead) return error;
 
 	const { media: source } = job.spec;
