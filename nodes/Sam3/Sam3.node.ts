@@ -24,7 +24,7 @@ export class Sam3 implements INodeType {
 		defaultVersion: CURRENT_VERSION,
 		// Where the prompt comes from: its text, the AI model (a tool node: only it has a Description), or the rows.
 		subtitle:
-			'={{ ($parameter["authentication"] === "runflowApi" ? "Runflow" : "fal.ai") + ": " + ($parameter["prompt"] ? $parameter["prompt"] : $parameter["toolDescription"] ? "prompt from the AI model" : "point and box prompts") }}',
+			'={{ ($parameter["authentication"] === "runflowApi" ? "Runflow" : "fal.ai") + ": " + ($parameter["operation"] === "reconstruct3dBody" ? "3D body" : $parameter["operation"] === "align3d" ? "3D align" : $parameter["prompt"] ? $parameter["prompt"] : $parameter["toolDescription"] ? "prompt from the AI model" : $parameter["operation"] === "reconstruct3dObject" ? "3D from masks" : "point and box prompts") }}',
 		// For people; what an AI Agent's model reads is the tool's Description (toolDescriptionField).
 		description: 'Find objects in images and videos and get their masks, boxes and scores with Meta SAM 3 (Segment Anything), on fal.ai or Runflow',
 		// Not "SAM 3": n8n numbers a second node by appending a digit, and "SAM 31" reads as a model version.

@@ -2,8 +2,8 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { RunflowApi } from '../../credentials/RunflowApi.credentials';
-import { useEmulator } from '../emulator/use-emulator';
-import { runNode } from '../rig';
+import { useEmulator } from '../support/use-emulator';
+import { runNode } from '../../tools/rig';
 
 /** A declarative node that picks its credential through `authentication`, as the SAM 3 node does. */
 class UploadSlotNode implements INodeType {

@@ -1,6 +1,6 @@
 import { RunflowApi } from '../../credentials/RunflowApi.credentials';
-import { useEmulator } from '../emulator/use-emulator';
-import { testCredential } from '../rig';
+import { useEmulator } from '../support/use-emulator';
+import { testCredential } from '../../tools/rig';
 
 const emulator = useEmulator();
 

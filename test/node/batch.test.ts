@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
-import { RigCredentialsHelper } from '../rig/credentials-helper';
+import { RigCredentialsHelper } from '../../tools/rig/credentials-helper';
 import { hostImage, maskGeometry, submitEntries, sentInput, useEmulator } from './harness';
 
 const emulator = useEmulator();

@@ -5,7 +5,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import type { BinaryMode } from '../rig';
+import type { BinaryMode } from '../../tools/rig';
 import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
 import { entries, jobInputs, onlySubmit, pngOfSize, routeSequence, sentInput, useEmulator } from './harness';
 

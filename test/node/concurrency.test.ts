@@ -5,7 +5,7 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { EMULATOR_PROVIDER } from '../support/providers';
+import { EMULATOR_PROVIDER } from '../../tools/emulator/providers';
 import { type Provider, runSam3, solidImage } from './fixture';
 import { hostImage, useEmulator } from './harness';
 

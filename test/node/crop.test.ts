@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { BinaryMode } from '../rig';
+import type { BinaryMode } from '../../tools/rig';
 import { solidImage } from '../support/images';
 import { PROVIDERS, type Provider, runSam3 } from './fixture';
 import { hostImage, maskGeometry, useEmulator } from './harness';

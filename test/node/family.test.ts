@@ -6,8 +6,8 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import { rleFault } from '../emulator/rle';
-import type { BinaryMode } from '../rig';
+import { rleFault } from '../../tools/emulator/rle';
+import type { BinaryMode } from '../../tools/rig';
 import { solidImage } from '../support/images';
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { falAdapter } from '../../nodes/Sam3/providers/fal';
@@ -120,9 +120,11 @@ describe.each([
 			expect(fromRle.data.equals(fromUrl.data)).toBe(true);
 			expect(rleItem.binary![`mask_${index}`]).toMatchObject({ mimeType: 'image/png', fileName: `car-mask-${index}.png` });
 		}
-		const { masks: urlMasks, requestId: _a, timing: _b, ...urlRest } = urlItem.json;
-		const { masks: rleMasks, requestId: _c, timing: _d, ...rleRest } = rleItem.json;
+		// The cost differs only in its basis: each endpoint names itself (image-rle's price is fal's image price, assumed).
+		const { masks: urlMasks, requestId: _a, timing: _b, cost: urlCost, ...urlRest } = urlItem.json;
+		const { masks: rleMasks, requestId: _c, timing: _d, cost: rleCost, ...rleRest } = rleItem.json;
 		expect(rleRest).toEqual(urlRest);
+		expect((rleCost as IDataObject).estimatedUsd).toBe((urlCost as IDataObject).estimatedUsd);
 		expect(rleMasks).toEqual(withoutUrls(urlMasks as IDataObject[]));
 		expect((rleMasks as IDataObject[])[0]).toMatchObject({ crop: expect.any(Object), score: expect.any(Number), width: WIDTH, height: HEIGHT });
 	});

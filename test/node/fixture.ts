@@ -3,12 +3,12 @@ import type { INodeParameters } from 'n8n-workflow';
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { RunflowApi } from '../../credentials/RunflowApi.credentials';
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
-import { type Emulator, startEmulator } from '../emulator';
-import { type RigCredential, type RunNodeOptions, runNode } from '../rig';
+import { type Emulator, startEmulator } from '../../tools/emulator';
+import { type RigCredential, type RunNodeOptions, runNode } from '../../tools/rig';
 
-import type { Provider } from '../support/providers';
+import type { Provider } from '../../tools/emulator/providers';
 
-export { PROVIDERS, type Provider } from '../support/providers';
+export { PROVIDERS, type Provider } from '../../tools/emulator/providers';
 
 /** Credentials pointed at the emulator, as a user would fill them in for a gateway. */
 export function credentialsFor(emulator: Emulator, keys: { fal?: string; runflow?: string } = {}): RigCredential[] {

@@ -4,10 +4,10 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { LogEntry, RouteName } from '../emulator';
+import type { LogEntry, RouteName } from '../../tools/emulator';
 import { type Emulator, type Provider } from './fixture';
 
-export { useEmulator } from '../emulator/use-emulator';
+export { useEmulator } from '../support/use-emulator';
 export { maskGeometry, pngOfSize } from '../support/images';
 
 /** The routes a provider's job submit can take. */

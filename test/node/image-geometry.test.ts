@@ -1,4 +1,5 @@
 /** Image sizes read from file headers, and mask boxes scaled to the input image (pure functions of the node). */
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 
 import { imageSizeOf } from '../../nodes/Sam3/operations/segment-image/image-dimensions';
@@ -74,11 +75,11 @@ describe('imageFileSize', () => {
 	it('else reads the stored file’s header: inline base64 or a stream from n8n’s binary storage', async () => {
 		const png = await picture(77, 55).png().toBuffer();
 		expect(await imageFileSize({} as never, file, { data: png.toString('base64'), mimeType: 'image/png' })).toEqual({ width: 77, height: 55 });
-		let destroyed = false;
-		const stream = Object.assign((async function* () { yield png.subarray(0, 10); yield png.subarray(10); })(), { destroy: () => (destroyed = true) });
+		// A readable stream, as n8n's binary storage hands out (a file's ReadStream), released once the header is read.
+		const stream = Readable.from([png.subarray(0, 10), png.subarray(10)]);
 		const ctx = { helpers: { getBinaryStream: async (id: string) => (id === 'filesystem-v2:x' ? stream : undefined) } };
 		expect(await imageFileSize(ctx as never, file, { id: 'filesystem-v2:x', data: '', mimeType: 'image/png' })).toEqual({ width: 77, height: 55 });
-		expect(destroyed).toBe(true);
+		expect(stream.destroyed).toBe(true);
 	});
 
 	it('leaves the size out when the header is unreadable', async () => {

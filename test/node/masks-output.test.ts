@@ -5,7 +5,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
-import type { BinaryMode } from '../rig';
+import type { BinaryMode } from '../../tools/rig';
 import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
 import { binaryNames, hostImage, maskGeometry, useEmulator } from './harness';
 

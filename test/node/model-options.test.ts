@@ -8,7 +8,7 @@ import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { Sam3InputSchema } from '../../nodes/Sam3/contract/sam3.schema';
-import { useEmulator } from '../emulator/use-emulator';
+import { useEmulator } from '../support/use-emulator';
 import { solidImage } from '../support/images';
 import { PROVIDERS, runSam3 } from './fixture';
 

@@ -6,7 +6,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { useEmulator } from '../emulator/use-emulator';
+import { useEmulator } from '../support/use-emulator';
 import { solidImage } from '../support/images';
 import { PROVIDERS, runSam3 } from './fixture';
 

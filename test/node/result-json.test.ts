@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { PROVIDER_LABEL } from '../support/providers';
+import { PROVIDER_LABEL } from '../../tools/emulator/providers';
 import { type Provider, runSam3, solidImage } from './fixture';
 import { entries, hostImage, maskGeometry, useEmulator } from './harness';
 
@@ -107,13 +107,13 @@ describe('result JSON across providers', () => {
 		expect(shapes[2]).toEqual(shapes[0]);
 	});
 
-	it('adds the run cost for Runflow only', async () => {
+	it('estimates each job\'s cost from the list price, adding the cost Runflow reports', async () => {
 		const runflow = await segment('runflowApi', {});
-		expect(runflow.json.cost).toBe(0.005);
+		expect(runflow.json.cost).toEqual({ estimatedUsd: 0.005, reportedUsd: 0.005, basis: expect.stringMatching(/\$0\.005 per request/), estimate: true });
 		expect(runflow.json.nsfwDetected).toBe(false);
 		emulator().reset();
 		const fal = await segment('falApi', {});
-		expect(fal.json.cost).toBeUndefined();
+		expect(fal.json.cost).toEqual({ estimatedUsd: 0.005, basis: expect.stringContaining('fal-ai/sam-3/image'), estimate: true });
 	});
 
 	it('counts the status polls it made in timing.polls', async () => {

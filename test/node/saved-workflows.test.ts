@@ -12,9 +12,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IBinaryData, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { makeTestVideo } from '../emulator/video-fixture';
-import { readBinary } from '../rig/binary-data';
-import type { RigInputItem } from '../rig';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
+import { readBinary } from '../../tools/rig/binary-data';
+import type { RigInputItem } from '../../tools/rig';
 import { runSam3, solidImage } from './fixture';
 import { useEmulator } from './harness';
 
@@ -51,6 +51,17 @@ function withoutTiming(json: Record<string, unknown>): Record<string, unknown> {
 	return { ...rest, timing: timing === undefined ? undefined : typeof timing };
 }
 
+/**
+ * Every item now carries its job's estimated cost (issue 31: `cost: {estimatedUsd, basis, estimate}`), checked
+ * here; what d7f74b7 wrote under `cost` (Runflow's reported run cost, a number) is compared with where it now is,
+ * `cost.reportedUsd`. Every other field must be as d7f74b7 wrote it.
+ */
+function withCostAsBefore(json: Record<string, unknown>): Record<string, unknown> {
+	const { cost, ...rest } = json;
+	if (rest.error === undefined) expect(cost).toMatchObject({ estimate: true, basis: expect.any(String) });
+	return { ...rest, cost: (cost as { reportedUsd?: number } | undefined)?.reportedUsd };
+}
+
 async function binarySummary(binary: Record<string, IBinaryData> | undefined) {
 	if (!binary) return undefined;
 	const entries = await Promise.all(
@@ -69,7 +80,7 @@ async function observed(items: INodeExecutionData[]) {
 		})
 		// Downloads run in parallel: compared as a set.
 		.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-	const outputs = await Promise.all(items.map(async (item) => ({ json: withoutTiming(item.json), binary: await binarySummary(item.binary) })));
+	const outputs = await Promise.all(items.map(async (item) => ({ json: withoutTiming(withCostAsBefore(item.json)), binary: await binarySummary(item.binary) })));
 	return { requests, outputs: normalized(outputs) };
 }
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
-import { runNode } from '../rig';
+import { runNode } from '../../tools/rig';
 import { PROVIDERS, credentialsFor, runSam3, solidImage } from './fixture';
 import { useEmulator } from './harness';
 

@@ -1,14 +1,14 @@
 /**
  * SAM 3 as an AI Agent's tool (`n8n-nodes-sam3.sam3Tool`), through n8n-core's own tool path: what the model is
  * offered, and the exact string it reads back for a result or a failed call. The real-n8n runs with an AI Agent
- * and a stand-in model are in test/e2e/suites/agent.ts.
+ * and a stand-in model are in tools/e2e/suites/agent.ts.
  */
 import type { INodeParameters } from 'n8n-workflow';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { toolDescriptionField } from '../../nodes/Sam3/descriptions/provider.description';
 import { MAX_TOOL_MASKS } from '../../nodes/Sam3/operations/segment-image/tool-answer';
-import { runAsAgentTool } from '../rig';
+import { runAsAgentTool } from '../../tools/rig';
 import { credentialsFor, solidImage } from './fixture';
 import { entries, hostImage, jobInputs, submitEntries, useEmulator } from './harness';
 

@@ -8,9 +8,9 @@ import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { VIDEO_INPUT_SCHEMAS } from '../../nodes/Sam3/contract/video.schema';
 
-import { readVideo } from '../emulator/video-container';
+import { readVideo } from '../../tools/emulator/video-container';
 import { startReceiver, waitFor } from '../support/http';
-import { makeTestVideo } from '../emulator/video-fixture';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
 import { runSam3 } from './fixture';
 import { binaryNames, entries, maskGeometry, onlySubmit, routeSequence, useEmulator } from './harness';
 

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { LogEntry } from '../emulator';
+import type { LogEntry } from '../../tools/emulator';
 import { call } from '../support/http';
 import { runSam3, solidImage } from './fixture';
 import { entries, hostImage, useEmulator } from './harness';
@@ -135,6 +135,8 @@ describe('Wait for Result off', () => {
 			resultUrl: base,
 			cancelUrl: `${base}/cancel`,
 			queuePosition: expect.any(Number),
+			// The job's estimated cost is known before it runs.
+			cost: { estimatedUsd: 0.005, basis: expect.stringContaining('fal-ai/sam-3/image'), estimate: true },
 		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		expect(item.binary).toBeUndefined();
@@ -160,6 +162,7 @@ describe('Wait for Result off', () => {
 			requestId: job.id,
 			status: 'queued',
 			runUrl: `${emulator().runflowUrl}/v1/runs/${job.id}`,
+			cost: { estimatedUsd: 0.005, basis: expect.stringContaining('meta/sam-3/image on Runflow'), estimate: true },
 		});
 		await job.finished;
 		const run = await call('GET', String(result.items[0].json.runUrl), { headers: { authorization: `Bearer ${emulator().keys.runflow}` } });

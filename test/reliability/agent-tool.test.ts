@@ -7,8 +7,8 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { MAX_TOOL_FRAMES } from '../../nodes/Sam3/operations/segment-video/tool-answer';
-import { makeTestVideo } from '../emulator/video-fixture';
-import { runAsAgentTool } from '../rig';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
+import { runAsAgentTool } from '../../tools/rig';
 import { credentialsFor, logOf, smallImage, useEmulator } from './harness';
 
 const emulator = useEmulator();

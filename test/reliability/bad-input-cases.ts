@@ -3,7 +3,7 @@
  * node parameters reading the row by expression, as a user maps a sheet. `name` is the row title in
  * RELIABILITY.md; `field` and `valid` are what the error must say besides "item 1".
  */
-import type { RigInputItem } from '../rig';
+import type { RigInputItem } from '../../tools/rig';
 import type { Provider } from './harness';
 
 export type RigRow = RigInputItem;

@@ -1,12 +1,12 @@
 /**
  * "Test connection" must not follow a redirect: n8n's request helper re-sends Authorization to whatever origin a
  * redirect names (sendCredentialsOnCrossOriginRedirect defaults to true), and a 200 there reads as success.
- * Run through n8n's credential tester (test/rig/credential-test.ts); the other origin is a recording server.
+ * Run through n8n's credential tester (tools/rig/credential-test.ts); the other origin is a recording server.
  */
 import { useEchoServer } from '../rig/fixtures/echo-server';
-import { testCredential } from '../rig';
+import { testCredential } from '../../tools/rig';
 import { PROVIDERS, credentialsFor, useEmulator } from './harness';
-import type { RouteName } from '../emulator';
+import type { RouteName } from '../../tools/emulator';
 
 const emulator = useEmulator();
 const otherOrigin = useEchoServer();

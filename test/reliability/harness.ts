@@ -6,11 +6,11 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { createServer } from 'node:net';
 
 import { type Emulator, type Provider, runSam3, solidImage } from '../node/fixture';
-import type { LogEntry, RouteName } from '../emulator';
-import { PROVIDER_LABEL } from '../support/providers';
+import type { LogEntry, RouteName } from '../../tools/emulator';
+import { PROVIDER_LABEL } from '../../tools/emulator/providers';
 
 export { PROVIDERS, runSam3, solidImage, credentialsFor, type Emulator, type Provider } from '../node/fixture';
-export { useEmulator } from '../emulator/use-emulator';
+export { useEmulator } from '../support/use-emulator';
 
 export interface ProviderRoutes {
 	submit: RouteName;

@@ -41,6 +41,19 @@ describe('bounded downloads', () => {
 	}, 240_000);
 });
 
+describe('declared sizes', () => {
+	it.each(PROVIDERS)('a mask whose Content-Length is over 100 MiB: refused at once as too large, not downloaded, not fetched again (%s)', async (provider) => {
+		emulator().faults.add({ route: 'files.get', times: 'always', fault: { kind: 'hugeFile', bytes: 150 * MiB, declareLength: true } });
+		const result = await segment(emulator(), provider, { parameters: { modelOptions: { applyMask: false } } });
+		expectErrorItem(result.items[0], 0, { stage: 'download', errorType: 'file_too_large', message: /is larger than 100 MiB/, requestId: true });
+		const fetched = logOf(emulator(), 'files.get');
+		expect(fetched.length).toBeGreaterThan(0);
+		// Each file asked for once; each refused on its headers (what left is what the sockets took before the hang-up).
+		expect(new Set(fetched.map((entry) => entry.url)).size).toBe(fetched.length);
+		for (const entry of fetched) expect(entry.sentBytes).toBeLessThan(64 * MiB);
+	}, 60_000);
+});
+
 describe('Max Wait bounds every request of the job', () => {
 	it('a status request that never answers: Max Wait ends it (not the 300 s Timeout), the fal job is cancelled', async () => {
 		withoutStatusStream(emulator());
@@ -49,6 +62,20 @@ describe('Max Wait bounds every request of the job', () => {
 		const result = await segment(emulator(), 'falApi', { options: { maxWaitSeconds: 3 } });
 		expectErrorItem(result.items[0], 0, { stage: 'status', requestId: true });
 		expect(logOf(emulator(), 'fal.cancel')).toHaveLength(1);
+	}, 60_000);
+});
+
+describe('Max Wait bounds what is still coming in', () => {
+	it('a result answer that trickles in past Max Wait: the item ends at Max Wait, saying the job finished and was billed', async () => {
+		// 16 bytes every 300 ms: never silent long enough to look stalled, so only Max Wait can end it.
+		emulator().faults.add({ route: 'fal.result', fault: { kind: 'slowBody', dribbleMs: 300 } });
+		const result = await segment(emulator(), 'falApi', { options: { maxWaitSeconds: 3 } });
+		const error = expectErrorItem(result.items[0], 0, { stage: 'result', errorType: 'max_wait_exceeded', message: /the result answer did not arrive within Options > Max Wait/, requestId: true });
+		expect(String(error.description)).toMatch(/The job finished at fal\.ai and was billed.*Raise Options > Max Wait/);
+		// Final: the result is not asked for again, and the finished job is not cancelled.
+		expect(logOf(emulator(), 'fal.result')).toHaveLength(1);
+		expect(logOf(emulator(), 'fal.cancel')).toHaveLength(0);
+		expect(emulator().jobs.list()[0].state).toBe('succeeded');
 	}, 60_000);
 });
 

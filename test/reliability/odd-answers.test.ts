@@ -78,6 +78,32 @@ describe('answers missing what the next request needs', () => {
 		expect(emulator().requests.filter((entry) => entry.url.includes('undefined'))).toHaveLength(0);
 	});
 
+	it.each(['.', '..', '../../fal-ai/other', 'a/b', 'id?x=1', 'id#frag', 'id%2F..', 'two words', ' lead'])(
+		'a submit answer whose job id is "%s": refused before any URL is built from it, the error says the job may exist',
+		async (badId) => {
+			for (const provider of PROVIDERS) {
+				emulator().reset();
+				const field = provider === 'falApi' ? 'request_id' : 'id';
+				emulator().faults.add({ route: ROUTES[provider].submit, fault: { kind: 'rewrite', set: { [field]: badId } } });
+				const result = await segment(emulator(), provider);
+				const error = expectErrorItem(result.items[0], 0, { stage: 'submit', errorType: 'malformed_response', message: /is not a plain id; it was not used/ });
+				expect(String(error.description)).toMatch(/may have started the job.*neither follow nor cancel/);
+				expect(error.requestId).toBeUndefined();
+				// One submit, and nothing after it: no status, result or cancel request under any path.
+				expect(emulator().requests.filter((entry) => entry.vhost !== 'files').map((entry) => entry.route)).toEqual([ROUTES[provider].submit]);
+			}
+		},
+	);
+
+	it('a fal sync answer whose x-fal-request-id is not an id: the masks kept, the id left out', async () => {
+		emulator().faults.add({ route: 'fal.sync', fault: { kind: 'rewrite', setHeaders: { 'x-fal-request-id': '../../other' } } });
+		const result = await segment(emulator(), 'falApi', { parameters: { falMode: 'sync' } });
+		expectMasks(result.items[0], 0);
+		// As when fal.run sends no id at all: empty.
+		expect(result.items[0].json.requestId).toBe('');
+		expect(logOf(emulator(), 'fal.sync')).toHaveLength(1);
+	});
+
 	it.each(['', 'warming_up'])('Runflow status "%s": keeps waiting, the run completes', async (status) => {
 		emulator().faults.add({ route: 'runflow.get', times: 2, fault: { kind: 'rewrite', set: { status_code: status } } });
 		const result = await segment(emulator(), 'runflowApi');

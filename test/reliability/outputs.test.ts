@@ -6,7 +6,9 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { maskGeometry } from '../support/images';
 
-import { PROVIDERS, credentialsFor, expectErrorItem, expectMasks, runSam3, segment, smallImage, useEmulator } from './harness';
+import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { runAsAgentTool } from '../../tools/rig';
+import { PROVIDERS, credentialsFor, dataImageUrl, expectErrorItem, expectMasks, runSam3, segment, smallImage, useEmulator } from './harness';
 
 const emulator = useEmulator();
 
@@ -134,5 +136,32 @@ describe('Keep Input Data: two SAM 3 nodes in a row', () => {
 			items: [{ json: {}, binary: { data: file('photo.jpg'), image: file('mine.jpg'), mask_logo: file('logo.jpg'), mask_7: file('stale.png') } }],
 		});
 		expect(Object.keys(result.items[0].binary ?? {}).sort()).toEqual(['data', 'image', 'mask_0', 'mask_logo']);
+	});
+});
+
+describe('an AI Agent tool answer', () => {
+	it('20 masks with long signed URLs: the answer stays small, URLs left out whole (never cut) and counted', async () => {
+		// A CDN answer's signed links: ~1,900 characters each, 20 masks.
+		const mask = emulator().hostImage(await smallImage(), 'image/jpeg', 'mask.jpg');
+		const signed = (index: number) => `${mask}?i=${index}&X-Signature=${'s'.repeat(1_900)}`;
+		emulator().jobs.script({
+			resultBody: { masks: Array.from({ length: 20 }, (_, index) => ({ url: signed(index), content_type: 'image/jpeg' })), scores: Array.from({ length: 20 }, (_, index) => 0.9 - index / 100) },
+		});
+		const run = await runAsAgentTool({
+			node: Sam3,
+			packageName: 'n8n-nodes-sam3',
+			nodeName: 'SAM 3',
+			credentials: credentialsFor(emulator()),
+			calls: [{ imageUrl: await dataImageUrl(), prompt: 'shoe' }],
+			parameters: { authentication: 'falApi', operation: 'segment', imageUrl: "={{ $fromAI('imageUrl', 'image', 'string') }}", prompt: "={{ $fromAI('prompt', 'what', 'string') }}", modelOptions: { includeScores: true } },
+		});
+		const observation = run.calls[0].observation ?? '';
+		expect(observation.length).toBeLessThan(8_000);
+		const [answer] = JSON.parse(observation) as Array<{ maskCount: number; masks: IDataObject[]; note: string }>;
+		expect(answer.maskCount).toBe(20);
+		const urls = answer.masks.map((entry) => entry.url).filter((url): url is string => typeof url === 'string');
+		expect(urls.length).toBeGreaterThan(0);
+		for (const url of urls) expect(url).toMatch(/X-Signature=s{1900}$/);
+		expect(answer.note).toContain(`The URLs of ${20 - urls.length} mask(s) are left out to keep this answer small`);
 	});
 });

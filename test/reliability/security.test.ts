@@ -5,8 +5,10 @@
  */
 import { inspect } from 'node:util';
 
-import type { LogEntry } from '../emulator';
-import { PROVIDERS, ROUTES, closedPort, credentialsFor, expectErrorItem, logOf, runSam3, segment, smallImage, useEmulator } from './harness';
+import type { LogEntry } from '../../tools/emulator';
+import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { runAsAgentTool } from '../../tools/rig';
+import { PROVIDERS, ROUTES, closedPort, credentialsFor, dataImageUrl, expectErrorItem, logOf, runSam3, segment, smallImage, useEmulator } from './harness';
 
 const SECRET = 'SECRET-canary';
 const FAL_KEY = `key-${SECRET}:xyz`;
@@ -111,6 +113,43 @@ describe.each(PROVIDERS)('API key (%s)', (provider) => {
 			expectNoKeyIn(run.run);
 		}
 	}, 30_000);
+
+	it('a provider error quoting the API key back (as is, URL-encoded, after Key/Bearer, its secret half): cut out of error items, execution errors and tool answers', async () => {
+		// Any key will do: the faulted submit is answered before the emulator checks it.
+		const key = `key-id-7:${SECRET}-half`;
+		const credentials = credentialsFor(emulator(), { fal: key, runflow: RUNFLOW_KEY });
+		const quoted = provider === 'falApi' ? key : RUNFLOW_KEY;
+		const scheme = provider === 'falApi' ? 'Key' : 'Bearer';
+		const half = quoted.slice(quoted.indexOf(':') + 1);
+		const words = `Invalid API key: ${quoted} is not active (sent ${scheme} ${quoted}; ${encodeURIComponent(quoted).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}; ${encodeURIComponent(quoted)}; secret ${half})`;
+		const body = provider === 'falApi' ? { detail: words } : { message: words, code: 'UNAUTHORIZED' };
+		const quoteKey = () => emulator().faults.add({ route: routes.submit, fault: { kind: 'status', status: 401, body } });
+
+		quoteKey();
+		const item = await segment(emulator(), provider, { credentials });
+		const error = expectErrorItem(item.items[0], 0, { httpCode: 401, stage: 'submit' });
+		expect(String(error.message)).toMatch(/Invalid API key: \[redacted API key\] is not active/);
+		quoteKey();
+		const stopped = await segment(emulator(), provider, { credentials, continueOnFail: false });
+		expect(stopped.error?.message).toMatch(/\[redacted API key\]/);
+		quoteKey();
+		const tool = await runAsAgentTool({
+			node: Sam3,
+			packageName: 'n8n-nodes-sam3',
+			nodeName: 'SAM 3',
+			credentials,
+			calls: [{ imageUrl: await dataImageUrl(), prompt: 'shoe' }],
+			parameters: { authentication: provider, operation: 'segment', imageUrl: "={{ $fromAI('imageUrl', 'image', 'string') }}", prompt: "={{ $fromAI('prompt', 'what', 'string') }}" },
+		});
+		expect(tool.calls[0].observation).toMatch(/\[redacted API key\]/);
+		for (const run of [item, stopped]) {
+			expectNoKeyIn(run.items);
+			expectNoKeyIn(run.error);
+			expectNoKeyIn(run.run);
+		}
+		expectNoKeyIn(tool);
+		expect(logOf(emulator(), routes.submit)).toHaveLength(3);
+	});
 });
 
 describe.each(PROVIDERS)('what the node fetches and keeps (%s)', (provider) => {

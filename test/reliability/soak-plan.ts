@@ -10,7 +10,7 @@
  */
 import prand from 'pure-rand';
 
-import type { Fault, FaultRule, RouteName } from '../emulator';
+import type { Fault, FaultRule, RouteName } from '../../tools/emulator';
 
 export type RowKind = 'normal' | 'modelFails' | 'expired' | 'noPrompt';
 

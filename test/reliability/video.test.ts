@@ -6,9 +6,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_VIDEO_FRAMES } from '../../nodes/Sam3/limits';
-import { makeTestVideo } from '../emulator/video-fixture';
-import type { RigInputItem } from '../rig';
-import { logOf, runSam3, useEmulator } from './harness';
+import { makeTestVideo } from '../../tools/emulator/video-fixture';
+import type { RigInputItem } from '../../tools/rig';
+import { eventually, logOf, runSam3, useEmulator } from './harness';
 
 const emulator = useEmulator();
 const MiB = 1024 * 1024;
@@ -49,10 +49,82 @@ describe('Segment Video', () => {
 		expect(logOf(emulator(), 'files.get').filter((entry) => entry.url.includes('out.mp4'))).toHaveLength(1);
 	});
 
-	it('a boxes zip that is not a zip: refused by its bytes, named', async () => {
+	it('a result video whose Content-Length is over 512 MiB: refused at once as too large, not downloaded, not fetched again', async () => {
+		emulator().jobs.script({ resultBody: (body: IDataObject) => ({ video: body.video }) });
+		// `after: 1`: the provider's own fetch of the input video goes through; every download of the node gets the fault.
+		emulator().faults.add({ route: 'files.get', times: 'always', after: 1, fault: { kind: 'hugeFile', bytes: 600 * MiB, declareLength: true } });
+		const result = await segmentVideo({});
+		expect(errorOf(result)).toMatchObject({
+			stage: 'download',
+			errorType: 'file_too_large',
+			requestId: emulator().jobs.list()[0].id,
+			message: expect.stringMatching(/clip-segmented is larger than 512 MiB/),
+		});
+		const fetched = logOf(emulator(), 'files.get').filter((entry) => entry.fault);
+		expect(fetched).toHaveLength(1);
+		// Refused on its headers: what left the emulator is what the sockets took before the node hung up.
+		expect(fetched[0].sentBytes).toBeLessThan(64 * MiB);
+		await eventually(() => (emulator().stats().openNow['files.get'] ?? 0) === 0);
+	});
+
+	it('a result video that trickles in: Max Wait ends the item during the download, the error says the job finished and was billed', async () => {
+		emulator().jobs.script({ resultBody: (body: IDataObject) => ({ video: body.video }) });
+		// 16 bytes every 100 ms: never silent long enough to look stalled, so only Max Wait can end it.
+		emulator().faults.add({ route: 'files.get', times: 'always', after: 1, fault: { kind: 'slowBody', dribbleMs: 100 } });
+		const result = await segmentVideo({ options: { maxWaitSeconds: 4 } });
+		const [job] = emulator().jobs.list();
+		const error = errorOf(result);
+		expect(error).toMatchObject({
+			stage: 'download',
+			errorType: 'max_wait_exceeded',
+			requestId: job.id,
+			message: expect.stringMatching(/clip-segmented did not arrive within Options > Max Wait/),
+		});
+		expect(String(error.description)).toMatch(/finished at fal\.ai and was billed.*Raise Options > Max Wait/);
+		expect(job.state).toBe('succeeded');
+		// Not fetched again (Max Wait is final), nothing to cancel (the job is done), the download's connection closed.
+		expect(logOf(emulator(), 'files.get').filter((entry) => entry.fault)).toHaveLength(1);
+		expect(logOf(emulator(), 'fal.cancel')).toHaveLength(0);
+		await eventually(() => (emulator().stats().openNow['files.get'] ?? 0) === 0);
+	});
+
+	it('a result video that starts like WebM but holds an element ID longer than 4 bytes: a named error with stage, request id and field; the download closed', async () => {
+		// The EBML magic, then an element whose ID claims 6 bytes; 64 MiB behind it, so an unclosed download stays open.
+		const hostile = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x88, 0x04, 1, 2, 3, 4, 5, 0x81, 0]), Buffer.alloc(64 * MiB)]);
+		const url = emulator().hostImage(hostile, 'video/webm', 'out.webm');
+		emulator().jobs.script({ resultBody: { video: { url, content_type: 'video/webm' } } });
+		const result = await segmentVideo({});
+		expect(errorOf(result)).toMatchObject({
+			stage: 'download',
+			errorType: 'malformed_video',
+			field: 'video',
+			requestId: emulator().jobs.list()[0].id,
+			message: expect.stringMatching(/clip-segmented from .* is not a valid video: the WebM\/Matroska structure is malformed: the element ID at byte 5 is longer than 4 bytes/),
+		});
+		expect(logOf(emulator(), 'files.get').filter((entry) => entry.url.includes('out.webm'))).toHaveLength(1);
+		await eventually(() => (emulator().stats().openNow['files.get'] ?? 0) === 0, 10_000);
+	});
+
+	it('a binary video that starts like WebM but is malformed: refused before any request, naming the field and what is wrong', async () => {
+		const data = Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x88, 0x04, 1, 2, 3, 4, 5, 0x81, 0, 0, 0, 0]);
+		const result = await segmentVideo({ videoSource: 'binary' }, [{ json: {}, binary: { data: { data, mimeType: 'video/webm', fileName: 'clip.webm' } } }]);
+		expect(errorOf(result)).toMatchObject({
+			errorType: 'invalid_parameter',
+			field: 'Input Binary Field "data"',
+			message: expect.stringMatching(/Input Binary Field "data" in item 0 is not valid: the file starts like a video \(MP4, MOV or WebM\) but the WebM\/Matroska structure is malformed/),
+		});
+		expect(falCalls()).toEqual([]);
+	});
+
+	it('a boxes zip that is not a zip: refused by its bytes, dropped and named, the video kept', async () => {
 		emulator().jobs.script({ resultBody: (body: IDataObject) => ({ ...body, boundingbox_frames_zip: { url: (body.video as IDataObject).url } }) });
 		const result = await segmentVideo({});
-		expect(errorOf(result)).toMatchObject({ stage: 'download', message: expect.stringMatching(/clip-boxes .* is not a zip/) });
+		const [item] = result.items;
+		expect(item.json.error).toBeUndefined();
+		expect(item.binary?.video?.mimeType).toBe('video/mp4');
+		expect(item.binary?.boundingBoxes).toBeUndefined();
+		expect(item.json.boundingBoxes).toBeUndefined();
+		expect(item.json.warnings).toEqual([expect.stringMatching(/^boundingbox_frames_zip dropped: fal\.ai: clip-boxes from .* is not a zip/)]);
 	});
 
 	it('a per-frame answer with more frames than the cap: refused, not held', async () => {
@@ -82,5 +154,76 @@ describe('Segment Video', () => {
 		});
 		expect(result.items[0].json.error).toMatchObject({ field: 'Provider', itemIndex: 0 });
 		expect(emulator().requests.filter((entry) => entry.vhost !== 'files')).toEqual([]);
+	});
+});
+
+/** Odd optional fields of a video answer: what each does to the default answer, the output it is run for, and what must come out. */
+const ODD_VIDEO_FIELDS: Record<string, { output: 'video' | 'rle'; body: (body: IDataObject) => IDataObject; check: (json: IDataObject) => void }> = {
+	'video null beside per-frame masks': {
+		output: 'rle',
+		body: (body) => ({ ...body, video: null }),
+		check: (json) => expect(json.warnings).toBeUndefined(),
+	},
+	'rle null beside the video': {
+		output: 'video',
+		body: (body) => ({ ...body, rle: null }),
+		check: (json) => expect([json.video, json.warnings]).toEqual([expect.objectContaining({ binaryProperty: 'video' }), undefined]),
+	},
+	'a boxes zip of {}': {
+		output: 'video',
+		body: (body) => ({ ...body, boundingbox_frames_zip: {} }),
+		check: (json) => {
+			expect(json.video).toMatchObject({ binaryProperty: 'video' });
+			expect(json.boundingBoxes).toBeUndefined();
+			expect(json.warnings).toEqual([expect.stringMatching(/^boundingbox_frames_zip dropped: an object \(\{\}\) is not a file/)]);
+		},
+	},
+	'video {} beside per-frame masks': {
+		output: 'rle',
+		body: (body) => ({ ...body, video: {} }),
+		check: (json) => expect(json.warnings).toEqual([expect.stringMatching(/^video dropped: an object \(\{\}\) is not a file/)]),
+	},
+	'a per-frame RLE entry that is a number': {
+		output: 'rle',
+		body: (body) => ({ ...body, rle: (body.rle as unknown[]).map((entry, frame) => (frame === 1 ? 7 : entry)) }),
+		check: (json) => {
+			const frames = json.frames as IDataObject[];
+			expect(frames[1].rle).toBeUndefined();
+			expect(frames.filter((frame) => typeof frame.rle === 'string').length).toBe(frames.length - 1);
+			expect(json.warnings).toEqual(['rle: rle[1] is a number (7): not RLE strings, so that frame has no mask']);
+		},
+	},
+	'boxes a string': {
+		output: 'rle',
+		body: (body) => ({ ...body, boxes: 'oops', metadata: undefined }),
+		check: (json) => {
+			expect((json.frames as IDataObject[]).every((frame) => frame.box === undefined && typeof frame.rle === 'string')).toBe(true);
+			expect(json.warnings).toEqual([expect.stringMatching(/^boxes dropped: a string \("oops"\) is not a list/)]);
+		},
+	},
+};
+
+describe('odd optional fields in a video answer', () => {
+	it.each(['video null beside per-frame masks', 'rle null beside the video', 'a boxes zip of {}', 'video {} beside per-frame masks', 'a per-frame RLE entry that is a number', 'boxes a string'])(
+		'odd optional field %s in a video answer: dropped and named, the valid part kept',
+		async (name) => {
+			const odd = ODD_VIDEO_FIELDS[name];
+			emulator().jobs.script({ resultBody: (body: IDataObject) => odd.body(body) });
+			const result = await segmentVideo({ videoOutput: odd.output });
+			const json = result.items[0].json;
+			expect(json.error).toBeUndefined();
+			if (odd.output === 'rle') expect((json.frames as IDataObject[]).length).toBeGreaterThan(1);
+			odd.check(json);
+		},
+	);
+
+	it('a video answer with nothing valid left: the error names what was dropped', async () => {
+		emulator().jobs.script({ resultBody: { video: {}, rle: 5 } });
+		const result = await segmentVideo({ videoOutput: 'rle' });
+		expect(errorOf(result)).toMatchObject({
+			stage: 'result',
+			errorType: 'unexpected_output',
+			message: expect.stringMatching(/has neither a video nor per-frame masks \(rle\) \(video dropped: an object \(\{\}\) is not a file .*; rle dropped: a number \(5\) is neither per-frame RLE strings nor a file\)/),
+		});
 	});
 });

@@ -3,7 +3,7 @@ import { BinaryDataService } from 'n8n-core';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import { runNode } from './index';
+import { runNode } from '../../tools/rig/index';
 import { RigEcho, RigEchoApi } from './fixtures/echo-node';
 import { useEchoServer } from './fixtures/echo-server';
 

@@ -1,4 +1,4 @@
-import { runNode, startNode, type RunNodeOptions } from './index';
+import { runNode, startNode, type RunNodeOptions } from '../../tools/rig/index';
 import { RigEcho, RigEchoApi } from './fixtures/echo-node';
 import { useEchoServer } from './fixtures/echo-server';
 import { waitFor } from './fixtures/wait-for';

@@ -1,6 +1,6 @@
 import type { ICredentialType } from 'n8n-workflow';
 
-import { testCredential } from './index';
+import { testCredential } from '../../tools/rig/index';
 import { RigEchoApi } from './fixtures/echo-node';
 import { startEchoServer, useEchoServer } from './fixtures/echo-server';
 

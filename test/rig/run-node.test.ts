@@ -1,4 +1,4 @@
-import { runNode, type RunNodeOptions } from './index';
+import { runNode, type RunNodeOptions } from '../../tools/rig/index';
 import { RigEcho, RigEchoApi } from './fixtures/echo-node';
 import { useEchoServer } from './fixtures/echo-server';
 import { waitFor } from './fixtures/wait-for';

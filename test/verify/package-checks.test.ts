@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-import { checkPackage } from './package-checks';
+import { checkPackage } from '../../tools/verify/package-checks';
 
 const repoNodeModules = resolve(__dirname, '..', '..', 'node_modules');
 const LIGHT_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><rect fill="#000"/></svg>';

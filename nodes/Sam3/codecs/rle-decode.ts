@@ -24,10 +24,21 @@ const MAX_DIGITS = 15;
  * where the runs are. Work and memory are bounded by the size given and the string's length, whatever it holds.
  */
 export function decodeRleScanlines(rle: string, size: MaskSize): Buffer {
+	const stride = scanlineBytes(size.width);
+	const out = Buffer.alloc(size.height * stride);
+	forEachRun(rle, size, (first, length) => fillRun(out, stride, size.width, first, length));
+	return out;
+}
+
+/** Checks the RLE as strictly as decoding does, without making the bitmap: what a mask left undecoded must pass. */
+export function checkRle(rle: string, size: MaskSize): void {
+	forEachRun(rle, size, () => {});
+}
+
+/** Reads the runs in order, each checked (ascending, within the image), and hands each on: first pixel (0-based), length. */
+function forEachRun(rle: string, size: MaskSize, onRun: (first: number, length: number) => void): void {
 	const { width, height } = size;
 	const pixels = width * height;
-	const stride = scanlineBytes(width);
-	const out = Buffer.alloc(height * stride);
 	let next = 0; // the first pixel (0-based) the next run may start at
 	let run = 0;
 	let start: number | undefined;
@@ -59,13 +70,12 @@ export function decodeRleScanlines(rle: string, size: MaskSize): Buffer {
 		if (first + value > pixels) {
 			throw new RleError(`run ${run} (start ${start}, length ${value}) ends past the image's ${width}×${height} = ${pixels} pixels`);
 		}
-		fillRun(out, stride, width, first, value);
+		onRun(first, value);
 		next = first + value;
 		start = undefined;
 		run++;
 	}
 	if (start !== undefined) throw new RleError(`it holds an odd count of numbers: run ${run} (start ${start}) has no length`);
-	return out;
 }
 
 /** Sets `length` pixels from pixel `first` (0-based, row-major), row by row, whole bytes at a time where it can. */

@@ -1,4 +1,4 @@
-import { type VideoFile, VideoOutputSchema } from './video.schema';
+import { type VideoFile, describeValue, videoOutputSchema } from './video.schema';
 
 /** One frame of a per-frame answer (video-rle): its mask as fal's RLE, its normalized box, its score. */
 export interface VideoFrame {
@@ -17,6 +17,8 @@ export interface NormalizedVideoResult {
 	frames?: VideoFrame[];
 	/** The masks as one file, when the answer carried `rle` as a File (a declared shape; its content is undocumented). */
 	rleFile?: VideoFile;
+	/** The odd optional fields dropped from the answer, each named (the item's `warnings`). */
+	warnings?: string[];
 	raw: unknown;
 }
 
@@ -25,10 +27,12 @@ export interface NormalizedVideoResult {
  * its box and score, wherever the answer put them (boxes[i], scores[i], or metadata by index).
  */
 export function normalizeVideoOutput(output: unknown): Omit<NormalizedVideoResult, 'raw'> {
-	const parsed = VideoOutputSchema.safeParse(output);
+	const warnings: string[] = [];
+	const parsed = videoOutputSchema((field, value, why) => warnings.push(value === undefined ? `${field}: ${why}` : `${field} dropped: ${describeValue(value)} is ${why}`)).safeParse(output);
 	if (!parsed.success) {
 		const problem = parsed.error.issues[0];
-		throw new Error(`unexpected SAM 3 video output: ${problem.path.join('.') || 'the result'} ${problem.message}`);
+		const dropped = warnings.length ? ` (${warnings.join('; ')})` : '';
+		throw new Error(`unexpected SAM 3 video output: ${problem.path.join('.') || 'the result'} ${problem.message}${dropped}`);
 	}
 	const result = parsed.data;
 	const rle = result.rle;
@@ -45,9 +49,10 @@ export function normalizeVideoOutput(output: unknown): Omit<NormalizedVideoResul
 		};
 	});
 	return {
-		video: result.video,
+		video: result.video ?? undefined,
 		boxesZip: result.boundingbox_frames_zip ?? undefined,
 		frames,
 		rleFile: rle !== undefined && !Array.isArray(rle) ? rle : undefined,
+		warnings: warnings.length ? warnings : undefined,
 	};
 }

@@ -131,24 +131,76 @@ const NormalizedBox = z
 	.nullable()
 	.catch(null);
 
-export const VideoOutputSchema = z
-	.object({
-		video: FileOrUrl.optional(),
-		boundingbox_frames_zip: FileOrUrl.nullable().optional(),
-		rle: z
-			.union([z.array(z.string().nullable().catch(null)), z.string().transform((rle) => [rle]), VideoFileSchema])
+/** Names a dropped optional field (the answer's item lists it under `warnings`): what it held, why it is no use. */
+export type DropNote = (field: string, value: unknown, why: string) => void;
+
+/** What a dropped value was, briefly: `a number (7)`, `an object ({})`. */
+export function describeValue(value: unknown): string {
+	const shown = (JSON.stringify(value) ?? String(value)).slice(0, 60);
+	if (Array.isArray(value)) return `an array (${shown})`;
+	if (typeof value === 'object') return `an object (${shown})`;
+	return `${typeof value === 'string' ? 'a string' : `a ${typeof value}`} (${shown})`;
+}
+
+/**
+ * The video answer's contract, with a note for every odd optional field it drops: a file field that is no file,
+ * an `rle` that is neither per-frame strings nor a file, per-frame entries that are not RLE strings (their frames
+ * get no mask), boxes / scores / metadata of the wrong shape. null is "none", never odd. What is missing
+ * altogether is still an error, and so is more than MAX_VIDEO_FRAMES frames (a bound, not an odd field).
+ */
+export function videoOutputSchema(drop: DropNote) {
+	const optionalFile = (field: string) =>
+		FileOrUrl.nullable()
 			.optional()
-			.refine((rle) => !Array.isArray(rle) || rle.length <= MAX_VIDEO_FRAMES, `has more than ${MAX_VIDEO_FRAMES} frames`),
-		boxes: z.array(NormalizedBox).max(MAX_VIDEO_FRAMES).optional().catch(undefined),
-		scores: z.array(lenientNumber).max(MAX_VIDEO_FRAMES).optional().catch(undefined),
-		metadata: z
-			.array(z.object({ index: lenientNumber, score: lenientNumber, box: NormalizedBox.optional() }).passthrough().nullable().catch(null))
-			.max(MAX_VIDEO_FRAMES)
+			.catch((ctx) => {
+				drop(field, ctx.input, 'not a file (an object with a url, or a URL)');
+				return undefined;
+			});
+	const dropped = <T extends z.ZodTypeAny>(field: string, schema: T, why: string) =>
+		schema.optional().catch((ctx) => {
+			if (ctx.input !== null) drop(field, ctx.input, why);
+			return undefined;
+		});
+	const perFrameRle = (value: unknown[]) => {
+		const odd = value.flatMap((entry, frame) => (entry === null || typeof entry === 'string' ? [] : [frame]));
+		if (odd.length) {
+			const named = odd.slice(0, 5).map((frame) => `rle[${frame}] is ${describeValue(value[frame])}`);
+			drop('rle', undefined, `${named.join(', ')}${odd.length > 5 ? ` and ${odd.length - 5} more` : ''}: not RLE strings, so ${odd.length === 1 ? 'that frame has' : `those ${odd.length} frames have`} no mask`);
+		}
+		return value.map((entry) => (typeof entry === 'string' ? entry : null));
+	};
+	const rle = z.preprocess(
+		(value) => {
+			if (value === null || value === undefined) return undefined;
+			if (Array.isArray(value)) return value.length > MAX_VIDEO_FRAMES ? value : perFrameRle(value);
+			if (typeof value === 'string' || VideoFileSchema.safeParse(value).success) return value;
+			drop('rle', value, 'neither per-frame RLE strings nor a file');
+			return undefined;
+		},
+		z
+			.union([z.array(z.string().nullable().catch(null)), z.string().transform((one) => [one]), VideoFileSchema])
 			.optional()
-			.catch(undefined),
-	})
-	.passthrough()
-	.refine((output) => output.video !== undefined || output.rle !== undefined, { message: 'has neither a video nor per-frame masks (rle)' });
+			.refine((value) => !Array.isArray(value) || value.length <= MAX_VIDEO_FRAMES, `has more than ${MAX_VIDEO_FRAMES} frames`),
+	);
+	return z
+		.object({
+			video: optionalFile('video'),
+			boundingbox_frames_zip: optionalFile('boundingbox_frames_zip'),
+			rle,
+			boxes: dropped('boxes', z.array(NormalizedBox).max(MAX_VIDEO_FRAMES), `not a list of at most ${MAX_VIDEO_FRAMES} boxes`),
+			scores: dropped('scores', z.array(lenientNumber).max(MAX_VIDEO_FRAMES), `not a list of at most ${MAX_VIDEO_FRAMES} scores`),
+			metadata: dropped(
+				'metadata',
+				z.array(z.object({ index: lenientNumber, score: lenientNumber, box: NormalizedBox.optional() }).passthrough().nullable().catch(null)).max(MAX_VIDEO_FRAMES),
+				`not a list of at most ${MAX_VIDEO_FRAMES} entries`,
+			),
+		})
+		.passthrough()
+		.refine((output) => (output.video ?? undefined) !== undefined || output.rle !== undefined, { message: 'has neither a video nor per-frame masks (rle)' });
+}
+
+/** The contract alone, for what only reads its shape (the drops are not collected). */
+export const VideoOutputSchema = videoOutputSchema(() => {});
 
 export type VideoFile = z.infer<typeof VideoFileSchema>;
-export type VideoOutput = z.infer<typeof VideoOutputSchema>;
+export type VideoOutput = z.infer<ReturnType<typeof videoOutputSchema>>;

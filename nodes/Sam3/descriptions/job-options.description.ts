@@ -39,7 +39,7 @@ const JOB_OPTIONS: INodeProperties[] = [
 		type: 'string',
 		default: 'mask_',
 		description: 'Masks are written to binary fields named prefix + index (mask_0, mask_1, …)',
-		displayOptions: { hide: { '/operation': ['segmentVideo'] } },
+		displayOptions: { show: { '/operation': ['segment'] } },
 	},
 	{
 		displayName: 'Callback URL',
@@ -56,7 +56,7 @@ const JOB_OPTIONS: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to download the result files as binary (masks and preview; Segment Video: the video and the boxes zip). Off: output their URLs only (RLE masks: their RLE strings).',
+			'Whether to download the result files as binary (masks and preview; Segment Video: the video and the boxes zip; 3D: the models, splats and meshes chosen under Files to Download; Track Objects: the mask files per frame). Off: output their URLs only (RLE masks: their RLE strings).',
 	},
 	{
 		displayName: 'Include Raw Response',
@@ -80,6 +80,15 @@ const JOB_OPTIONS: INodeProperties[] = [
 		default: DEFAULT_MAX_CONCURRENCY,
 		description:
 			'How many jobs of this execution may run at the provider at once. Match your account\'s concurrency limit.',
+	},
+	{
+		displayName: 'Max Spend per Run (USD)',
+		name: 'maxSpendUsd',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 10,
+		description:
+			'Start no job that would bring this run\'s estimated cost (list prices) above this many US dollars; each item refused is an error item. A video given by URL has no known length before it runs, so it is refused while this is set.',
 	},
 	{
 		displayName: 'Max Wait (Seconds)',
@@ -115,7 +124,7 @@ const JOB_OPTIONS: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to output one item per mask (binary field "mask") instead of one item per image',
-		displayOptions: { hide: { '/operation': ['segmentVideo'] } },
+		displayOptions: { show: { '/operation': ['segment'] } },
 	},
 	{
 		displayName: 'Start Timeout (Seconds)',

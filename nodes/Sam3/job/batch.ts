@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 
 import { DOWNLOADS_PER_JOB_SLOT } from '../limits';
 import { JobDurations } from './poll-schedule';
+import { SpendLedger } from './spend';
 
 /**
  * What the items of one node run share. n8n's RoutingNode starts every item's pagination hook at once, awaits
@@ -49,9 +50,16 @@ export class Batch {
 		if (!credentials) {
 			credentials = load();
 			this.credentialsByType.set(type, credentials);
+			credentials.then((loaded) => this.loadedCredentials.set(type, loaded)).catch(() => {});
 		}
 		return await credentials;
 	}
+
+	/**
+	 * The run's credential of a type once loaded, read without waiting (transport/redact.ts cuts its key out of what
+	 * leaves the node; an item that failed before it was loaded sent no request, so nothing can quote it).
+	 */
+	readonly loadedCredentials = new Map<string, IDataObject>();
 
 	/** Whether the run is an AI Agent's tool call (node type `…Tool`); read once, as getNode() copies the whole node. */
 	toolCall?: boolean;
@@ -70,6 +78,14 @@ export class Batch {
 	jobSlots(maxConcurrency: number): pLimit.Limit {
 		this.slots ??= pLimit(maxConcurrency);
 		return this.slots;
+	}
+
+	private ledger?: SpendLedger;
+
+	/** Options > Max Spend per Run's ledger for this run (the first item's limit sets it, as for Max Concurrent Jobs). */
+	spend(limitUsd: number): SpendLedger {
+		this.ledger ??= new SpendLedger(limitUsd);
+		return this.ledger;
 	}
 
 	/** Result file downloads (masks, previews, videos) at once: each holds a socket, and in filesystem mode a file, while it lasts. */

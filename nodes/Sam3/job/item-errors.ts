@@ -22,7 +22,8 @@ export function errorDetails(error: Error, itemIndex: number): IDataObject {
 			description: error.description === undefined ? undefined : withoutUserInfo(error.description),
 		});
 	} else if (error instanceof ItemInputError) {
-		Object.assign(details, { field: error.field, errorType: 'invalid_parameter', description: error.description });
+		const errorType = (error as ItemInputError & { errorType?: string }).errorType ?? 'invalid_parameter';
+		Object.assign(details, { field: error.field, errorType, description: error.description });
 	} else if (error instanceof ExecutionCancelledError) {
 		Object.assign(details, { errorType: 'cancelled', requestId: error.requestId });
 	}

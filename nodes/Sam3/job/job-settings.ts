@@ -9,6 +9,7 @@ import type { JobSettings, JobSpec } from './job-types';
 import { parseJson } from './json-text';
 import { readWaiting } from './panel-parameters';
 import { isToolCall } from './tool-call';
+import { MAX_SPEND_LABEL } from './spend';
 
 export type { JobSettings } from './job-types';
 
@@ -47,6 +48,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): Jo
 			numberOption(itemIndex, options, 'maxConcurrency', 'Options > Max Concurrent Jobs', { min: 1, max: 100, whole: true }) ??
 			DEFAULT_MAX_CONCURRENCY,
 		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? spec.defaultMaxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+		maxSpendUsd: numberOption(itemIndex, options, 'maxSpendUsd', MAX_SPEND_LABEL, { min: 0 }),
 		output: {
 			download: options.downloadMasks !== false,
 			keepInput: options.keepInputData !== false,

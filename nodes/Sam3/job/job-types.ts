@@ -4,6 +4,7 @@ import type { ModelTarget } from '../contract/model-target';
 import type { JobRequest, ProviderAdapter, ProviderId } from '../providers/provider';
 import type { ProviderHttp } from '../transport/http';
 import type { Batch } from './batch';
+import type { CostEstimate, CostQuantity } from './cost';
 
 /**
  * The job layer's types in one place, so its modules (item-job, job-settings, media-input, output-item) share
@@ -31,6 +32,17 @@ export interface JobSpec {
 	ownOutput: OwnOutput;
 	/** Options > Max Wait when the user left it unset, if the operation's jobs take longer than most (limits.ts). */
 	defaultMaxWaitSeconds?: number;
+	/** How the job is priced (job/cost.ts): its endpoint id, and what it is made of as far as the parameters tell. */
+	cost: CostSpec;
+}
+
+/** What prices a job: the endpoint's list price times what the item asks for (3D units) or holds (video frames). */
+export interface CostSpec {
+	/** fal's endpoint id (`fal-ai/sam-3/image`); Runflow's price is looked up by it too. */
+	endpointId: string;
+	quantity?: CostQuantity;
+	/** Reads what a binary input holds that the price counts (a video's frames), from its bytes. */
+	quantityOf?(media: Buffer): CostQuantity;
 }
 
 /** The part of a job spec an operation reads from the item's parameters: endpoint, input, media source. */
@@ -47,6 +59,8 @@ export interface JobSettings {
 	uploadMode: 'auto' | 'inline' | 'upload';
 	maxConcurrency: number;
 	maxWaitMs: number;
+	/** Options > Max Spend per Run (USD), when set: the run's jobs together may not be estimated above it (job/spend.ts). */
+	maxSpendUsd?: number;
 	/** The Options every operation's output shares (an operation reads its own, e.g. Segment Image's Split Masks). */
 	output: {
 		/** Options > Download Masks: store the answer's files as n8n binaries (off: their URLs only). */
@@ -71,6 +85,8 @@ export interface ItemJob {
 	signal: AbortSignal | undefined;
 	/** The input media's size in pixels, when the operation learned it before submitting (its result needs it). */
 	mediaSize?: { width: number; height: number };
+	/** The job's estimated cost, worked out before it was submitted (and reserved under Max Spend per Run). */
+	cost?: CostEstimate;
 	/** Options > Max Wait as a point in time (ms since epoch), set when the job takes its slot; bounds every wait of the job. */
 	deadline?: number;
 }

@@ -1,5 +1,6 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { MalformedMediaError } from '../codecs/malformed';
 import { INLINE_LIMIT_BYTES, MiB, UPLOAD_LIMIT_BYTES } from '../limits';
 import { withRetry } from '../transport/retry';
 import { inputError } from './input-errors';
@@ -11,7 +12,10 @@ export type { MediaKind, MediaSource } from './job-types';
  * The media URL to send (image_url, video_url): a URL as given, or a binary file read through n8n's helpers (so
  * files kept on disk by n8n 2.x work) and sent inline as a data: URI or uploaded to the provider's storage first.
  */
-export async function resolveMediaUrl({ ctx, spec, settings, adapter, http, signal, deadline }: ItemJob): Promise<string> {
+export async function resolveMediaUrl(
+	{ ctx, spec, settings, adapter, http, signal, deadline }: ItemJob,
+	beforeSending?: (data: Buffer) => void,
+): Promise<string> {
 	const { media } = settings;
 	if (media.kind === 'url') return media.url;
 
@@ -38,7 +42,7 @@ export async function resolveMediaUrl({ ctx, spec, settings, adapter, http, sign
 	if (data.length > uploadLimit) {
 		throw inputError(itemIndex, field, `the file is ${(data.length / MiB).toFixed(1)} MiB; the limit is ${uploadLimit / MiB} MiB`);
 	}
-	const detected = kind.typeOf(data);
+	const detected = typeOfInput(kind, data, (reason) => inputError(itemIndex, field, `the file starts like ${kind.aNoun} (${kind.formats}) but ${reason}`));
 	if (!detected) {
 		throw inputError(
 			itemIndex,
@@ -46,11 +50,22 @@ export async function resolveMediaUrl({ ctx, spec, settings, adapter, http, sign
 			`the file is not ${kind.aNoun} SAM 3 can read (${kind.formats}); it claims to be ${metadata.mimeType || 'unknown'}`,
 		);
 	}
+	// The last word before the file leaves (Max Spend per Run prices a video by its frames): it may refuse the job.
+	beforeSending?.(data);
 	const inline = settings.uploadMode === 'inline' || (settings.uploadMode === 'auto' && data.length <= INLINE_LIMIT_BYTES);
 	if (inline) return `data:${detected};base64,${data.toString('base64')}`;
 
 	const fileName = metadata.fileName ?? `${kind.noun}.${detected.split('/')[1]}`;
 	return await withRetry('upload', async () => await adapter.upload(http, { data, mimeType: detected, fileName }), { signal, deadline });
+}
+
+/** The input file's type by its first bytes; a structure that contradicts its format is the field's error, named. */
+function typeOfInput(kind: MediaKind, data: Buffer, invalid: (reason: string) => Error): string | undefined {
+	try {
+		return kind.typeOf(data);
+	} catch (error) {
+		throw invalid(error instanceof MalformedMediaError ? error.message : `its header cannot be read (${(error as Error)?.message})`);
+	}
 }
 
 /** An operation's media parameters: the source choice, the URL field and the binary field, with their panel labels. */

@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionD
 
 import type { Submission } from '../providers/provider';
 import { withoutUserInfoIn } from '../transport/redact';
+import { itemCost } from './cost';
 import type { ItemJob, JobSettings } from './job-types';
 
 export type { OwnOutput } from './job-types';
@@ -38,7 +39,7 @@ export function keptInput(job: ItemJob): { json: IDataObject; binary: Record<str
 export function submissionItem(job: ItemJob, submission: Submission): INodeExecutionData {
 	const { json, binary } = keptInput(job);
 	return {
-		json: { ...json, provider: job.adapter.label, requestId: submission.requestId, status: submission.status, ...submission.links },
+		json: { ...json, provider: job.adapter.label, requestId: submission.requestId, status: submission.status, ...submission.links, cost: itemCost(job) },
 		binary: Object.keys(binary).length ? binary : undefined,
 		pairedItem: { item: job.ctx.getItemIndex() },
 	};

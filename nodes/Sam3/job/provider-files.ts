@@ -1,10 +1,11 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 import type pLimit from 'p-limit';
 
+import { MalformedMediaError } from '../codecs/malformed';
 import { BUFFERED_DOWNLOAD_BYTES, DOWNLOAD_LIMIT_BYTES, DOWNLOAD_TIMEOUT_MS, MiB } from '../limits';
-import { isStreamBody, readBoundedBody } from '../transport/bounded-body';
+import { type ReadBounds, type ReadCut, declaredBytes, isStreamBody, passThrough, readAll } from '../transport/bounded-reader';
 import { ExecutionCancelledError, ProviderError } from '../transport/errors';
-import { type FullResponse, type ProviderHttp, header } from '../transport/http';
+import { type ProviderHttp, header, pastMaxWait } from '../transport/http';
 import { withRetry } from '../transport/retry';
 import { withoutUserInfo } from '../transport/redact';
 import { settle } from '../transport/settle';
@@ -45,15 +46,17 @@ function tooLarge(http: ProviderHttp, kind: MediaKind, baseName: string): Provid
 export async function storeProviderFiles(
 	ctx: IExecuteSingleFunctions,
 	http: ProviderHttp,
-	files: Array<{ file: ProviderFile; baseName: string; kind: MediaKind }>,
+	files: Array<{ file: ProviderFile; baseName: string; kind: MediaKind; field?: string }>,
 	bounds: DownloadBounds,
 ): Promise<IBinaryData[]> {
 	const failed = new AbortController();
 	const signal = bounds.signal ? AbortSignal.any([bounds.signal, failed.signal]) : failed.signal;
 	const outcomes = await Promise.all(
-		files.map(async ({ file, baseName, kind }) => {
+		files.map(async ({ file, baseName, kind, field }) => {
 			const outcome = await settle(async () => await storeProviderFile(ctx, http, file, baseName, kind, { ...bounds, signal }));
 			if (!outcome.ok) failed.abort();
+			// Which field of the provider's answer the failed file came in (`video`, `masks[2]`).
+			if (!outcome.ok && outcome.error instanceof ProviderError && field) outcome.error.field ??= field;
 			return outcome;
 		}),
 	);
@@ -82,8 +85,7 @@ export async function storeProviderFile(
 		const encoded = match?.[3] ?? '';
 		if ((match?.[2] ? Math.floor((encoded.length * 3) / 4) : encoded.length) > limitOf(kind)) throw tooLarge(http, kind, baseName);
 		const data = match ? Buffer.from(encoded, match[2] ? 'base64' : 'utf8') : Buffer.alloc(0);
-		const mimeType = kind.typeOf(data);
-		if (!mimeType) throw notOfKind(http, kind, baseName, 'a data URI');
+		const mimeType = mimeTypeOf(http, kind, baseName, 'a data URI', data);
 		return await ctx.helpers.prepareBinaryData(data, fileNameFor(kind, baseName, mimeType), mimeType);
 	}
 	// Only the web is fetched: a provider answer can never make the node read file:, ftp: or other schemes.
@@ -98,7 +100,7 @@ export async function storeProviderFile(
 	// The node's Timeout setting (n8n request options) can only shorten the download deadline.
 	const kindTimeoutMs = kind.downloadTimeoutMs ?? DOWNLOAD_TIMEOUT_MS;
 	const deadlineMs = Math.min(kindTimeoutMs, http.timeoutMs || kindTimeoutMs);
-	const attempt = async () => await download(ctx, http, file, baseName, kind, deadlineMs);
+	const attempt = async () => await download(ctx, http, file, baseName, kind, { timeoutMs: deadlineMs, maxWait: bounds.deadline ?? http.deadline });
 	// Each attempt takes a download slot, so a retry's backoff does not hold one.
 	const slots = bounds.slots;
 	const bounded = slots
@@ -112,115 +114,100 @@ export async function storeProviderFile(
 	return await withRetry('download', bounded, { signal: bounds.signal ?? http.signal, deadline: bounds.deadline });
 }
 
+/**
+ * One try at a file, read by the bounded reader (transport/bounded-reader.ts): a Content-Length over the kind's cap
+ * is refused before any byte is read, and never fetched again; the read ends at the cap, after `timeoutMs` (the
+ * try's own bound, retried) or at Max Wait (final: the job is done and billed, only its download is cut).
+ */
 async function download(
 	ctx: IExecuteSingleFunctions,
 	http: ProviderHttp,
 	file: ProviderFile,
 	baseName: string,
 	kind: MediaKind,
-	deadlineMs: number,
+	time: { timeoutMs: number; maxWait?: number },
 ): Promise<IBinaryData> {
 	const begun = Date.now();
-	const tooSlow = () =>
-		new ProviderError(`${http.provider}: downloading ${baseName} took longer than ${deadlineMs / 1000} s`, {
+	const maxWait = time.maxWait ?? Infinity;
+	const response = await settle(
+		async () => await http.public('download', { method: 'GET', url: file.url, encoding: 'stream', json: false, timeout: time.timeoutMs }),
+	);
+	if (!response.ok) throw Date.now() >= maxWait && !http.signal?.aborted ? pastMaxWait(http.provider, 'download', baseName) : response.error;
+	const declared = header(response.value, 'content-length');
+	const bounds: ReadBounds = {
+		limitBytes: limitOf(kind),
+		declared,
+		idleMs: time.timeoutMs,
+		deadline: Math.min(maxWait, begun + time.timeoutMs),
+		signal: http.signal,
+	};
+	const body = response.value.body;
+	const empty = () => new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
+	const cutShort = (cut: ReadCut) => {
+		if (cut.why === 'stopped' || http.signal?.aborted) return new ExecutionCancelledError();
+		if (cut.why === 'too_large') return tooLarge(http, kind, baseName);
+		if (cut.why === 'deadline' && Date.now() >= maxWait) return pastMaxWait(http.provider, 'download', baseName);
+		if (cut.why === 'broken') return http.networkError('download', cut.error);
+		return new ProviderError(`${http.provider}: downloading ${baseName} took longer than ${time.timeoutMs / 1000} s`, {
 			provider: http.provider,
 			stage: 'download',
 			networkCode: 'ETIMEDOUT',
 		});
-	const response = await http.public('download', {
-		method: 'GET',
-		url: file.url,
-		encoding: 'stream',
-		json: false,
-		timeout: deadlineMs,
-	});
-	const declared = Number(header(response, 'content-length'));
-	if (declared <= BUFFERED_DOWNLOAD_BYTES && isStreamBody(response.body)) {
-		return await storeSmall(ctx, http, response, { url: file.url, baseName, kind, declared, timeoutMs: deadlineMs - (Date.now() - begun), tooSlow });
-	}
-	const body = response.body as AsyncIterable<Buffer> & { destroy(error?: Error): void; constructor: unknown };
-	const chunks = body[Symbol.asyncIterator]();
+	};
 
-	// The deadline's timer is the platform's (AbortSignal.timeout): it neither lingers nor keeps n8n's process alive.
-	let failure: Error | undefined;
-	const deadline = AbortSignal.timeout(Math.max(1, deadlineMs - (Date.now() - begun)));
-	let onStall = () => {};
-	const stalled = new Promise<never>((_, reject) => {
-		onStall = () => {
-			failure = tooSlow();
-			body.destroy(failure);
-			reject(failure);
-		};
-		deadline.addEventListener('abort', onStall, { once: true });
-	});
-	stalled.catch(() => {});
-
-	// The first bytes decide what the file is (its signature), before n8n is told its name and type.
-	const first = await settle(async () => (await Promise.race([chunks.next(), stalled])) as IteratorResult<Buffer>);
-	if (!first.ok || first.value.done) {
-		deadline.removeEventListener('abort', onStall);
-		body.destroy();
-		if (first.ok) throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
-		throw failure ?? http.networkError('download', first.error);
-	}
-	const head = first.value.value;
-	const mimeType = kind.typeOf(head);
-	if (!mimeType) {
-		deadline.removeEventListener('abort', onStall);
-		body.destroy();
-		throw notOfKind(http, kind, baseName, file.url);
+	// A small file (a mask) is read whole and stored from its bytes: cheaper than streaming it through storage.
+	const size = declaredBytes(declared);
+	if (size !== undefined && size <= BUFFERED_DOWNLOAD_BYTES && isStreamBody(body)) {
+		const read = await readAll(body, bounds);
+		if (!read.ok) throw cutShort(read);
+		if (read.bytes.length === 0) throw empty();
+		const mimeType = mimeTypeOf(http, kind, baseName, file.url, read.bytes);
+		return await ctx.helpers.prepareBinaryData(read.bytes, fileNameFor(kind, baseName, mimeType), mimeType);
 	}
 
-	// The rest is checked as it passes into n8n's storage: a size cap.
-	let received = 0;
-	async function* checked(): AsyncGenerator<Buffer> {
-		for (let next: IteratorResult<Buffer> = first.ok ? first.value : { done: true, value: undefined }; !next.done; next = await chunks.next()) {
-			received += next.value.length;
-			if (received > limitOf(kind)) throw tooLarge(http, kind, baseName);
-			yield next.value;
-		}
-	}
-	// The response's own stream class (node's Readable) turns the generator back into a stream, without importing
-	// node:stream, which verified community nodes may not.
-	const streamClass = body.constructor as { from(iterable: AsyncIterable<Buffer>): NodeJS.ReadableStream };
-	const guarded = streamClass.from(checked());
-	const stored = await settle(async () => {
-		const storing = ctx.helpers.prepareBinaryData(guarded as never, fileNameFor(kind, baseName, mimeType), mimeType);
-		return (await Promise.race([storing, stalled])) as IBinaryData;
-	});
-	deadline.removeEventListener('abort', onStall);
-	body.destroy();
-	if (!stored.ok) {
-		if (stored.error instanceof ProviderError) throw stored.error;
-		// The client's own timeout may cut the stalled stream a moment before the deadline does: same cause.
-		throw failure ?? (Date.now() - begun >= deadlineMs ? tooSlow() : http.networkError('download', stored.error));
-	}
-	if (received === 0) {
-		throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
-	}
-	return stored.value;
+	// Larger or unsized: passed into n8n's binary storage as it arrives, once its first bytes say what it is.
+	const stored = await settle(
+		async () =>
+			await passThrough(body, bounds, async ({ chunks, asStream }) => {
+				const source = chunks[Symbol.asyncIterator]();
+				const first = await source.next();
+				if (first.done) throw empty();
+				const mimeType = mimeTypeOf(http, kind, baseName, file.url, first.value);
+				async function* whole(): AsyncGenerator<Buffer> {
+					yield first.value as Buffer;
+					for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+				}
+				return await ctx.helpers.prepareBinaryData(asStream(whole()) as never, fileNameFor(kind, baseName, mimeType), mimeType);
+			}),
+	);
+	if (!stored.ok) throw stored.error instanceof ProviderError ? stored.error : http.networkError('download', stored.error);
+	if (!stored.value.ok) throw cutShort(stored.value);
+	return stored.value.value;
 }
 
-/** A small file (Content-Length ≤ BUFFERED_DOWNLOAD_BYTES): read whole within the deadline, checked, stored from its bytes. */
-async function storeSmall(
-	ctx: IExecuteSingleFunctions,
-	http: ProviderHttp,
-	response: FullResponse,
-	file: { url: string; baseName: string; kind: MediaKind; declared: number; timeoutMs: number; tooSlow: () => ProviderError },
-): Promise<IBinaryData> {
-	const { baseName, kind } = file;
-	const read = await readBoundedBody(response.body, { limitBytes: limitOf(kind), declaredBytes: file.declared, timeoutMs: file.timeoutMs, signal: http.signal });
-	if (!read.ok) {
-		if (read.why === 'stopped' || http.signal?.aborted) throw new ExecutionCancelledError();
-		if (read.why === 'too_large') throw tooLarge(http, kind, baseName);
-		throw read.why === 'timeout' ? file.tooSlow() : http.networkError('download', read.error);
+/**
+ * The file's MIME type by its first bytes, or a named error: not of its kind at all, or starting like one but with
+ * a structure that contradicts its format (codecs/malformed.ts) — never a parser's RangeError.
+ */
+function mimeTypeOf(http: ProviderHttp, kind: MediaKind, baseName: string, source: string, bytes: Buffer): string {
+	let mimeType: string | undefined;
+	let failure: unknown;
+	try {
+		mimeType = kind.typeOf(bytes);
+	} catch (error) {
+		failure = error;
 	}
-	if (read.bytes.length === 0) {
-		throw new ProviderError(`${http.provider}: ${baseName} was empty`, { provider: http.provider, stage: 'download', errorType: 'empty_file' });
+	if (failure !== undefined) {
+		const reason = failure instanceof MalformedMediaError ? failure.message : `its header cannot be read (${(failure as Error)?.message})`;
+		throw new ProviderError(`${http.provider}: ${baseName} from ${withoutUserInfo(source).slice(0, 120)} is not a valid ${kind.noun}: ${reason}`, {
+			provider: http.provider,
+			stage: 'download',
+			errorType: `malformed_${kind.noun}`,
+			retryableHint: false,
+		});
 	}
-	const mimeType = kind.typeOf(read.bytes);
-	if (!mimeType) throw notOfKind(http, kind, baseName, file.url);
-	return await ctx.helpers.prepareBinaryData(read.bytes, fileNameFor(kind, baseName, mimeType), mimeType);
+	if (!mimeType) throw notOfKind(http, kind, baseName, source);
+	return mimeType;
 }
 
 function notOfKind(http: ProviderHttp, kind: MediaKind, baseName: string, source: string): ProviderError {

@@ -2,9 +2,11 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 
 import type { ProviderResult, Submission } from '../providers/provider';
 import { type JobStage, ProviderError } from '../transport/errors';
+import { Redactor, credentialSecrets } from '../transport/redact';
 import { withRetry } from '../transport/retry';
 import { settle } from '../transport/settle';
 import { type Batch, inBatch } from './batch';
+import { estimateCost } from './cost';
 import { endsBatch, failItem } from './item-errors';
 import { type ItemJob, type JobSpec, openItemJob } from './item-job';
 import { resolveMediaUrl } from './media-input';
@@ -68,9 +70,20 @@ export async function runItem(
 		if (batch.failed) return [];
 		const toolCall = (batch.toolCall ??= isToolCall(ctx));
 		const outcome = await settle(async () => await flow({ ctx, requestData, batch, toolCall }));
-		if (outcome.ok) return outcome.value;
-		return toolErrorItems(ctx, outcome.error as Error, toolArguments, toolCall) ?? failItem(ctx, outcome.error as Error, batch);
+		// Where every item, error and tool answer leaves the node: the credential's key is cut out of all of them.
+		// Without waiting: a failure must reach the batch at once (fail-fast starts no other job behind it).
+		const redact = redactorFor(ctx, batch);
+		if (outcome.ok) return redact.items(outcome.value);
+		const error = redact.error(outcome.error as Error);
+		const toolItems = toolErrorItems(ctx, error, toolArguments, toolCall);
+		return toolItems ? redact.items(toolItems) : failItem(ctx, error, batch);
 	});
+}
+
+/** The item's credential's secrets, from the run's credential cache (no second load or decrypt, no wait). */
+function redactorFor(ctx: IExecutePaginationFunctions, batch: Batch): Redactor {
+	const type = ctx.getNodeParameter('authentication', 'falApi') as string;
+	return new Redactor(credentialSecrets(batch.loadedCredentials.get(type)));
 }
 
 /** Reads the job's shared settings (provider, Options, waiting) and opens the item's line to its provider; nothing is sent. */
@@ -127,7 +140,13 @@ export function jobTiming(run: JobRun): JobTiming {
 
 async function runProviderJob(job: ItemJob): Promise<{ submission: Submission; waited?: WaitOutcome }> {
 	const { settings, adapter, http, batch, spec } = job;
-	const mediaUrl = await resolveMediaUrl(job);
+	let priced = false;
+	const price = (media?: Buffer) => {
+		priceJob(job, media);
+		priced = true;
+	};
+	const mediaUrl = await resolveMediaUrl(job, price);
+	if (!priced) price();
 	const request = { ...settings.request, input: { ...settings.request.input, [spec.mediaField]: mediaUrl } };
 	const running = adapter.cancellable ? 'cancellable' : 'uncancellable';
 	batch.running[running]++;
@@ -146,6 +165,18 @@ async function runProviderJob(job: ItemJob): Promise<{ submission: Submission; w
 	} finally {
 		batch.running[running]--;
 	}
+}
+
+/**
+ * The job's estimated cost (job/cost.ts), and under Options > Max Spend per Run its reservation: in one synchronous
+ * step, after the job took its slot and before its file is uploaded or it is submitted, so no two items can both
+ * take the last of the budget (job/spend.ts). A refused item throws its error item and starts nothing.
+ */
+function priceJob(job: ItemJob, media?: Buffer): void {
+	const { spec, settings, batch, ctx } = job;
+	const quantity = { ...spec.cost.quantity, ...(media && spec.cost.quantityOf?.(media)) };
+	job.cost = estimateCost(settings.provider, spec.cost.endpointId, quantity);
+	if (settings.maxSpendUsd !== undefined) batch.spend(settings.maxSpendUsd).reserve(ctx.getItemIndex(), job.cost);
 }
 
 /**

@@ -1,11 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { align3d } from './align-3d';
+import { reconstruct3dBody } from './reconstruct-3d-body';
+import { reconstruct3dObject } from './reconstruct-3d-object';
 import { segmentImage } from './segment-image';
 import type { Operation } from './operation';
 import { segmentVideo } from './segment-video';
+import { trackObjects } from './track-objects';
 
 /** The node's operations, in panel order. A new operation is a folder here and one line in this list (README.md). */
-const OPERATIONS: Operation[] = [segmentImage, segmentVideo];
+const OPERATIONS: Operation[] = [segmentImage, segmentVideo, trackObjects, reconstruct3dObject, reconstruct3dBody, align3d];
 
 /**
  * The Operation parameter. Each option carries its operation's run as its pagination hook (the one hook n8n runs

@@ -12,6 +12,8 @@ import {
 	type ProviderAdapter,
 	type Submission,
 	type WatchOutcome,
+	isPlainId,
+	jobId,
 	putPresigned,
 	required,
 	trimSlash,
@@ -108,12 +110,14 @@ export const falAdapter: ProviderAdapter = {
 		});
 		const body = (response.body ?? {}) as IDataObject;
 		if (job.mode === 'sync') {
-			// fal.run answers the output itself; the id is only in the header.
-			const requestId = header(response, 'x-fal-request-id') ?? '';
+			// fal.run answers the output itself; the id is only in the header, and only shown (no URL is built
+			// from it): one that is not a plain id is left out, the paid result kept.
+			const headerId = header(response, 'x-fal-request-id') ?? '';
+			const requestId = isPlainId(headerId) ? headerId : '';
 			return { target: job.target, requestId, status: 'COMPLETED', output: body, links: {}, raw: body };
 		}
 		// A queue submit answers the job's id (also sent as x-fal-request-id); never read it as a result.
-		const requestId = required(http, 'submit', 'request_id', body.request_id ?? header(response, 'x-fal-request-id'));
+		const requestId = jobId(http, 'request_id', body.request_id ?? header(response, 'x-fal-request-id'));
 		const submitted = { target: job.target, requestId };
 		return {
 			...submitted,

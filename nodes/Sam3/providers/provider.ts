@@ -57,10 +57,27 @@ export interface WatchOutcome {
 	runningAt?: number;
 }
 
+/**
+ * A file a provider reports beside the model's output (Runflow's `outputs[]`), described as the provider describes
+ * it. What it is to the operation (a mask, a preview, a file of its own) is the operation's to decide.
+ */
+export interface ProviderArtifact {
+	url: string;
+	/** The provider's kind of artifact ("image", "video", "file" …). */
+	type?: string;
+	content_type?: string;
+	file_name?: string;
+	file_size?: number;
+	width?: number;
+	height?: number;
+}
+
 /** A finished job's answer as the provider gave it: the model's output plus what the provider adds. */
 export interface ProviderResult {
 	/** The model's output, fal-shaped (fal's result, Runflow's model_data); the operation's contract reads it. */
 	output: unknown;
+	/** The files the provider lists apart from the model's output (Runflow's outputs[]; fal has none). */
+	artifacts?: ProviderArtifact[];
 	timing?: IDataObject;
 	cost?: number;
 	nsfwDetected?: boolean;
@@ -116,6 +133,29 @@ export function required(http: ProviderHttp, stage: JobStage, what: string, valu
 		errorType: 'malformed_response',
 		// The answer came and was read; asking the same again would not make it whole (and a submit may not repeat).
 		retryableHint: false,
+	});
+}
+
+/** A job id the node may put in a URL: one plain path segment, never "." or "..", nothing to encode. */
+const PLAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export const isPlainId = (id: string) => PLAIN_ID.test(id) && id !== '.' && id !== '..';
+
+/**
+ * The job id of a submit answer, refused before it is used when it is not a plain path segment: `..`, `/`, `?`,
+ * `%2F` or whitespace would move the status, result and cancel URLs off the job's path. The provider may have
+ * started the job already, and the error says so: with no usable id there is nothing to follow or cancel it by.
+ */
+export function jobId(http: ProviderHttp, what: string, value: unknown): string {
+	const id = required(http, 'submit', what, value);
+	if (isPlainId(id)) return id;
+	throw new ProviderError(`${http.provider}: the submit answer's ${what} ${JSON.stringify(id.slice(0, 40))} is not a plain id; it was not used`, {
+		provider: http.provider,
+		stage: 'submit',
+		errorType: 'malformed_response',
+		retryableHint: false,
+		description:
+			'The provider may have started the job (and may bill it), but with this id the node can neither follow nor cancel it: look for it in the provider\'s dashboard.',
 	});
 }
 

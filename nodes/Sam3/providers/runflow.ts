@@ -4,7 +4,17 @@ import { type JobStage, ProviderError } from '../transport/errors';
 import { type FullResponse, type ProviderHttp, header } from '../transport/http';
 import { parseRetryAfter } from '../transport/retry';
 import { withoutUserInfo } from '../transport/redact';
-import { type JobState, type ModelTarget, type ProviderAdapter, type Submission, putPresigned, required, trimSlash } from './provider';
+import {
+	type JobState,
+	type ModelTarget,
+	type ProviderAdapter,
+	type ProviderArtifact,
+	type Submission,
+	jobId,
+	putPresigned,
+	required,
+	trimSlash,
+} from './provider';
 
 /** Runflow's SAM 3 models, by fal's names: only `meta/sam-3/image` (no SAM 3.1, no RLE, no video; sam3-family.md §10). */
 const MODELS: Record<string, string> = { 'sam-3/image': 'meta/sam-3/image' };
@@ -32,15 +42,38 @@ function readRunflowError(response: FullResponse, stage: JobStage): ProviderErro
 	});
 }
 
+/** The run output's own fields (Runflow's page); every other field is the model's. */
+const ENVELOPE = new Set(['outputs', 'model_data', 'nsfw_detected', 'seed', 'timing']);
+
+const isObject = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
- * A succeeded run's model output, fal-shaped: model_data is; older or other payloads put masks at the top or list
- * the mask files in outputs[] (Runflow's normalized payload), read here as fal's `masks`.
+ * A succeeded run's model fields, fal-shaped: model_data, over any fal-shaped fields (masks, image …) an older or
+ * other payload puts at the top of the output.
  */
-function modelOutput(output: IDataObject): unknown {
-	const modelData = (output.model_data ?? {}) as IDataObject;
-	if (Array.isArray(modelData.masks)) return modelData;
-	if (Array.isArray(output.masks) || !Array.isArray(output.outputs)) return output;
-	return { masks: ((output.outputs ?? []) as IDataObject[]).filter((entry) => entry.type === 'image' && entry.url) };
+function modelOutput(output: IDataObject): IDataObject {
+	const top = Object.fromEntries(Object.entries(output).filter(([key]) => !ENVELOPE.has(key)));
+	return { ...top, ...(isObject(output.model_data) ? output.model_data : {}) };
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
+
+/** Every artifact the run lists in outputs[] ("one entry per generated artifact"): an entry without a URL is no file. */
+function artifactsOf(output: IDataObject): ProviderArtifact[] {
+	if (!Array.isArray(output.outputs)) return [];
+	return output.outputs.filter((entry): entry is IDataObject => isObject(entry) && !!text(entry.url)).map((entry) => {
+		const artifact: ProviderArtifact = { url: entry.url as string };
+		const fields = {
+			type: text(entry.type),
+			content_type: text(entry.content_type),
+			file_name: text(entry.file_name),
+			file_size: count(entry.file_size),
+			width: count(entry.width),
+			height: count(entry.height),
+		};
+		return Object.assign(artifact, Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)));
+	});
 }
 
 /**
@@ -76,7 +109,7 @@ export const runflowAdapter: ProviderAdapter = {
 			body,
 		});
 		const run = (response.body ?? {}) as IDataObject;
-		const requestId = required(http, 'submit', 'run id', run.id);
+		const requestId = jobId(http, 'run id', run.id);
 		return { target: job.target, requestId, status: String(run.status_code ?? 'queued'), links: { runUrl: withoutUserInfo(runUrl(http, requestId)) }, raw: run };
 	},
 
@@ -141,6 +174,7 @@ export const runflowAdapter: ProviderAdapter = {
 		const timing = (body.timing ?? {}) as IDataObject;
 		return {
 			output: modelOutput(body),
+			artifacts: artifactsOf(body),
 			timing: {
 				...(typeof timing.inference_ms === 'number' ? { inferenceMs: timing.inference_ms } : {}),
 				...(typeof run.duration_ms === 'number' ? { providerDurationMs: run.duration_ms } : {}),

@@ -6,7 +6,8 @@
  * notes/fal-status-stream.md for the sources and what stays assumed.
  */
 
-import { MAX_STREAM_EVENT_BYTES } from '../limits';
+import { MAX_STREAM_EVENT_BYTES, STATUS_STREAM_LIMIT_BYTES } from '../limits';
+import { type ReadEnd, passThrough } from './bounded-reader';
 
 /** Why reading stopped. */
 export type StreamEnd =
@@ -14,7 +15,7 @@ export type StreamEnd =
 	| 'done'
 	/** The server closed the stream. */
 	| 'ended'
-	/** No event within the quiet bound: the stream may be stalled. */
+	/** Nothing arrived within the quiet bound: the stream may be stalled. */
 	| 'quiet'
 	/** The caller's deadline (Max Wait) passed. */
 	| 'deadline'
@@ -26,14 +27,12 @@ export type StreamEnd =
 	| 'stopped';
 
 export interface StreamBounds {
-	/** Longest silence accepted between events (ms). */
+	/** Longest silence of the stream accepted (ms): no byte at all for this long (fal sends an event on every change). */
 	quietMs: number;
 	/** Give up at this time (ms since epoch). */
 	deadline: number;
 	signal?: AbortSignal;
 }
-
-type Body = AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => void };
 
 /** Splits a body into event data strings. */
 export async function* eventData(body: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
@@ -80,49 +79,28 @@ function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
 	}
 }
 
+/** How each way the reader ends a read shows up here. */
+const END_OF_READ: Record<ReadEnd, StreamEnd> = { idle: 'quiet', deadline: 'deadline', stopped: 'stopped', broken: 'dropped', too_large: 'dropped' };
+
 /**
  * Reads JSON events from a stream until `onEvent` returns true, the stream ends or breaks, an event is not JSON,
- * nothing arrives for `quietMs`, the deadline passes or the signal aborts. The body is always destroyed on return,
- * so the connection never outlives the read. Timers are the platform's (AbortSignal.timeout): nothing lingers.
+ * nothing arrives for `quietMs`, the deadline passes or the signal aborts. The bounds are the reader's
+ * (bounded-reader.ts passThrough): the body is always destroyed on return, so the connection never outlives the read.
  */
-export async function readJsonEvents(body: Body, bounds: StreamBounds, onEvent: (event: unknown) => boolean): Promise<StreamEnd> {
-	const events = eventData(body)[Symbol.asyncIterator]();
-	let onStop = () => {};
-	const stopped = new Promise<'stopped'>((resolve) => {
-		onStop = () => resolve('stopped');
-		bounds.signal?.addEventListener('abort', onStop, { once: true });
-	});
-	try {
-		for (;;) {
-			if (bounds.signal?.aborted) return 'stopped';
-			const left = bounds.deadline - Date.now();
-			if (left <= 0) return 'deadline';
-			const limit = Math.min(bounds.quietMs, left);
-			const quiet = AbortSignal.timeout(Math.max(1, limit));
-			let onQuiet = () => {};
-			const silence = new Promise<'quiet' | 'deadline'>((resolve) => {
-				onQuiet = () => resolve(limit < bounds.quietMs ? 'deadline' : 'quiet');
-				quiet.addEventListener('abort', onQuiet, { once: true });
-			});
-			const next = await Promise.race([
-				events.next().then(
-					(result) => result,
-					() => 'dropped' as const,
-				),
-				silence,
-				stopped,
-			]);
-			quiet.removeEventListener('abort', onQuiet);
-			if (typeof next === 'string') return next;
-			if (next.done) return 'ended';
-			const values = parseEventJson(next.value);
-			if (!values) return 'malformed';
-			for (const value of values) if (onEvent(value)) return 'done';
+export async function readJsonEvents(body: unknown, bounds: StreamBounds, onEvent: (event: unknown) => boolean): Promise<StreamEnd> {
+	const readBounds = { limitBytes: STATUS_STREAM_LIMIT_BYTES, idleMs: bounds.quietMs, deadline: bounds.deadline, signal: bounds.signal };
+	const passed = await passThrough(body, readBounds, async ({ chunks }): Promise<StreamEnd> => {
+		try {
+			for await (const data of eventData(chunks)) {
+				const values = parseEventJson(data);
+				if (!values) return 'malformed';
+				for (const value of values) if (onEvent(value)) return 'done';
+			}
+		} catch {
+			// An event past its size bound (eventData) breaks the stream as a drop would; a cut of the read wins over this.
+			return 'dropped';
 		}
-	} finally {
-		bounds.signal?.removeEventListener('abort', onStop);
-		body.destroy?.();
-		// Lets the generator finish; a read still pending settles as the destroyed body ends it.
-		void events.return?.(undefined).catch(() => {});
-	}
+		return 'ended';
+	});
+	return passed.ok ? passed.value : END_OF_READ[passed.why];
 }

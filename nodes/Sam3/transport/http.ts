@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 
 import { MiB } from '../limits';
+import { isStreamBody, readHead } from './bounded-reader';
 import { ExecutionCancelledError, type JobStage, ProviderError } from './errors';
-import { JSON_ANSWER_LIMIT_BYTES, readJsonAnswer } from './bounded-body';
-import { settle } from './settle';
+import { JSON_ANSWER_LIMIT_BYTES, readJsonAnswer } from './json-answer';
 
 export type FullResponse = Pick<IN8nHttpFullResponse, 'statusCode' | 'headers' | 'body'>;
 
@@ -133,8 +133,7 @@ export class ProviderHttp {
 		const timeout = options.timeout ?? this.line.defaults.timeout;
 		// At least a second: a request that cannot even start is no use, and the deadline error comes from the caller.
 		const left = this.deadline === undefined ? undefined : Math.max(1_000, this.deadline - Date.now());
-		const begun = Date.now();
-		// A JSON answer comes as a stream and is read with a byte cap (bounded-body.ts): n8n lets axios buffer any size.
+		// A JSON answer comes as a stream and is read with a byte cap (json-answer.ts): n8n lets axios buffer any size.
 		const json = options.json !== false && options.encoding === undefined;
 		const request: IHttpRequestOptions = {
 			json: true,
@@ -162,25 +161,26 @@ export class ProviderHttp {
 		// An error answer fetched as a stream (downloads, the status stream, JSON): read its start for the provider's
 		// words, then free its connection.
 		if ((response.statusCode < 200 || response.statusCode >= 300) && request.encoding === 'stream') {
-			response = { ...response, body: (await readErrorBody(response.body)) as FullResponse['body'] };
+			response = { ...response, body: (await this.readErrorBody(response.body)) as FullResponse['body'] };
 		} else if (json) {
-			response = { ...response, body: (await this.readJson(stage, response, (request.timeout ?? 300_000) - (Date.now() - begun))) as FullResponse['body'] };
+			response = { ...response, body: (await this.readJson(stage, response, timeout ?? 300_000)) as FullResponse['body'] };
 		}
 		return this.check(stage, response, request.json !== false);
 	}
 
-	/** A 2xx JSON answer, read within its stage's byte cap and what is left of the request's time. */
-	private async readJson(stage: JobStage, response: FullResponse, timeoutMs: number): Promise<unknown> {
-		const declared = Number(header(response, 'content-length'));
+	/** A 2xx JSON answer, read within its stage's byte cap, the request's Timeout as idle time, and Max Wait. */
+	private async readJson(stage: JobStage, response: FullResponse, idleMs: number): Promise<unknown> {
 		const limitBytes = JSON_ANSWER_LIMIT_BYTES[stage];
 		const answer = await readJsonAnswer(response.body, {
 			limitBytes,
-			declaredBytes: Number.isFinite(declared) ? declared : undefined,
-			timeoutMs,
+			declared: header(response, 'content-length'),
+			idleMs,
+			deadline: this.deadline,
 			signal: this.signal,
 		});
 		if (answer.ok) return answer.body;
 		if (answer.why === 'stopped' || this.signal?.aborted) throw new ExecutionCancelledError();
+		if (answer.why === 'deadline') throw pastMaxWait(this.provider, stage, `the ${stage} answer`);
 		if (answer.why === 'too_large') {
 			throw new ProviderError(`${this.provider}: the ${stage} answer is larger than ${limitBytes / MiB} MiB; it was not read`, {
 				provider: this.provider,
@@ -192,7 +192,22 @@ export class ProviderHttp {
 				description: 'No SAM 3 answer is that large: the provider (or something between it and n8n) sent a broken answer.',
 			});
 		}
-		throw this.networkError(stage, answer.why === 'timeout' ? Object.assign(new Error('the answer did not arrive in time'), { code: 'ETIMEDOUT' }) : answer.error);
+		throw this.networkError(stage, answer.why === 'idle' ? Object.assign(new Error('the answer did not arrive in time'), { code: 'ETIMEDOUT' }) : answer.error);
+	}
+
+	/**
+	 * The first few KB of an error answer that came as a stream (a download's, the status stream's), as JSON when it
+	 * is JSON; its connection is then released. What does not arrive in 2 s is left out: the status code still tells.
+	 */
+	private async readErrorBody(body: unknown): Promise<unknown> {
+		if (!isStreamBody(body)) return body;
+		const head = await readHead(body, { limitBytes: ERROR_BODY_BYTES, idleMs: 2_000, deadline: this.deadline, signal: this.signal });
+		const text = head.ok ? head.bytes.toString('utf8') : '';
+		try {
+			return JSON.parse(text) as unknown;
+		} catch {
+			return text;
+		}
 	}
 
 	networkError(stage: JobStage, error: unknown): Error {
@@ -224,25 +239,27 @@ export function networkCodeOf(error: unknown): string | undefined {
 	return /timeout|timed out/i.test(message) ? 'ETIMEDOUT' : /socket hang up/i.test(message) ? 'ECONNRESET' : undefined;
 }
 
-/** The first few KB of an error answer that came as a stream, as JSON when it is JSON; bounded in size and time. */
-async function readErrorBody(body: unknown): Promise<unknown> {
-	const stream = body as (AsyncIterable<Buffer> & { destroy?: () => void }) | undefined;
-	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return body;
-	const chunks: Buffer[] = [];
-	let size = 0;
-	const read = (async () => {
-		for await (const chunk of stream) {
-			chunks.push(Buffer.from(chunk));
-			size += chunk.length;
-			if (size >= 16_384) break;
-		}
-	})();
-	const waited = AbortSignal.timeout(2_000);
-	await settle(async () => await Promise.race([read, new Promise((resolve) => waited.addEventListener('abort', resolve, { once: true }))]));
-	stream.destroy?.();
-	const text = Buffer.concat(chunks).toString('utf8');
-	const parsed = await settle(async () => JSON.parse(text) as unknown);
-	return parsed.ok ? parsed.value : text;
+/** How much of an error answer is read for the provider's words. */
+const ERROR_BODY_BYTES = 16_384;
+
+/**
+ * Options > Max Wait passed while an answer or a file was still coming in. From the result on, the job has finished
+ * at the provider and was billed: say so, and what gives it time.
+ */
+export function pastMaxWait(provider: string, stage: JobStage, what: string): ProviderError {
+	const billed =
+		stage === 'result' || stage === 'download'
+			? `The job finished at ${provider} and was billed; only ${what} was cut off. `
+			: stage === 'submit'
+				? `The job may have run at ${provider} (and been billed). `
+				: '';
+	return new ProviderError(`${provider}: ${what} did not arrive within Options > Max Wait`, {
+		provider,
+		stage,
+		errorType: 'max_wait_exceeded',
+		retryableHint: false,
+		description: `${billed}Raise Options > Max Wait: it bounds the whole job, downloads included.`,
+	});
 }
 
 export function header(response: FullResponse, name: string): string | undefined {

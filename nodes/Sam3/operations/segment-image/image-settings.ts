@@ -13,7 +13,7 @@ import { formerRow, isFirstPanel, optionGroup } from '../../job/panel-parameters
 import { promptFieldsName, promptListLabels, readPrompts } from '../shared/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
 import { ALLOWED_KEYS, FIELD_LABELS } from '../shared/field-labels';
-import { IMAGE_KIND } from './image-bytes';
+import { IMAGE_KIND } from '../shared/image-bytes';
 
 /** The panel's names of the parameters that choose the endpoint, for errors (Mask Delivery: a row of the first panel). */
 export const TARGET_LABELS = { model: 'Model', endpoint: 'Options > Mask Delivery' };

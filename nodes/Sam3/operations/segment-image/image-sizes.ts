@@ -4,9 +4,9 @@ import type { ImageFile } from '../../contract/sam3.schema';
 import type { ItemJob } from '../../job/item-job';
 import type { JobSettings } from '../../job/job-settings';
 import { DOWNLOAD_TIMEOUT_MS } from '../../limits';
+import { readHead } from '../../transport/bounded-reader';
 import { ExecutionCancelledError } from '../../transport/errors';
 import { withRetry } from '../../transport/retry';
-import { settle } from '../../transport/settle';
 import { IMAGE_HEAD_BYTES, type ImageSize, imageSizeOf } from './image-dimensions';
 
 /** The first bytes of a stored binary file, from memory (base64) or n8n's binary storage (a stream, cut short). */
@@ -15,29 +15,8 @@ async function headOf(ctx: IExecuteSingleFunctions, binary: IBinaryData, limit: 
 		// base64: 4 characters hold 3 bytes.
 		return Buffer.from((binary.data ?? '').slice(0, Math.ceil(limit / 3) * 4), 'base64');
 	}
-	const stream = await ctx.helpers.getBinaryStream(binary.id);
-	const chunks: Buffer[] = [];
-	let length = 0;
-	for await (const chunk of stream as AsyncIterable<Buffer>) {
-		chunks.push(chunk);
-		length += chunk.length;
-		if (length >= limit || imageSizeOf(Buffer.concat(chunks))) break;
-	}
-	stream.destroy();
-	return Buffer.concat(chunks);
-}
-
-/** Reads chunks until the image's size shows or `limit` bytes came; the rest is never fetched. */
-async function sizeFromChunks(chunks: AsyncIterable<Buffer>, limit: number): Promise<ImageSize | undefined> {
-	const head: Buffer[] = [];
-	let length = 0;
-	for await (const chunk of chunks) {
-		head.push(chunk);
-		length += chunk.length;
-		const size = imageSizeOf(Buffer.concat(head));
-		if (size || length >= limit) return size;
-	}
-	return imageSizeOf(Buffer.concat(head));
+	const head = await readHead(await ctx.helpers.getBinaryStream(binary.id), { limitBytes: limit, enough: (bytes) => !!imageSizeOf(bytes) });
+	return head.ok ? head.bytes : Buffer.alloc(0);
 }
 
 async function measure(ctx: IExecuteSingleFunctions, binary: IBinaryData): Promise<ImageSize | undefined> {
@@ -80,17 +59,19 @@ export async function imageUrlSize(job: ItemJob, url: string): Promise<ImageSize
 	const attempt = async () =>
 		await slots(async () => {
 			if (signal?.aborted) throw new ExecutionCancelledError();
+			const begun = Date.now();
 			const response = await http.public('download', { method: 'GET', url, encoding: 'stream', json: false, timeout: timeoutMs });
-			const body = response.body as AsyncIterable<Buffer> & { destroy(): void };
-			// A server that sends the first bytes and then stalls is cut at the same deadline as a download.
-			const stalled = AbortSignal.timeout(timeoutMs);
-			const onStall = () => body.destroy();
-			stalled.addEventListener('abort', onStall, { once: true });
-			const read = await settle(async () => await sizeFromChunks(body, IMAGE_HEAD_BYTES));
-			stalled.removeEventListener('abort', onStall);
-			body.destroy();
-			if (!read.ok) throw http.networkError('download', read.error);
-			return read.value;
+			// A server that sends the first bytes and then stalls is cut as a download is (transport/bounded-reader.ts).
+			const head = await readHead(response.body, {
+				limitBytes: IMAGE_HEAD_BYTES,
+				enough: (bytes) => !!imageSizeOf(bytes),
+				idleMs: timeoutMs,
+				deadline: Math.min(deadline, begun + timeoutMs),
+				signal,
+			});
+			if (!head.ok && head.why === 'stopped') throw new ExecutionCancelledError();
+			if (!head.ok) throw http.networkError('download', head.error ?? Object.assign(new Error(`the image header did not arrive (${head.why})`), { code: 'ETIMEDOUT' }));
+			return imageSizeOf(head.bytes);
 		});
 	return await withRetry('download', attempt, { signal, deadline });
 }

@@ -2,20 +2,40 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import type { NormalizedMask, NormalizedResult } from '../../contract/normalize';
 import type { ImageFile } from '../../contract/sam3.schema';
+import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
-import type { Submission } from '../../providers/provider';
-import { IMAGE_KIND } from './image-bytes';
+import type { ProviderArtifact, Submission } from '../../providers/provider';
+import { IMAGE_KIND, REPORTED_FILE_KIND } from '../shared/image-bytes';
 import { maskOutputOptions } from './mask-output-options';
 import type { ImageSize } from './image-dimensions';
 import { imageFileSize, inputImageSize } from './image-sizes';
 import { maskBoxes } from './mask-geometry';
-import { storeRleMasks } from './rle-masks';
+import type { ResultParts } from './result-parts';
+import { checkRleMasks, storeRleMasks } from './rle-masks';
 
 /** The same JSON for both providers: what a workflow builder maps from, whichever provider ran the job. */
 function fileJson(file: ImageFile, binaryProperty: string | undefined, binary?: IBinaryData): IDataObject {
 	return compact({ ...providerFileJson(file, binaryProperty, binary), width: file.width ?? undefined, height: file.height ?? undefined });
+}
+
+/** A result as this operation reads it: masks and preview, and the provider's other files and model fields. */
+export type ImageResult = NormalizedResult & Pick<ResultParts, 'files' | 'modelData'>;
+
+/** Binary field of the provider's other files: file_0, file_1 … (never the masks' prefix, never "image"). */
+const FILE_PREFIX = 'file_';
+
+/** Another file the provider reported: its type as the provider names it, its size, URL and binary field. */
+function reportedFileJson(file: ProviderArtifact, index: number, binary: IBinaryData | undefined): IDataObject {
+	return compact({
+		index,
+		type: file.type,
+		...providerFileJson(file, `${FILE_PREFIX}${index}`, binary),
+		fileSize: file.file_size ?? binary?.fileSize,
+		width: file.width,
+		height: file.height,
+	});
 }
 
 function maskJson(
@@ -43,11 +63,14 @@ function maskJson(
  * What Segment Image writes on an item. Its prefix's numbered fields (mask_0, mask_1 …) are this run's masks:
  * whatever a kept input holds there is dropped, so the output holds exactly this run's masks (a second SAM 3 node
  * that finds fewer masks leaves no stale mask_2), even when a node in between rewrote the JSON. An item an earlier
- * SAM 3 node wrote (known by its JSON) also loses that node's fields, preview and split field; a user's own
- * "image" or "status" field on any other item stays. The image being segmented is never dropped.
+ * SAM 3 node wrote (known by its JSON) also loses that node's fields, preview, other files (file_0 …) and split
+ * field; a user's own "image" or "status" field on any other item stays. The image being segmented is never dropped.
  */
 export const IMAGE_OUTPUT: OwnOutput = {
-	jsonFields: ['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'],
+	jsonFields: [
+		...['provider', 'requestId', 'status', 'maskCount', 'masks', 'mask', 'maskIndex', 'image', 'files', 'modelData'],
+		...['timing', 'cost', 'nsfwDetected', 'seed', 'raw', 'width', 'height'],
+	],
 	isEarlierResult: (json) => typeof json.maskCount === 'number' && (Array.isArray(json.masks) || json.mask !== undefined),
 	isOwnBinary(name, { ctx, settings }, earlier) {
 		const prefix = maskOutputOptions(ctx).binaryPrefix;
@@ -56,14 +79,14 @@ export const IMAGE_OUTPUT: OwnOutput = {
 		if (numbered(prefix)) return true;
 		if (!earlier) return false;
 		const splitName = prefix.replace(/_$/, '') || 'mask';
-		return name === 'image' || name === splitName || numbered('mask_');
+		return name === 'image' || name === splitName || numbered('mask_') || numbered(FILE_PREFIX);
 	},
 };
 
 export async function resultItems(
 	job: ItemJob,
 	submission: Submission,
-	result: NormalizedResult,
+	result: ImageResult,
 	timing: JobTiming,
 ): Promise<INodeExecutionData[]> {
 	const { ctx, settings, adapter } = job;
@@ -71,7 +94,7 @@ export async function resultItems(
 	const itemIndex = ctx.getItemIndex();
 	const stem = mediaStem(ctx, settings, 'image');
 	const maskNames = result.masks.map((_, index) => (output.split ? output.binaryPrefix.replace(/_$/, '') || 'mask' : `${output.binaryPrefix}${index}`));
-	const { maskFiles, preview, maskSizes, inputSize } = await storeMasks(job, result, stem);
+	const { maskFiles, preview, reportedFiles, maskSizes, inputSize } = await storeMasks(job, result, stem);
 	const masks = result.masks.map((mask, index) =>
 		maskJson(mask, index, maskNames[index], maskFiles[index], { mask: maskSizes[index], input: inputSize }),
 	);
@@ -86,57 +109,78 @@ export async function resultItems(
 		// The input image's size, which every mask's `crop` is in.
 		...(inputSize ? { width: inputSize.width, height: inputSize.height } : {}),
 		image: result.image ? fileJson(result.image, 'image', preview) : undefined,
+		files: result.files.length ? result.files.map((file, index) => reportedFileJson(file, index, reportedFiles[index])) : undefined,
+		modelData: result.modelData,
 		timing: { ...timing, ...(result.timing ?? {}) },
-		cost: result.cost,
+		cost: itemCost(job, { reportedUsd: result.cost, outputItems: output.split ? masks.length : 1 }),
 		nsfwDetected: result.nsfwDetected,
 		seed: result.seed,
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
-	const previewBinary: Record<string, IBinaryData> = preview ? { image: preview } : {};
+	const sharedBinary: Record<string, IBinaryData> = {
+		...(preview ? { image: preview } : {}),
+		...Object.fromEntries(reportedFiles.flatMap((file, index) => (file ? [[`${FILE_PREFIX}${index}`, file]] : []))),
+	};
 	const pairedItem = { item: itemIndex };
 
 	if (output.split && masks.length) {
 		return masks.map((mask, index) => ({
 			json: { ...common, maskIndex: index, mask },
-			binary: { ...binary, ...previewBinary, ...(maskFiles[index] ? { [maskNames[index]]: maskFiles[index] } : {}) },
+			binary: { ...binary, ...sharedBinary, ...(maskFiles[index] ? { [maskNames[index]]: maskFiles[index] } : {}) },
 			pairedItem,
 		}));
 	}
 	const maskBinary = Object.fromEntries(maskFiles.map((file, index) => [maskNames[index], file]));
-	const allBinary = { ...binary, ...previewBinary, ...maskBinary };
+	const allBinary = { ...binary, ...sharedBinary, ...maskBinary };
 	return [{ json: { ...common, masks }, binary: Object.keys(allBinary).length ? allBinary : undefined, pairedItem }];
 }
 
 interface StoredMasks {
 	maskFiles: IBinaryData[];
 	preview?: IBinaryData;
+	/** The provider's other files, by their index in the result's `files` (none with Download Masks off). */
+	reportedFiles: IBinaryData[];
 	maskSizes: Array<ImageSize | undefined>;
 	/** The input image's size: from its file, or what the masks tell of it (see inputSizeOf). */
 	inputSize?: ImageSize;
 }
 
-/** The masks (and preview) as n8n files: downloaded (URL mode) or decoded (RLE), and the sizes they tell. */
-async function storeMasks(job: ItemJob, result: NormalizedResult, stem: string): Promise<StoredMasks> {
+/**
+ * The masks (and preview, and the provider's other files) as n8n files: downloaded (URL mode) or decoded (RLE),
+ * and the sizes they tell.
+ */
+async function storeMasks(job: ItemJob, result: ImageResult, stem: string): Promise<StoredMasks> {
 	const { ctx, http, settings, batch, signal, deadline } = job;
 	const { output } = settings;
+	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
+	const reported = result.files.map((file, index) => ({ file, baseName: `${stem}-file-${index}`, kind: REPORTED_FILE_KIND }));
 	if (job.mediaSize) {
 		// RLE: prepare() read the input's size before the job (the answer has none), and the masks are decoded at it.
 		const size = job.mediaSize;
 		const rle = result.masks.filter((mask): mask is Extract<NormalizedMask, { rle: string }> => 'rle' in mask);
+		if (!output.download) checkRleMasks(http.provider, rle, size);
 		const maskFiles = output.download ? await storeRleMasks(ctx, http.provider, rle, size, (index) => `${stem}-mask-${index}`) : [];
-		return { maskFiles, maskSizes: rle.map(() => size), inputSize: size };
+		const reportedFiles = output.download && reported.length ? await storeProviderFiles(ctx, http, reported, bounds) : [];
+		return { maskFiles, reportedFiles, maskSizes: rle.map(() => size), inputSize: size };
 	}
 	const urlMasks = result.masks as ImageFile[];
-	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
-	const files = urlMasks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}`, kind: IMAGE_KIND }));
-	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview`, kind: IMAGE_KIND });
-	const stored = output.download ? await storeProviderFiles(ctx, http, files, bounds) : [];
+	const files = urlMasks.map((mask, index) => ({ file: mask, baseName: `${stem}-mask-${index}`, kind: IMAGE_KIND, field: `masks[${index}]` }));
+	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview`, kind: IMAGE_KIND, field: 'image' });
+	// One download set: the first failure stops the others, whichever file it is.
+	const stored = output.download ? await storeProviderFiles(ctx, http, [...files, ...reported], bounds) : [];
 	const maskFiles = stored.slice(0, urlMasks.length);
+	const reportedFiles = stored.slice(files.length);
 	const [binaryInputSize, maskSizes] = await Promise.all([
 		inputImageSize(ctx, settings),
 		Promise.all(urlMasks.map(async (mask, index) => await imageFileSize(ctx, mask, maskFiles[index]))),
 	]);
-	return { maskFiles, preview: result.image ? stored[urlMasks.length] : undefined, maskSizes, inputSize: binaryInputSize ?? inputSizeOf(maskSizes) };
+	return {
+		maskFiles,
+		preview: result.image ? stored[urlMasks.length] : undefined,
+		reportedFiles,
+		maskSizes,
+		inputSize: binaryInputSize ?? inputSizeOf(maskSizes),
+	};
 }
 
 /**

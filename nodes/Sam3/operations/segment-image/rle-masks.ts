@@ -1,15 +1,15 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { encodeBilevelPng } from '../../codecs/png-encode';
-import { RleError, decodeRleScanlines } from '../../codecs/rle-decode';
+import { RleError, checkRle, decodeRleScanlines } from '../../codecs/rle-decode';
 import { MAX_RLE_RESULT_PIXELS } from '../../limits';
 import { ProviderError } from '../../transport/errors';
 import type { ImageSize } from './image-dimensions';
 
 const megapixels = (pixels: number) => `${(pixels / 1e6).toFixed(1)} MP`;
 
-function rleProblem(provider: string, message: string, errorType: string): ProviderError {
-	return new ProviderError(`${provider} result: ${message}`, { provider, stage: 'result', errorType, retryableHint: false });
+function rleProblem(provider: string, message: string, errorType: string, field?: string): ProviderError {
+	return new ProviderError(`${provider} result: ${message}`, { provider, stage: 'result', errorType, retryableHint: false, field });
 }
 
 /**
@@ -35,16 +35,27 @@ export async function storeRleMasks(
 	}
 	const stored: IBinaryData[] = [];
 	for (const [index, mask] of masks.entries()) {
-		let scanlines: Buffer;
-		try {
-			scanlines = decodeRleScanlines(mask.rle, size);
-		} catch (error) {
-			// RleError names what is wrong; anything else would be a bug of the decoder's, reported the same way.
-			const problem = error instanceof RleError ? error.message : String(error);
-			throw rleProblem(provider, `mask ${index} (rle${masks.length > 1 ? `[${index}]` : ''}) is not valid RLE for the ${size.width}×${size.height} image: ${problem}`, 'malformed_rle');
-		}
+		const scanlines = readRle(provider, masks.length, index, () => decodeRleScanlines(mask.rle, size), size);
 		const png = encodeBilevelPng(size.width, size.height, scanlines);
 		stored.push(await ctx.helpers.prepareBinaryData(png, `${baseName(index)}.png`, 'image/png'));
 	}
 	return stored;
+}
+
+/**
+ * Download Masks off: the RLE strings go to the next node as they came, so they are checked as strictly as a
+ * decode would (no bitmap made): a string that is not valid RLE for the image fails the result the same way.
+ */
+export function checkRleMasks(provider: string, masks: Array<{ rle: string }>, size: ImageSize): void {
+	for (const [index, mask] of masks.entries()) readRle(provider, masks.length, index, () => checkRle(mask.rle, size), size);
+}
+
+function readRle<T>(provider: string, count: number, index: number, read: () => T, size: ImageSize): T {
+	try {
+		return read();
+	} catch (error) {
+		// RleError names what is wrong; anything else would be a bug of the decoder's, reported the same way.
+		const problem = error instanceof RleError ? error.message : String(error);
+		throw rleProblem(provider, `mask ${index} (rle${count > 1 ? `[${index}]` : ''}) is not valid RLE for the ${size.width}×${size.height} image: ${problem}`, 'malformed_rle', count > 1 ? `rle[${index}]` : 'rle');
+	}
 }

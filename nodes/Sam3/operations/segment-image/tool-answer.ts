@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n
 
 import { compact } from '../../job/output-item';
 import type { ToolArguments } from '../../job/tool-call';
+import { urlBudgetNote, withinUrlBudget } from '../../job/tool-budget';
 
 /**
  * Segment Image's answer to an AI Agent (job/tool-call.ts says why it is one small item): counts, scores, boxes
@@ -71,7 +72,7 @@ export function imageToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecut
 	const pairedItem = { item: ctx.getItemIndex() };
 	const head = compact({ provider: first.provider, requestId: first.requestId, status: first.status });
 	const masks = masksOf(items);
-	const shown = listed(masks).map(toolMask);
+	const { entries: shown, urlsLeftOut } = withinUrlBudget(listed(masks).map(toolMask));
 	const maskSize = masks.find((mask) => mask.width && mask.height);
 	const json: IDataObject = compact({
 		...head,
@@ -82,7 +83,7 @@ export function imageToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecut
 		nsfwDetected: first.nsfwDetected,
 		masks: shown,
 		boxFormat: shown.length ? BOX_FORMAT : undefined,
-		note: noteOn(masks, shown),
+		note: [noteOn(masks, shown), urlBudgetNote(urlsLeftOut)].filter(Boolean).join(' ') || undefined,
 	});
 	return [{ json, pairedItem }];
 }

@@ -2,13 +2,18 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import type { NormalizedVideoResult, VideoFrame } from '../../contract/normalize-video';
 import type { VideoFile } from '../../contract/video.schema';
+import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
 import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
-import { storeProviderFiles } from '../../job/provider-files';
+import { type DownloadBounds, storeProviderFiles } from '../../job/provider-files';
+import { ExecutionCancelledError } from '../../transport/errors';
+import { withoutUserInfo } from '../../transport/redact';
+import { settle } from '../../transport/settle';
 import type { Submission } from '../../providers/provider';
-import { frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
-import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from './video-bytes';
+import { checkFrameRle, frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
+import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from '../shared/video-bytes';
+import type { VideoFrameSize } from '../shared/video-dimensions';
 
 /** The binary fields Segment Video writes. */
 const BINARY = { video: 'video', boundingBoxes: 'boundingBoxes', rle: 'rle' } as const;
@@ -21,7 +26,7 @@ const RLE_FORMAT = { pairs: 'start length', base: 1, order: 'row-major' };
  * (only from an item such a run wrote: a user's own "video" field stays), never left beside the new ones.
  */
 export const VIDEO_OUTPUT: OwnOutput = {
-	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'timing', 'raw'],
+	jsonFields: ['provider', 'requestId', 'status', 'model', 'video', 'boundingBoxes', 'frameCount', 'frames', 'rleFormat', 'rleFile', 'warnings', 'timing', 'cost', 'raw'],
 	isEarlierResult: (json) => typeof json.model === 'string' && /^fal-ai\/sam-3(-1)?\/video(-rle)?$/.test(json.model) && typeof json.requestId === 'string',
 	isOwnBinary(name, { settings }, earlier) {
 		const source = settings.media.kind === 'binary' ? settings.media.property : undefined;
@@ -34,8 +39,32 @@ function fileJson(file: VideoFile, binaryProperty: string, binary?: IBinaryData)
 	return compact({ ...providerFileJson(file, binaryProperty, binary), fileSize: file.file_size ?? binary?.fileSize });
 }
 
+/** The size the masks were decoded at; a quarter-turned phone video's turn, when its container declares one. */
+const frameSizeJson = (size: VideoFrameSize | undefined) => size && compact({ width: size.width, height: size.height, rotation: size.rotation || undefined });
+
 function frameJson(frame: VideoFrame, mask: IBinaryData | undefined): IDataObject {
 	return compact({ frameIndex: frame.frameIndex, rle: frame.rle, box: frame.box, score: frame.score, binaryProperty: mask ? frameMaskField(frame.frameIndex) : undefined });
+}
+
+type WantedFile = { key: keyof typeof BINARY; file: VideoFile; baseName: string; kind: MediaKind; field: string };
+
+/**
+ * The answer's files as n8n binaries, by key. The boxes zip is an extra: when it cannot be had (not a zip, gone,
+ * too large) it is dropped and named in `warnings`, the video and masks kept; any other file failing fails the item.
+ */
+async function storeVideoFiles(job: ItemJob, wanted: WantedFile[], bounds: DownloadBounds, warnings: string[]): Promise<Map<string, IBinaryData>> {
+	const { ctx, http } = job;
+	const extra = wanted.filter((entry) => entry.key === 'boundingBoxes');
+	const needed = wanted.filter((entry) => entry.key !== 'boundingBoxes');
+	const [main, zip] = await Promise.all([
+		settle(async () => await storeProviderFiles(ctx, http, needed, bounds)),
+		settle(async () => await storeProviderFiles(ctx, http, extra, bounds)),
+	]);
+	if (!main.ok) throw main.error;
+	if (!zip.ok && zip.error instanceof ExecutionCancelledError) throw zip.error;
+	if (!zip.ok) warnings.push(`boundingbox_frames_zip dropped: ${withoutUserInfo((zip.error as Error).message)}`);
+	const stored = [...needed.map((entry, index) => [entry.key, main.value[index]] as const), ...(zip.ok ? extra.map((entry, index) => [entry.key, zip.value[index]] as const) : [])];
+	return new Map(stored);
 }
 
 /**
@@ -50,19 +79,22 @@ export async function videoResultItems(
 	result: NormalizedVideoResult & { timing?: IDataObject },
 	timing: JobTiming,
 ): Promise<INodeExecutionData[]> {
-	const { ctx, http, settings, adapter, batch, signal, deadline } = job;
+	const { ctx, settings, adapter, batch, signal, deadline } = job;
 	const { output } = settings;
 	const stem = mediaStem(ctx, settings, 'video');
-	const wanted: Array<{ key: keyof typeof BINARY; file: VideoFile; baseName: string; kind: MediaKind }> = [];
-	if (result.video) wanted.push({ key: 'video', file: result.video, baseName: `${stem}-segmented`, kind: VIDEO_KIND });
-	if (result.boxesZip) wanted.push({ key: 'boundingBoxes', file: result.boxesZip, baseName: `${stem}-boxes`, kind: ZIP_KIND });
-	if (result.rleFile) wanted.push({ key: 'rle', file: result.rleFile, baseName: `${stem}-rle`, kind: RLE_FILE_KIND });
+	const wanted: WantedFile[] = [];
+	if (result.video) wanted.push({ key: 'video', file: result.video, baseName: `${stem}-segmented`, kind: VIDEO_KIND, field: 'video' });
+	if (result.boxesZip) wanted.push({ key: 'boundingBoxes', file: result.boxesZip, baseName: `${stem}-boxes`, kind: ZIP_KIND, field: 'boundingbox_frames_zip' });
+	if (result.rleFile) wanted.push({ key: 'rle', file: result.rleFile, baseName: `${stem}-rle`, kind: RLE_FILE_KIND, field: 'rle' });
 	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
-	const stored = output.download ? await storeProviderFiles(ctx, http, wanted, bounds) : [];
-	const files = Object.fromEntries(wanted.map((entry, index) => [entry.key, { file: entry.file, binary: stored[index] as IBinaryData | undefined }]));
+	const warnings = [...(result.warnings ?? [])];
+	const stored = output.download ? await storeVideoFiles(job, wanted, bounds, warnings) : new Map<string, IBinaryData>();
+	const kept = wanted.filter((entry) => !output.download || stored.has(entry.key));
+	const files = Object.fromEntries(kept.map((entry) => [entry.key, { file: entry.file, binary: stored.get(entry.key) }]));
 	const describe = (key: keyof typeof BINARY) => (files[key] ? fileJson(files[key].file, BINARY[key], files[key].binary) : undefined);
 
 	const decoded = output.download && result.frames && wantsFrameMasks(job) ? await frameMaskFiles(job, result.frames, stem) : undefined;
+	if (result.frames && !decoded) checkFrameRle(job, result.frames);
 	const masks = decoded?.files ?? [];
 	const { json, binary } = keptInput(job);
 	const frames = result.frames?.map((frame, index) => frameJson(frame, masks[index]));
@@ -76,9 +108,11 @@ export async function videoResultItems(
 		boundingBoxes: describe('boundingBoxes'),
 		rleFile: describe('rle'),
 		frameCount: frames?.length,
-		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...decoded?.size } : undefined,
+		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...frameSizeJson(decoded?.size) } : undefined,
 		frames,
+		warnings: warnings.length ? warnings : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
+		cost: itemCost(job, { learned: frames ? { frames: frames.length } : undefined }),
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
 	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.binary ? [[BINARY[key as keyof typeof BINARY], entry.binary]] : [])));

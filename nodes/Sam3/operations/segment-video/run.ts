@@ -3,9 +3,11 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 import { normalizeVideoOutput } from '../../contract/normalize-video';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
 import { DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../limits';
+import { frameSizeBeforeJob, wantsFrameMasks } from './frame-masks';
 import { VIDEO_OUTPUT, videoResultItems } from './output-items';
 import { VIDEO_TOOL_ARGUMENTS, videoToolAnswer } from './tool-answer';
-import { VIDEO_KIND } from './video-bytes';
+import { VIDEO_KIND } from '../shared/video-bytes';
+import { videoFrameCount } from '../shared/video-dimensions';
 import { readVideoRequest } from './video-settings';
 
 /**
@@ -19,13 +21,11 @@ export async function runSegmentVideo(
 ): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, VIDEO_TOOL_ARGUMENTS, async (item) => {
 		const request = readVideoRequest(this, this.getItemIndex());
-		const job = await openJob(item, {
-			...request,
-			mediaField: 'video_url',
-			mediaKind: VIDEO_KIND,
-			ownOutput: VIDEO_OUTPUT,
-			defaultMaxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS,
-		});
+		// fal bills per 16 frames of the input video: read from a binary video's container (URL videos: from the result).
+		const cost = { endpointId: `fal-ai/${request.target.model}/${request.target.endpoint}`, quantityOf: (video: Buffer) => ({ frames: videoFrameCount(video) }) };
+		const job = await openJob(item, { ...request, mediaField: 'video_url', mediaKind: VIDEO_KIND, ownOutput: VIDEO_OUTPUT, cost, defaultMaxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS });
+		// Mask Files per Frame decodes at the video's frame size: read before the job, so an unreadable one costs none.
+		if (job.settings.waitForResult && job.settings.output.download && wantsFrameMasks(job)) job.mediaSize = await frameSizeBeforeJob(job);
 
 		const run = await runJob(job);
 		if (!run) return [];

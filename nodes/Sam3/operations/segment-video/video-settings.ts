@@ -19,7 +19,7 @@ import { type MediaParameters, readMediaSource } from '../../job/media-input';
 import { optionGroup, optionLabel } from '../../job/panel-parameters';
 import { promptFieldsName, promptListLabels, readPrompts } from '../shared/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
-import { VIDEO_KIND } from './video-bytes';
+import { VIDEO_KIND } from '../shared/video-bytes';
 
 /** The endpoints' optional fields' parameter names, as Options holds them. */
 const VIDEO_OPTION_NAMES = VIDEO_OPTIONS.map((option) => option.name);

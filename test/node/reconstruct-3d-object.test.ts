@@ -1,0 +1,198 @@
+/**
+ * Reconstruct 3D Object through the real engine against the emulator: a product photo (or the masks of a Segment
+ * Image item) in, GLB and splat files named after the photo out, with each object's pose and the job's estimated
+ * cost; only what the user set is sent; the queue's Max Wait, cancel and Wait for Result off work as for images;
+ * Runflow, which has no 3D model, is refused per item before anything is sent.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import sharp from 'sharp';
+
+import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { runAsAgentTool } from '../../tools/rig';
+import { credentialsFor, runSam3 } from './fixture';
+import { binaryNames, entries, onlySubmit, useEmulator } from './harness';
+
+const emulator = useEmulator();
+
+/** A product photo: a white backdrop, a red box at x 40–100, y 20–110, and (two) a blue one at 130–180, 50–90. */
+async function productPhoto(two = false): Promise<Buffer> {
+	const rgb = Buffer.alloc(200 * 150 * 3, 250);
+	const paint = (x0: number, y0: number, x1: number, y1: number, color: number[]) => {
+		for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) rgb.set(color, (y * 200 + x) * 3);
+	};
+	paint(40, 20, 100, 110, [200, 30, 30]);
+	if (two) paint(130, 50, 180, 90, [30, 30, 200]);
+	return await sharp(rgb, { raw: { width: 200, height: 150, channels: 3 } }).png().toBuffer();
+}
+
+const photoUrl = async (two = false) => emulator().hostImage(await productPhoto(two), 'image/png', 'sneaker-101.png');
+
+async function reconstruct(parameters: INodeParameters, run: { provider?: 'falApi' | 'runflowApi'; continueOnFail?: boolean } = {}) {
+	return await runSam3(emulator(), { provider: run.provider, continueOnFail: run.continueOnFail, parameters: { operation: 'reconstruct3dObject', ...parameters } });
+}
+
+describe('Reconstruct 3D Object', () => {
+	it('turns a product photo into a GLB and a splat named after it, with the object\'s pose and cost', async () => {
+		const imageUrl = await photoUrl();
+		const result = await reconstruct({ imageUrl, prompt: 'sneaker' });
+		expect(result.error).toBeUndefined();
+		expect(onlySubmit(emulator()).url).toBe('/fal-queue/fal-ai/sam-3/3d-objects');
+		expect(onlySubmit(emulator()).body).toEqual({ image_url: imageUrl, prompt: 'sneaker' });
+
+		const [item] = result.items;
+		expect(binaryNames(item)).toEqual(['model', 'splat']);
+		expect(item.binary!.model).toMatchObject({ fileName: 'sneaker-101-model.glb', mimeType: 'model/gltf-binary' });
+		expect(item.binary!.splat).toMatchObject({ fileName: 'sneaker-101-splat.ply', mimeType: 'application/x-ply' });
+		const glb = await result.readBinary(item, 'model');
+		expect(glb.toString('latin1', 0, 4)).toBe('glTF');
+		expect((await result.readBinary(item, 'splat')).toString('latin1', 0, 3)).toBe('ply');
+
+		const { json } = item;
+		const [job] = emulator().jobs.list();
+		expect(json).toMatchObject({ provider: 'fal.ai', requestId: job.id, status: 'COMPLETED', model: 'fal-ai/sam-3/3d-objects', objectCount: 1 });
+		expect(json.glb).toMatchObject({ binaryProperty: 'model', url: expect.stringMatching(/^http/), fileName: 'sneaker-101-model.glb', fileSize: glb.length });
+		// The artifacts zip is not downloaded by default; its URL is there.
+		expect(json.artifacts).toEqual(expect.objectContaining({ url: expect.stringMatching(/^http/) }));
+		expect((json.artifacts as IDataObject).binaryProperty).toBeUndefined();
+		const [object] = json.objects as IDataObject[];
+		expect(object).toEqual({ index: 0, scale: [expect.any(Number), expect.any(Number), expect.any(Number)], rotation: [0, 0, 0, 1], translation: expect.any(Array), cameraPose: expect.any(Array) });
+		expect(json.cost).toEqual({ estimatedUsd: 0.02, basis: expect.stringContaining('$0.02 per unit'), estimate: true });
+	});
+
+	it('reconstructs each object from the masks of a Segment Image item: one GLB and splat per object', async () => {
+		const imageUrl = await photoUrl(true);
+		const segmented = await runSam3(emulator(), { parameters: { imageUrl, prompt: 'product', modelOptions: { returnMultipleMasks: true } } });
+		const masks = (segmented.items[0].json.masks as IDataObject[]).map((mask) => mask.url as string);
+		expect(masks).toHaveLength(2);
+		emulator().requests.length = 0;
+
+		// Mapped as example 9 does: an expression over the Segment Image item's masks.
+		const result = await runSam3(emulator(), {
+			items: [{ json: segmented.items[0].json }],
+			parameters: { operation: 'reconstruct3dObject', imageUrl, objectOptions: { maskUrls: '={{ $json.masks.map(mask => mask.url) }}', download: ['glb', 'splat', 'zip'] } },
+		});
+		expect(result.error).toBeUndefined();
+		expect(onlySubmit(emulator()).body).toEqual({ image_url: imageUrl, mask_urls: masks });
+		const [item] = result.items;
+		expect(binaryNames(item)).toEqual(['artifacts', 'model', 'object_0', 'object_0_splat', 'object_1', 'object_1_splat', 'splat']);
+		expect(item.binary!.object_1.fileName).toBe('sneaker-101-object-1.glb');
+		expect(item.binary!.artifacts).toMatchObject({ fileName: 'sneaker-101-artifacts.zip', mimeType: 'application/zip' });
+		expect(item.json.objectCount).toBe(2);
+		expect((item.json.objects as IDataObject[]).map((o) => (o.glb as IDataObject).binaryProperty)).toEqual(['object_0', 'object_1']);
+		// Two objects: two units.
+		expect(item.json.cost).toMatchObject({ estimatedUsd: 0.04, basis: expect.stringContaining('2 units') });
+	});
+
+	it('sends every option as fal names it, and stores only the GLBs when asked', async () => {
+		const imageUrl = await photoUrl();
+		const result = await reconstruct({
+			imageUrl,
+			prompt: 'sneaker',
+			objectOptions: { seed: 42, detectionThreshold: '0.3', texturedGlb: true, boxPrompts: '[{"x_min": 40, "y_min": 20, "x_max": 100, "y_max": 110}]', download: ['glb'] },
+		});
+		expect(result.error).toBeUndefined();
+		expect(onlySubmit(emulator()).body).toEqual({
+			image_url: imageUrl,
+			prompt: 'sneaker',
+			box_prompts: [{ x_min: 40, y_min: 20, x_max: 100, y_max: 110 }],
+			seed: 42,
+			detection_threshold: 0.3,
+			export_textured_glb: true,
+		});
+		// GLBs only (the scene's, and each object's when the prompt and the box found more than one); splats by URL.
+		const { binary, json } = result.items[0];
+		expect(binaryNames(result.items[0])).toContain('model');
+		for (const file of Object.values(binary!)) expect(file.mimeType).toBe('model/gltf-binary');
+		expect((json.splat as IDataObject).url).toMatch(/^http/);
+	});
+
+	it('streams a large splat into n8n\'s filesystem storage whole, and refuses a GLB past its 64 MiB cap by name', async () => {
+		const imageUrl = await photoUrl();
+		emulator().setLarge3dOutputs({ splatBytes: 20 * 1024 * 1024 });
+		const big = await runSam3(emulator(), { binaryMode: 'filesystem', parameters: { operation: 'reconstruct3dObject', imageUrl, prompt: 'sneaker' } });
+		expect(big.error).toBeUndefined();
+		const splat = await big.readBinary(big.items[0], 'splat');
+		expect(splat.length).toBeGreaterThanOrEqual(20 * 1024 * 1024);
+		expect(splat.length).toBe((big.items[0].json.splat as IDataObject).fileSize);
+
+		emulator().setLarge3dOutputs({ glbBytes: 65 * 1024 * 1024 });
+		const tooBig = await runSam3(emulator(), { continueOnFail: true, binaryMode: 'filesystem', parameters: { operation: 'reconstruct3dObject', imageUrl, prompt: 'sneaker' } });
+		expect(tooBig.items[0].json.error).toMatchObject({ errorType: 'file_too_large', stage: 'download', message: expect.stringContaining('sneaker-101-model is larger than 64 MiB') });
+		emulator().setLarge3dOutputs(undefined);
+	});
+
+	it('takes the photo as a binary file', async () => {
+		const data = await productPhoto();
+		const result = await runSam3(emulator(), {
+			items: [{ json: { sku: 'S-101' }, binary: { data: { data, mimeType: 'image/png', fileName: 'sneaker-7.png' } } }],
+			parameters: { operation: 'reconstruct3dObject', imageSource: 'binary', prompt: 'sneaker' },
+		});
+		expect(result.error).toBeUndefined();
+		const [item] = result.items;
+		expect(item.json.sku).toBe('S-101');
+		expect(item.binary!.model.fileName).toBe('sneaker-7-model.glb');
+		expect(binaryNames(item)).toEqual(['data', 'model', 'splat']);
+	});
+
+	it('names the field of bad input and sends nothing', async () => {
+		const imageUrl = await photoUrl();
+		const none = await reconstruct({ imageUrl }, { continueOnFail: true });
+		expect(none.errorItems[0].json.error).toMatchObject({ field: 'Text Prompt', message: expect.stringMatching(/No object to reconstruct in item 0/) });
+		const low = await reconstruct({ imageUrl, prompt: 'x', objectOptions: { detectionThreshold: 0.05 } }, { continueOnFail: true });
+		expect(low.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Object Options > Detection Threshold .* between 0\.1 and 1/) });
+		const json = await reconstruct({ imageUrl, objectOptions: { pointPrompts: '[{"x": 1}' } }, { continueOnFail: true });
+		expect(json.errorItems[0].json.error).toMatchObject({ field: 'Object Options > Point Prompts (JSON)' });
+		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
+	});
+
+	it('on Runflow: refused per item, naming the provider, before anything is sent', async () => {
+		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker' }, { provider: 'runflowApi', continueOnFail: true });
+		expect(result.errorItems[0].json.error).toMatchObject({ field: 'Provider', message: expect.stringMatching(/Runflow .*choose fal\.ai/) });
+		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
+	});
+
+	it('Max Wait: a job given up on is cancelled under fal-ai/sam-3, and the item says so', async () => {
+		emulator().jobs.script({ latencyMs: 5_000 });
+		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker', options: { maxWaitSeconds: 1 } }, { continueOnFail: true });
+		const [job] = emulator().jobs.list();
+		expect(result.items[0].json.error).toMatchObject({ errorType: 'max_wait_exceeded', requestId: job.id });
+		expect(entries(emulator(), 'fal.cancel').map((entry) => entry.url)).toEqual([`/fal-queue/fal-ai/sam-3/requests/${job.id}/cancel`]);
+	});
+
+	it('Wait for Result off: the job\'s id and links, under fal-ai/sam-3', async () => {
+		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker', waitForResult: false });
+		const { json } = result.items[0];
+		expect(json.statusUrl).toBe(`${emulator().falQueueUrl}/fal-ai/sam-3/requests/${String(json.requestId)}/status`);
+	});
+
+	it('answers an AI Agent with the model URLs and the cost, no files', async () => {
+		const imageUrl = await photoUrl();
+		const { calls } = await runAsAgentTool({
+			node: Sam3,
+			packageName: 'n8n-nodes-sam3',
+			nodeName: 'SAM 3',
+			credentials: credentialsFor(emulator()),
+			calls: [{ imageUrl, prompt: 'sneaker' }],
+			parameters: {
+				authentication: 'falApi',
+				operation: 'reconstruct3dObject',
+				imageUrl: "={{ $fromAI('imageUrl', 'Public URL of the photo', 'string') }}",
+				prompt: "={{ $fromAI('prompt', 'What to reconstruct', 'string') }}",
+			},
+		});
+		const observation = calls[0].observation as string;
+		expect(observation.length).toBeLessThan(2_000);
+		const [answer] = JSON.parse(observation);
+		expect(answer).toEqual({
+			provider: 'fal.ai',
+			requestId: expect.any(String),
+			status: 'COMPLETED',
+			model: 'fal-ai/sam-3/3d-objects',
+			objectCount: 1,
+			glbUrl: expect.stringMatching(/^http/),
+			splatUrl: expect.stringMatching(/^http/),
+			artifactsUrl: expect.stringMatching(/^http/),
+			estimatedCostUsd: 0.02,
+		});
+	});
+});

@@ -1,0 +1,236 @@
+/**
+ * `npm run bench:pipeline`: background removal end to end in a real n8n, as a shop owner runs it — example 5 on
+ * 500 product photos of mixed sizes: download, then ONE Execute Workflow node calling the remove-background
+ * sub-workflow (SAM 3 from the emulator, a test double, with a fixed job time; n8n's Edit Image node for the
+ * store-ready files). Reports, from n8n's own per-node execution times of ONE run per n8n line, the whole pipeline
+ * next to SAM 3 alone (the sub-workflow's SAM 3 node), and every image step; then checks every product's files
+ * pixel by pixel against its preset's rules (tools/e2e/lib/cutout-checks.ts), as the e2e does.
+ *   SAM3_BENCH_PHOTOS=500  SAM3_BENCH_JOB_MS=1000  SAM3_BENCH_LINES="1 2"  SAM3_BENCH_PRESETS="amazon, cutout"
+ *   SAM3_BENCH_DUMP=<dir>  also write every file there     SAM3_BENCH_KEEP=1  keep the n8n home (its database, files)
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertStoreReadyFile, maskAtPhotoSize, raw, type Preset } from '../e2e/lib/cutout-checks';
+import { emulatorCredentials, startEmulator } from '../e2e/lib/emulator';
+import { startImageServer } from '../e2e/lib/image-server';
+import { lines, type LineKey } from '../e2e/lib/lines';
+import { hostedProductPhotos, PRODUCT_PHOTOS, renderProductPhoto, scaledPhoto } from '../e2e/lib/product-photos';
+import { importRemoveBackground, nodeMs, pipelineEnv, subExecutions } from '../e2e/lib/remove-background';
+import { readBinary, type OutputItem } from '../e2e/lib/run-data';
+import { log, preparedHome } from '../e2e/lib/setup';
+import { measureGm, type FloorPhoto, type GmTimes } from './gm-floor';
+import { describeMachine, startCpuAccount } from './machine';
+import { replaceSection } from './sections';
+
+const PHOTOS = Number(process.env.SAM3_BENCH_PHOTOS ?? 500);
+const JOB_MS = Number(process.env.SAM3_BENCH_JOB_MS ?? 1000);
+const LINES = (process.env.SAM3_BENCH_LINES ?? '1 2').split(/[\s,]+/).filter(Boolean) as LineKey[];
+const PRESETS = process.env.SAM3_BENCH_PRESETS ?? 'amazon, cutout';
+const out = join(__dirname, '..', '..', 'BENCHMARKS.md');
+/** The sub-workflow's image steps (Edit Image and the Code nodes that lay them out). */
+const IMAGE_STEPS = ["Product box", "Mask to product box", "Background mask", "Product on white", "One item per preset", "White background?", "On white, square", "Cut out"];
+
+interface LineResult {
+	line: string;
+	node: string;
+	wholeMs: number;
+	sam3Ms: number;
+	imageMs: number;
+	executeMs: number;
+	parent: Array<{ node: string; ms: number }>;
+	sub: Array<{ node: string; ms: number }>;
+	files: number;
+	checkedFull: number;
+	othersPercent?: number;
+	benchCoreS?: number;
+	gm?: { recipe: GmTimes; before?: GmTimes; floor: GmTimes };
+}
+
+async function main(): Promise<void> {
+	const machine = describeMachine();
+	// Mixed sizes: each product at the e2e's size and at 1.5× (a bigger camera), in turn.
+	const variants = PRODUCT_PHOTOS.filter((p) => p.sku !== 'empty-404').flatMap((p) => [p, scaledPhoto(p, 1.5)]);
+	const rendered = await Promise.all(variants.map(async (p) => ({ ...p, bytes: await renderProductPhoto(p) })));
+	const photos = Array.from({ length: PHOTOS }, (_, i) => {
+		const v = rendered[i % rendered.length];
+		return { variant: v, sku: `${v.sku}-${String(i + 1).padStart(3, '0')}` };
+	});
+	const images = await startImageServer(rendered);
+	const emulator = await startEmulator({ EMULATOR_LATENCY_MS: String(JOB_MS), EMULATOR_QUEUE_MS: '0' });
+	const results: LineResult[] = [];
+	try {
+		for (const key of LINES) results.push(await runLine(key, photos, images.url, emulator));
+	} finally {
+		await emulator.stop();
+		await images.close();
+	}
+
+	const per = (ms: number) => `${(ms / PHOTOS / 1000).toFixed(3)} s`;
+	const section = [
+		'<!-- pipeline:begin (written by npm run bench:pipeline, tools/bench/pipeline.ts; do not edit by hand) -->',
+		'## 7. Background removal pipeline (example 5 + its sub-workflow, `npm run bench:pipeline`)',
+		'',
+		`ONE run per n8n line on ${machine.date.slice(0, 10)} (${machine.cpu}, ${machine.cores} cores): example 5 on ${PHOTOS} product photos of`,
+		`mixed sizes (${variants.map((p) => `${p.width}×${p.height}`).join(', ')} in turn), presets "${PRESETS}"; SAM 3 from the`,
+		`emulator with ${JOB_MS} ms jobs (Max Concurrent Jobs 4, the default); filesystem binary mode. Times are n8n's own`,
+		'per-node execution times (`executionTime`): the calling workflow (whole pipeline) and the sub-workflow\'s execution',
+		'read from n8n\'s database (SAM 3 alone, each image step). Every file was then checked pixel by pixel against its',
+		'preset\'s rules (tools/e2e/lib/cutout-checks.ts); a file byte-identical to one already checked for the same photo counts as checked.',
+		'',
+		'| n8n | whole pipeline | SAM 3 alone | image steps | **whole ÷ SAM 3** | files checked | others on the machine |',
+		'|---|---|---|---|---|---|---|',
+		...results.map((r) => `| ${r.line} (Node ${r.node}) | ${(r.wholeMs / 1000).toFixed(1)} s (${per(r.wholeMs)}/photo) | ${(r.sam3Ms / 1000).toFixed(1)} s | ${(r.imageMs / 1000).toFixed(1)} s (${per(r.imageMs)}/photo) | **${(r.wholeMs / r.sam3Ms).toFixed(2)}×** | ${r.files} (${r.checkedFull} decoded) | ${r.othersPercent ?? '?'} % |`),
+		'',
+		...gmLines(results),
+		'Per node (ms for all photos; the sub-workflow\'s nodes run inside "Remove background"):',
+		'',
+		`| node | ${results.map((r) => r.line).join(' | ')} |`,
+		`|---|${results.map(() => '---|').join('')}`,
+		...nodeRows(results),
+		'',
+		'<!-- pipeline:results ' + JSON.stringify({ meta: { date: machine.date.slice(0, 10), photos: PHOTOS, jobMs: JOB_MS, presets: PRESETS }, results }) + ' -->',
+		'<!-- pipeline:end -->',
+	].join('\n');
+	writeFileSync(out, replaceSection(readFileSync(out, 'utf8'), 'pipeline', section));
+	console.log(section);
+	log(`wrote the pipeline section of ${out}`);
+}
+
+function gmLines(results: LineResult[]): string[] {
+	const first = results.find((r) => r.gm);
+	if (!first?.gm) return [];
+	const { recipe, before, floor } = first.gm;
+	const sam3 = first.sam3Ms;
+	const ratio = (perPhotoMs: number, cores: number) => ((sam3 + (PHOTOS * perPhotoMs) / cores) / sam3).toFixed(2);
+	return [
+		'GraphicsMagick alone, outside n8n, on the same photos and layouts (each photo size, 3 rounds, one process after another):',
+		'',
+		'| | gm processes / photo | wall / photo | CPU / photo | SAM 3 + this for all photos, ÷ SAM 3: 1 core | 2 cores |',
+		'|---|---|---|---|---|---|',
+		`| the recipe's commands (Amazon shot + cutout) | ${recipe.processes} | ${recipe.wallMs.toFixed(0)} ms | ${recipe.cpuMs.toFixed(0)} ms | ${ratio(recipe.wallMs, 1)}× | ${ratio(recipe.wallMs, 2)}× |`,
+		...(before ? [`| example 5's commands before issue 32 (cutout + 2000 px PNG shot, full-size steps) | ${before.processes} | ${before.wallMs.toFixed(0)} ms | ${before.cpuMs.toFixed(0)} ms | ${ratio(before.wallMs, 1)}× | ${ratio(before.wallMs, 2)}× |`] : []),
+		`| floor: one process decoding, cropping, upscaling, encoding the 2000 px JPEG | ${floor.processes} | ${floor.wallMs.toFixed(0)} ms | ${floor.cpuMs.toFixed(0)} ms | ${ratio(floor.wallMs, 1)}× | ${ratio(floor.wallMs, 2)}× |`,
+		'',
+		`(SAM 3 alone: ${(sam3 / 1000).toFixed(1)} s in ${first.line}'s run; "2 cores" assumes the photos split over two executions or workers.)`,
+		'',
+	];
+}
+
+function nodeRows(results: LineResult[]): string[] {
+	const names = [...new Set(results.flatMap((r) => [...r.parent.map((p) => p.node), ...r.sub.map((s) => `↳ ${s.node}`)]))];
+	return names.map((name) => {
+		const cells = results.map((r) => {
+			const t = name.startsWith('↳ ') ? r.sub.find((s) => `↳ ${s.node}` === name) : r.parent.find((p) => p.node === name);
+			return t ? String(t.ms) : '';
+		});
+		return `| ${name} | ${cells.join(' | ')} |`;
+	});
+}
+
+type BenchPhoto = { variant: Awaited<ReturnType<typeof hostedProductPhotos>>[number]; sku: string };
+
+async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) => string, emulator: Awaited<ReturnType<typeof startEmulator>>): Promise<LineResult> {
+	const line = lines[key];
+	const home = await preparedHome(line, { prefix: 'sam3-bench-pipeline' });
+	try {
+		await home.importCredentials(emulatorCredentials(emulator));
+		const pipeline = await importRemoveBackground(home, {
+			mainId: 'sam3BenchPipe001',
+			photos: photos.map((p) => ({ sku: p.sku, imageUrl: url(p.variant.name) })),
+			presets: PRESETS,
+			outputDir: home.filesDir,
+		});
+		log(`${line.label}: example 5 on ${photos.length} photos, presets "${PRESETS}", ${JOB_MS} ms SAM 3 jobs (emulator)`);
+		const cpu = startCpuAccount();
+		const result = await home.execute(pipeline.mainId, { timeoutMs: 60 * 60_000, env: pipelineEnv(home) });
+		const account = cpu();
+		if (result.exitCode !== 0) throw new Error(`${line.label}: the workflow failed: ${result.errorMessage() ?? result.stderr.slice(-2000)}`);
+		const runData = result.run!.data!.resultData!.runData!;
+		const parent = Object.keys(runData).map((node) => ({ node, ms: nodeMs(runData, node) }));
+		const [subRun] = subExecutions(home, pipeline.subId).slice(-1);
+		assert.ok(subRun, 'the sub-workflow left no execution');
+		const sub = Object.keys(subRun.runData).map((node) => ({ node, ms: nodeMs(subRun.runData, node) }));
+		const wholeMs = parent.reduce((s, t) => s + t.ms, 0);
+		const sam3Ms = nodeMs(subRun.runData, 'SAM 3');
+		const imageMs = sub.filter((s) => IMAGE_STEPS.includes(s.node)).reduce((s, t) => s + t.ms, 0);
+		log(`${line.label}: ${sub.map((s) => `${s.node} ${s.ms}`).join(', ')}`);
+		log(`${line.label}: whole ${wholeMs} ms, SAM 3 ${sam3Ms} ms (${(wholeMs / sam3Ms).toFixed(2)}×), image steps ${imageMs} ms; checking the files`);
+		const read = (ref: any) => readBinary(ref, home.n8nDir);
+		const { files, checkedFull } = await checkFiles(result.items('Remove background'), subRun.runData, photos, read);
+		// GraphicsMagick alone on the same photos and layouts (first line only: it does not depend on n8n).
+		let gmTimes: LineResult['gm'];
+		if (key === LINES[0] && PRESETS.includes('amazon')) {
+			const laidOut = (subRun!.runData['One item per preset']![0]!.data!.main?.[0] ?? []) as OutputItem[];
+			const segmented = (subRun!.runData['SAM 3']![0]!.data!.main?.[0] ?? []) as OutputItem[];
+			const floorPhotos: FloorPhoto[] = [];
+			for (const v of new Map(photos.map((p) => [p.variant.name, p])).values()) {
+				const item = laidOut.find((i) => i.json.fileName === v.sku && i.json.preset === 'amazon')!;
+				const sam3 = segmented.find((i) => i.json.fileName === v.sku)!;
+				floorPhotos.push({ name: v.variant.name, bytes: v.variant.bytes, mask: read(sam3.binary!.mask_0), width: v.variant.width, height: v.variant.height, crop: item.json.box, cut: item.json.cut, shot: item.json.shot });
+			}
+			log('GraphicsMagick alone: replaying the recipe and the one-process floor on each photo size');
+			gmTimes = measureGm(floorPhotos);
+		}
+		return {
+			line: line.label,
+			node: line.key === '1' ? '20' : '24',
+			wholeMs,
+			sam3Ms,
+			imageMs,
+			executeMs: result.ms,
+			parent,
+			sub,
+			files,
+			checkedFull,
+			othersPercent: account?.othersPercent,
+			benchCoreS: account?.benchCoreS,
+			gm: gmTimes,
+		};
+	} finally {
+		if (process.env.SAM3_BENCH_KEEP) log(`kept ${home.userFolder}`);
+		else rmSync(home.userFolder, { recursive: true, force: true });
+	}
+}
+
+/** Every photo gives one file per preset, each meeting its rules; identical bytes for the same photo are checked once. */
+async function checkFiles(outputs: OutputItem[], subRunData: Record<string, any>, photos: BenchPhoto[], read: (ref: any) => Buffer) {
+	const presets = PRESETS.split(',').map((p) => p.trim()) as Preset[];
+	assert.equal(outputs.length, photos.length * presets.length, 'one file per photo and preset');
+	const segmented = (subRunData['SAM 3'][0].data.main[0] as OutputItem[]);
+	const bySku = new Map(segmented.map((s) => [String(s.json.fileName), s]));
+	const passed = new Set<string>();
+	const decoded = new Map<string, { photoRaw: Awaited<ReturnType<typeof raw>>; mask: ReturnType<typeof maskAtPhotoSize> }>();
+	let checkedFull = 0;
+	const skus = new Map(photos.map((p) => [p.sku, p]));
+	const seen = new Set<string>();
+	for (const item of outputs) {
+		const photo = skus.get(String(item.json.fileName))!;
+		const preset = item.json.preset as Preset;
+		assert.ok(photo && presets.includes(preset), `an unexpected file: ${item.json.fileName} ${preset}`);
+		assert.ok(!seen.has(`${photo.sku} ${preset}`), `${photo.sku} ${preset} came out twice`);
+		seen.add(`${photo.sku} ${preset}`);
+		const bytes = read(item.binary!.data);
+		if (process.env.SAM3_BENCH_DUMP) writeFileSync(join(process.env.SAM3_BENCH_DUMP, String(item.binary!.data.fileName)), bytes);
+		const digest = `${photo.variant.name} ${preset} ${createHash('sha1').update(bytes).digest('hex')}`;
+		if (passed.has(digest)) continue;
+		const sam3 = bySku.get(photo.sku)!;
+		let d = decoded.get(photo.variant.name);
+		if (!d) {
+			const maskRaw = await raw(read(sam3.binary!.mask_0), 1);
+			d = { photoRaw: await raw(photo.variant.bytes, 3), mask: maskAtPhotoSize(maskRaw, photo.variant.width, photo.variant.height) };
+			decoded.set(photo.variant.name, d);
+		}
+		await assertStoreReadyFile(`${photo.sku} ${preset}`, preset, bytes, { raw: d.photoRaw, format: photo.variant.format }, d.mask, sam3.json.masks[0].crop);
+		passed.add(digest);
+		checkedFull++;
+	}
+	return { files: outputs.length, checkedFull };
+}
+
+main().catch((error) => {
+	console.error(error instanceof Error ? error.stack ?? error.message : error);
+	process.exitCode = 1;
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
