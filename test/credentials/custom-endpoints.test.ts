@@ -2,7 +2,7 @@ import { NodeHelpers, type ICredentialDataDecryptedObject, type ICredentialType,
 
 import { FalApi } from '../../credentials/FalApi.credentials';
 import { RunflowApi } from '../../credentials/RunflowApi.credentials';
-import { RigCredentialsHelper } from '../rig/credentials-helper';
+import { RigCredentialsHelper } from '../../tools/rig/credentials-helper';
 
 /**
  * What the node gets from a saved credential: n8n's CredentialsHelper applies the type's defaults with
