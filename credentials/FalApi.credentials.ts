@@ -7,8 +7,24 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * fal.ai key (`key_id:key_secret`), sent as `Authorization: Key …` to fal's API hosts only.
- * The three endpoints are editable for fal's server proxy, a corporate gateway or the local emulator.
+ * One endpoint URL, behind the "Use Custom Endpoints" switch. n8n hands a node only the credential values whose
+ * fields are displayed, and a credential saved before the switch existed reads as switched off; so the name is
+ * declared three times (n8n keeps whichever is displayed): the field for the switch on; the same field shown with
+ * the switch off when it holds a URL other than fal's (an older credential's proxy or gateway: kept, and visible
+ * as in use); and a hidden one that keeps fal's URL (or that older value) while the switch is off.
+ */
+function endpointField(displayName: string, name: string, url: string, description: string): INodeProperties[] {
+	const field: INodeProperties = { displayName, name, type: 'string', default: url, placeholder: url, description };
+	return [
+		{ ...field, displayOptions: { show: { customEndpoints: [true] } } },
+		{ ...field, displayOptions: { show: { customEndpoints: [false], [name]: [{ _cnd: { not: url } }] } } },
+		{ displayName, name, type: 'hidden', default: url, displayOptions: { show: { customEndpoints: [false] } } },
+	];
+}
+
+/**
+ * fal.ai key (`key_id:key_secret`), sent as `Authorization: Key …` to fal's API hosts only. The endpoints are
+ * fal's own unless the user switches to custom ones (fal's server proxy, a corporate gateway, the local emulator).
  */
 export class FalApi implements ICredentialType {
 	name = 'falApi';
@@ -28,29 +44,19 @@ export class FalApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'key_id:key_secret',
-			description: 'Your fal.ai key, from https://fal.ai/dashboard/keys',
+			hint: 'Get a key at <a href="https://fal.ai/dashboard/keys" target="_blank">fal.ai/dashboard/keys</a>',
+			description: 'Your fal.ai API key (key_id:key_secret): sign in at fal.ai, open Dashboard > Keys, create one and paste it here',
 		},
 		{
-			displayName: 'Sync Endpoint',
-			name: 'runUrl',
-			type: 'string',
-			default: 'https://fal.run',
-			description: 'Where synchronous calls go (fal.run)',
+			displayName: 'Use Custom Endpoints',
+			name: 'customEndpoints',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to send requests through a proxy or gateway instead of fal.ai\'s own hosts. Most users leave this off.',
 		},
-		{
-			displayName: 'Queue Endpoint',
-			name: 'queueUrl',
-			type: 'string',
-			default: 'https://queue.fal.run',
-			description: 'Where queued jobs are submitted and polled (queue.fal.run)',
-		},
-		{
-			displayName: 'REST Endpoint',
-			name: 'restUrl',
-			type: 'string',
-			default: 'https://rest.fal.ai',
-			description: 'Where file uploads are initiated (rest.fal.ai)',
-		},
+		...endpointField('Direct Request Endpoint', 'runUrl', 'https://fal.run', 'Replaces https://fal.run (Request Mode: One Long Request)'),
+		...endpointField('Queue Endpoint', 'queueUrl', 'https://queue.fal.run', 'Replaces https://queue.fal.run (Request Mode: Queue, the default)'),
+		...endpointField('Upload Endpoint', 'restUrl', 'https://rest.fal.ai', 'Replaces https://rest.fal.ai (file uploads, and the credential test)'),
 	];
 
 	// A function, not a generic (declarative) authenticate: n8n resolves a generic one's expression

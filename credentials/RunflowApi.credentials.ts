@@ -6,6 +6,22 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+const RUNFLOW_API = 'https://api.runflow.io';
+
+/**
+ * The API host, behind the "Use Custom Endpoint" switch. Declared three times under one name (n8n keeps whichever
+ * is displayed; see FalApi.credentials.ts): for the switch on; shown with the switch off when it holds another URL
+ * than Runflow's (a credential saved before the switch existed: kept and visible); hidden, keeping the URL, otherwise.
+ */
+const baseUrlField: INodeProperties = {
+	displayName: 'Base URL',
+	name: 'baseUrl',
+	type: 'string',
+	default: RUNFLOW_API,
+	placeholder: RUNFLOW_API,
+	description: `Replaces ${RUNFLOW_API}`,
+};
+
 /** Runflow key (`rf_live_…`), sent as `Authorization: Bearer …` to the Runflow API host only. */
 export class RunflowApi implements ICredentialType {
 	name = 'runflowApi';
@@ -25,20 +41,26 @@ export class RunflowApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'rf_live_…',
-		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: 'https://api.runflow.io',
+			hint: 'Get a key in your Runflow dashboard at <a href="https://app.runflow.io" target="_blank">app.runflow.io</a>',
+			description: 'Your Runflow API key (it starts with rf_live_): create one in your Runflow dashboard and paste it here',
 		},
 		{
 			displayName: 'Organization ID',
 			name: 'organizationId',
 			type: 'string',
 			default: '',
-			description: 'Sent as X-Organization-Id when your key belongs to several organizations',
+			description: 'Only needed when your key belongs to several organizations (sent as X-Organization-Id)',
 		},
+		{
+			displayName: 'Use Custom Endpoint',
+			name: 'customEndpoints',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to send requests through a proxy or gateway instead of Runflow\'s own API host. Most users leave this off.',
+		},
+		{ ...baseUrlField, displayOptions: { show: { customEndpoints: [true] } } },
+		{ ...baseUrlField, displayOptions: { show: { customEndpoints: [false], baseUrl: [{ _cnd: { not: RUNFLOW_API } }] } } },
+		{ displayName: 'Base URL', name: 'baseUrl', type: 'hidden', default: RUNFLOW_API, displayOptions: { show: { customEndpoints: [false] } } },
 	];
 
 	// Not a generic (declarative) authenticate: n8n sends a generic header even when its expression

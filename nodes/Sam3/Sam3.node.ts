@@ -1,7 +1,8 @@
 import { type INodeType, type INodeTypeDescription, NodeConnectionTypes } from 'n8n-workflow';
 
 import { jobOptionsFields, waitingFields } from './descriptions/job-options.description';
-import { providerFields } from './descriptions/provider.description';
+import { CURRENT_VERSION, NODE_VERSIONS, firstPanelOnly } from './descriptions/panel-version';
+import { providerFields, toolDescriptionField } from './descriptions/provider.description';
 import { operationField, operationFields } from './operations';
 
 /**
@@ -18,14 +19,16 @@ export class Sam3 implements INodeType {
 		name: 'sam3',
 		icon: { light: 'file:sam3.svg', dark: 'file:sam3.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: the panel of issue 30 (descriptions/panel-version.ts); workflows saved with 1 keep their panel and run as before.
+		version: NODE_VERSIONS,
+		defaultVersion: CURRENT_VERSION,
+		// Where the prompt comes from: its text, the AI model (a tool node: only it has a Description), or the rows.
 		subtitle:
-			'={{ ($parameter["authentication"] === "runflowApi" ? "Runflow" : "fal.ai") + ": " + ($parameter["operation"] === "reconstruct3dBody" ? "3D body" : $parameter["operation"] === "align3d" ? "3D align" : $parameter["prompt"] || ($parameter["operation"] === "reconstruct3dObject" ? "3D from masks" : "points / boxes")) }}',
-		// Also what an AI Agent's model reads about the tool (n8n's "Set Automatically" tool description), where the
-		// arguments the editor's ✨ button creates are named after the fields (Image_URL, Text_Prompt) with no text.
-		description:
-			'Find every object matching a short text prompt in an image with Meta SAM 3 (fal.ai or Runflow; the Segment Video operation does videos on fal.ai): one mask per object with its score, box and mask image. Image URL: a public http(s) link to the image. Text Prompt: a short noun phrase naming what to find, e.g. "product" or "red car".',
-		defaults: { name: 'SAM 3' },
+			'={{ ($parameter["authentication"] === "runflowApi" ? "Runflow" : "fal.ai") + ": " + ($parameter["operation"] === "reconstruct3dBody" ? "3D body" : $parameter["operation"] === "align3d" ? "3D align" : $parameter["prompt"] ? $parameter["prompt"] : $parameter["toolDescription"] ? "prompt from the AI model" : $parameter["operation"] === "reconstruct3dObject" ? "3D from masks" : "point and box prompts") }}',
+		// For people; what an AI Agent's model reads is the tool's Description (toolDescriptionField).
+		description: 'Find objects in images and videos and get their masks, boxes and scores with Meta SAM 3 (Segment Anything), on fal.ai or Runflow',
+		// Not "SAM 3": n8n numbers a second node by appending a digit, and "SAM 31" reads as a model version.
+		defaults: { name: 'SAM 3 Segmentation' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -37,11 +40,11 @@ export class Sam3 implements INodeType {
 		// builds every request itself, from the credential's endpoints.
 		requestDefaults: {},
 		properties: [
+			toolDescriptionField,
 			...providerFields,
 			operationField,
 			...operationFields,
-			...waitingFields,
-			...jobOptionsFields,
+			...[...waitingFields, ...jobOptionsFields].map(firstPanelOnly),
 		],
 	};
 }

@@ -73,6 +73,17 @@ describe('the credentials applied while a node runs', () => {
 		expect(emulator().requests[0].headers.authorization).toBe(`Key ${emulator().keys.fal}`);
 	});
 
+	test('fal with the custom-endpoints switch on: the typed Upload Endpoint is used', async () => {
+		const result = await runNode({
+			node: UploadSlotNode,
+			parameters: { authentication: 'falApi' },
+			credentials: [{ type: new FalApi(), data: { apiKey: emulator().keys.fal, customEndpoints: true, restUrl: emulator().falRestUrl } }],
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(emulator().requests[0]).toMatchObject({ route: 'fal.upload.initiate', status: 200 });
+	});
+
 	test.each([
 		['no organization', { organizationId: '' }, undefined],
 		['an organization', { organizationId: 'org_7' }, 'org_7'],

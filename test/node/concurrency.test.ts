@@ -61,7 +61,8 @@ describe.each(VARIANTS)('Max Concurrent Jobs (%s)', (_name, provider, parameters
 		const result = await runBatch(provider, { ...parameters, options: { maxConcurrency: 1 } }, 5, (index) => (index === 0 ? 'broken' : 'shoe'));
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(5);
-		expect(result.items[0].json.error).toMatchObject({ itemIndex: 0, message: expect.stringContaining('Failed to load the image') });
+		// In plain words first, fal's own words after (job/plain-words.ts).
+		expect(result.items[0].json.error).toMatchObject({ itemIndex: 0, message: expect.stringContaining('could not read it'), description: expect.stringContaining('Failed to load the image') });
 		expect(result.items.slice(1).map((item) => item.json.maskCount)).toEqual([1, 1, 1, 1]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(peak()).toBe(1);

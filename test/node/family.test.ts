@@ -268,7 +268,7 @@ describe('Runflow runs SAM 3 with mask URLs only', () => {
 			expect(properties.find((property) => property.name === name)?.displayOptions?.show?.authentication).toEqual(['falApi']);
 		}
 		const notice = properties.find((property) => property.type === 'notice' && property.displayOptions?.show?.authentication?.[0] === 'runflowApi');
-		expect(notice?.displayName).toMatch(/SAM 3\.1 and RLE masks are on fal\.ai only/);
+		expect(notice?.displayName).toMatch(/For SAM 3\.1 or run-length \(RLE\) masks, use a fal\.ai credential/);
 	});
 
 	it.each([[{ model: 'sam-3-1' }], [{ maskDelivery: 'rle' }]])('%j left in a Runflow node is not used: it runs meta/sam-3/image, as the panel shows', async (parameters) => {

@@ -35,6 +35,12 @@ export interface Sam3Run extends Partial<RunNodeOptions> {
 	parameters?: INodeParameters;
 }
 
+/**
+ * The node version these tests' parameters are named for: the first panel's (version 1, as workflows saved before
+ * issue 30 have them). Tests of the current panel pass `typeVersion: 2`.
+ */
+export const FIRST_PANEL_VERSION = 1;
+
 /** Runs the SAM 3 node through the real engine against the emulator. */
 export async function runSam3(emulator: Emulator, run: Sam3Run = {}) {
 	const { provider = 'falApi', parameters = {}, ...rest } = run;
@@ -42,6 +48,7 @@ export async function runSam3(emulator: Emulator, run: Sam3Run = {}) {
 		node: Sam3,
 		packageName: 'n8n-nodes-sam3',
 		credentials: credentialsFor(emulator),
+		typeVersion: FIRST_PANEL_VERSION,
 		...rest,
 		parameters: { authentication: provider, operation: 'segment', ...parameters },
 	});

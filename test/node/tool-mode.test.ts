@@ -6,6 +6,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { toolDescriptionField } from '../../nodes/Sam3/descriptions/provider.description';
 import { MAX_TOOL_MASKS } from '../../nodes/Sam3/operations/segment-image/tool-answer';
 import { runAsAgentTool } from '../../tools/rig';
 import { credentialsFor, solidImage } from './fixture';
@@ -23,6 +24,8 @@ async function callTool(calls: Array<Record<string, unknown>>, parameters: INode
 		node: Sam3,
 		packageName: 'n8n-nodes-sam3',
 		nodeName: 'SAM 3',
+		// The first panel's parameter names (modelOptions, boxPromptsJson …): node version 1.
+		typeVersion: 1,
 		credentials: credentialsFor(emulator()),
 		calls,
 		parameters: {
@@ -55,8 +58,10 @@ describe('SAM 3 as an AI Agent tool', () => {
 	it('is offered under the node name, with a description for a model and the $fromAI arguments', async () => {
 		const { tool } = await callTool([]);
 		expect(tool.name).toBe('SAM_3');
-		expect(tool.description).toBe(new Sam3().description.description);
+		// The model reads the tool's own Description; the node's description, above its panel, is for people.
+		expect(tool.description).toBe(toolDescriptionField.default);
 		expect(tool.description).toMatch(/Image URL: .*Text Prompt: /);
+		expect(new Sam3().description.description).not.toMatch(/Image URL: |Text Prompt: /);
 		expect(tool.arguments).toEqual(['imageUrl', 'prompt']);
 	});
 
@@ -175,11 +180,64 @@ describe('SAM 3 as an AI Agent tool', () => {
 		expect(calls[0].thrown).toMatch(/Image URL in item 0 is not valid/);
 	});
 
+	it('waits whatever the model says when a saved tool leaves Wait for Result and Mode to it ($fromAI)', async () => {
+		const { calls } = await callTool([{ imageUrl: await photo(), prompt: 'product', wait: false, mode: 'sync' }], {
+			waitForResult: "={{ $fromAI('wait', 'Wait for the result?', 'boolean') }}",
+			falMode: "={{ $fromAI('mode', 'queue or sync', 'string') }}",
+		});
+		expect(answerOf(calls[0].observation).masks.length).toBeGreaterThan(0);
+		expect(entries(emulator(), 'fal.sync')).toHaveLength(0);
+	});
+
 	it('answers a submit-only call (Wait for Result off) with the job id and what that means', async () => {
 		const { calls } = await callTool([{ imageUrl: await photo(), prompt: 'product' }], { waitForResult: false });
 		const answer = answerOf(calls[0].observation);
 		expect(answer.requestId).toBe(emulator().jobs.list()[0].id);
 		expect(answer.note).toMatch(/Wait for Result is off/);
 		expect(answer.masks).toBeUndefined();
+	});
+});
+
+/** A tool argument as n8n's ✨ button writes it: the field's name, the marker the editor shows as "defined automatically". */
+const sparkle = (key: string, type = 'string') => `={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('${key}', \`\`, '${type}') }}`;
+
+describe('SAM 3 as an AI Agent tool, current panel (node version 2, arguments from the ✨ button)', () => {
+	async function callCurrentTool(calls: Array<Record<string, unknown>>, parameters: INodeParameters = {}) {
+		return await runAsAgentTool({
+			node: Sam3,
+			packageName: 'n8n-nodes-sam3',
+			nodeName: 'SAM 3',
+			typeVersion: 2,
+			credentials: credentialsFor(emulator()),
+			calls,
+			parameters: { authentication: 'falApi', operation: 'segment', imageUrl: sparkle('Image_URL'), prompt: sparkle('Text_Prompt'), ...parameters },
+		});
+	}
+
+	it('offers Image_URL and Text_Prompt and runs the job the model asked for', async () => {
+		const imageUrl = await photo();
+		const { tool, calls } = await callCurrentTool([{ Image_URL: imageUrl, Text_Prompt: 'product' }]);
+		expect(tool.arguments).toEqual(['Image_URL', 'Text_Prompt']);
+		expect(jobInputs(emulator())).toEqual([expect.objectContaining({ image_url: imageUrl, prompt: 'product' })]);
+		expect(answerOf(calls[0].observation).masks.length).toBeGreaterThan(0);
+	});
+
+	it('names the ✨ argument in an error the model reads', async () => {
+		const { calls } = await callCurrentTool([{ Image_URL: 'a photo of a truck', Text_Prompt: 'truck' }]);
+		expect(answerOf(calls[0].observation)).toMatchObject({ argument: 'Image_URL' });
+		expect(submitEntries(emulator())).toHaveLength(0);
+	});
+
+	it('waits for the result in the queue even when Wait for Result and Request Mode are left to the model', async () => {
+		const { tool, calls } = await callCurrentTool([{ Image_URL: await photo(), Text_Prompt: 'product', wait: false, mode: 'sync' }], {
+			options: { waitForResult: sparkle('wait', 'boolean'), requestMode: sparkle('mode') },
+		});
+		// The tool's panel has no such switches: n8n drops them, so the model is not even offered them.
+		expect(tool.arguments).toEqual(['Image_URL', 'Text_Prompt']);
+		const answer = answerOf(calls[0].observation);
+		expect(answer.note ?? '').not.toMatch(/Wait for Result is off/);
+		expect(answer.masks.length).toBeGreaterThan(0);
+		expect(entries(emulator(), 'fal.sync')).toHaveLength(0);
+		expect(entries(emulator(), 'fal.submit')).toHaveLength(1);
 	});
 });

@@ -46,7 +46,7 @@ const binaryCase = (name: string, bad: RigRow, valid: RegExp): BadInputCase => (
 
 /** One point from fields; its x (or y) comes from the row. */
 const pointFields = (x: string) => ({ prompt: '', pointPrompts: { points: [{ x, y: '={{ $json.y }}', label: 'foreground' }] } });
-const pointCase = (name: string, bad: Record<string, unknown>, valid: RegExp, field = /Point Prompts/): BadInputCase => ({
+const pointCase = (name: string, bad: Record<string, unknown>, valid: RegExp, field = /Point 1: /): BadInputCase => ({
 	name,
 	parameters: { imageUrl: IMAGE as never, ...pointFields('={{ $json.x }}') },
 	good: { json: { x: 10, y: 12 } },
@@ -71,7 +71,7 @@ const boxCase = (name: string, box: Record<string, number>, valid: RegExp): BadI
 	},
 	good: { json: { x0: 5, y0: 5, x1: 40, y1: 30 } },
 	bad: { json: { x0: 5, y0: 5, x1: 40, y1: 30, ...box } },
-	field: /Box Prompts/,
+	field: /Box 1: /,
 	valid,
 });
 const maxMasksCase = (value: number, valid: RegExp): BadInputCase => ({
@@ -142,9 +142,9 @@ export const BAD_INPUTS: BadInputCase[] = [
 	pointJsonCase('point y negative (JSON)', [{ x: 10, y: -1, label: 1 }], /0 or more/),
 	pointJsonCase('point x fractional (JSON)', [{ x: 10.5, y: 12, label: 1 }], /whole number/),
 	pointJsonCase('point label "maybe" (JSON)', [{ x: 10, y: 12, label: 'maybe' }], /"foreground" \(1\) or "background" \(0\)/),
-	boxCase('box x_min > x_max', { x0: 50, x1: 10 }, /x_min must be less than x_max/),
-	boxCase('box y_min > y_max', { y0: 40, y1: 10 }, /y_min must be less than y_max/),
-	boxCase('box x_min = x_max', { x0: 20, x1: 20 }, /x_min must be less than x_max/),
+	boxCase('box x_min > x_max', { x0: 50, x1: 10 }, /X Min must be smaller than X Max \(got 50 and 10\)/),
+	boxCase('box y_min > y_max', { y0: 40, y1: 10 }, /Y Min must be smaller than Y Max/),
+	boxCase('box x_min = x_max', { x0: 20, x1: 20 }, /X Min must be smaller than X Max/),
 	boxCase('box negative x_min', { x0: -3 }, /0 or more/),
 	maxMasksCase(0, /between 1 and 32/),
 	maxMasksCase(33, /between 1 and 32/),

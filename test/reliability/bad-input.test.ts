@@ -68,7 +68,8 @@ describe('bad input only the provider can tell', () => {
 			continueOnFail: true,
 		});
 		expectMasks(result.items[0], 0);
-		expectErrorItem(result.items[1], 1, { message: /load the image|supported format/, requestId: true });
+		// fal: in plain words ("could not read it — is it a JPEG, PNG or WebP image?"); Runflow: its own failure message.
+		expectErrorItem(result.items[1], 1, { message: /load the image|supported format|could not read it — is it a JPEG, PNG or WebP image\?/, requestId: true });
 	});
 
 	it.each(PROVIDERS)('image URL that answers 404: the provider\'s message, row 1 only (%s)', async (provider) => {
@@ -80,6 +81,6 @@ describe('bad input only the provider can tell', () => {
 			continueOnFail: true,
 		});
 		expectMasks(result.items[0], 0);
-		expectErrorItem(result.items[1], 1, { message: /download the file/, requestId: true });
+		expectErrorItem(result.items[1], 1, { message: /couldn't download the image at \S+\/no-such-file\/photo\.jpg \(HTTP 404\) — is it public\?$/, requestId: true });
 	});
 });

@@ -64,6 +64,7 @@ export async function runSam3(emulator: EmulatorProcess, run: Sam3BenchRun): Pro
 		credentials: credentialsFor(emulator),
 		items,
 		binaryMode: run.binaryMode ?? 'default',
+		typeVersion: 1, // the first panel's parameter names (modelOptions, maskDelivery …)
 		parameters: { authentication: run.provider ?? 'falApi', operation: 'segment', ...run.parameters },
 	});
 	if (result.error) throw new Error(`SAM 3 node failed: ${result.error.message}`);

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
 		llm.plan = {
 			toolArgs: (request) => {
 				const user = [...request.messages].reverse().find((m) => m.role === 'user');
-				return { imageUrl: photoUrl(typeof user?.content === 'string' ? user.content : ''), prompt: 'product' };
+				return { Image_URL: photoUrl(typeof user?.content === 'string' ? user.content : ''), Text_Prompt: 'product' };
 			},
 		};
 		await home.importCredentials([llm.credential()]);

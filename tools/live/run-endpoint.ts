@@ -78,6 +78,7 @@ export async function runEndpoint(node: NodeClass, endpoint: LiveEndpoint, media
 		credentials: credentialsThrough(endpoint.provider, key, proxy),
 		items,
 		continueOnFail: true,
+		typeVersion: 1, // the first panel's parameter names
 		parameters: {
 			authentication: endpoint.provider === 'fal' ? 'falApi' : 'runflowApi',
 			...mediaParameters(media),

@@ -82,6 +82,8 @@ export interface AgentToolRunOptions {
 	calls: Array<Record<string, unknown>>;
 	nodeName?: string;
 	onError?: INode['onError'];
+	/** The tool node's version (default: the newest, as a new node gets). */
+	typeVersion?: number;
 }
 
 export interface AgentToolRun {
@@ -107,7 +109,7 @@ export async function runAsAgentTool(options: AgentToolRunOptions): Promise<Agen
 			id: randomUUID(),
 			name: toolName,
 			type: `${typeName}Tool`,
-			typeVersion: latestVersion,
+			typeVersion: options.typeVersion ?? latestVersion,
 			position: [200, 200],
 			parameters: options.parameters,
 			credentials,

@@ -94,7 +94,8 @@ function latestVersion(definition: INodeType | IVersionedNodeType): number {
 /**
  * What n8n does to a usableAsTool node served as `…Tool` (cli NodeTypes.getByNameAndVersion + convertNodeToAiTool,
  * the same in 1.123.50 and 2.41.1): a copy named `<name>Tool` with no inputs and an `ai_tool` output, and a Tool
- * Description choice ("Set Automatically" = the node's description, when the node has an operation).
+ * Description choice ("Set Automatically" = the node's description, when the node has an operation), unless the
+ * node has a `toolDescription` parameter of its own.
  */
 function asAiTool(node: INodeType): INodeType {
 	const { description } = node;
@@ -119,6 +120,9 @@ function asAiTool(node: INodeType): INodeType {
 		],
 		default: 'auto',
 	};
+	// n8n adds its Description only to a node without one of its own (a node's own is what the model reads).
+	const ownDescription = description.properties.some((property) => property.name === 'toolDescription');
+	const added = ownDescription ? [] : [...(hasOperation ? [descriptionType] : []), toolDescription];
 	const tool: INodeType = Object.create(node, {
 		description: {
 			value: {
@@ -128,7 +132,7 @@ function asAiTool(node: INodeType): INodeType {
 				inputs: [],
 				outputs: [NodeConnectionTypes.AiTool],
 				usableAsTool: undefined,
-				properties: [...(hasOperation ? [descriptionType] : []), toolDescription, ...description.properties],
+				properties: [...added, ...description.properties],
 			},
 		},
 	});

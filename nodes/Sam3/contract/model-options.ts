@@ -25,15 +25,18 @@ export const MODEL_OPTIONS = {
 	max_masks: { displayName: 'Max Masks', overrides: { displayOptions: { show: { returnMultipleMasks: [true] } } } },
 	output_format: { displayName: 'Output Format' },
 	return_multiple_masks: { displayName: 'Return Multiple Masks' },
-	sync_mode: { displayName: 'Sync Mode (Data URIs)', label: 'Sync Mode' },
+	sync_mode: { displayName: 'Return Files as Data URIs', label: 'Return Files as Data URIs' },
 } satisfies Partial<Record<ModelField, ModelOption>>;
 
 export type ModelOptionField = keyof typeof MODEL_OPTIONS;
 
 export const MODEL_OPTION_FIELDS = Object.keys(MODEL_OPTIONS) as ModelOptionField[];
 
-/** "Model Options > Max Masks": how an error names the option. */
-export function modelOptionLabel(field: ModelOptionField): string {
+/**
+ * "Options > Max Masks": how an error names the option, in the collection the panel shows it in (the first panel,
+ * node version 1, had them under "Model Options").
+ */
+export function modelOptionLabel(field: ModelOptionField, collection = 'Options'): string {
 	const option: ModelOption = MODEL_OPTIONS[field];
-	return `Model Options > ${option.label ?? option.displayName}`;
+	return `${collection} > ${option.label ?? option.displayName}`;
 }

@@ -60,9 +60,6 @@ export function endpointOptions(endpoint: VideoEndpointId): VideoOption[] {
 	return VIDEO_OPTIONS.filter((option) => optionEndpoints(option).includes(endpoint));
 }
 
-/** "Video Options > Max Objects": how an error names the option. */
-export const videoOptionLabel = (option: VideoOption) => `Video Options > ${option.displayName}`;
-
 /** The panel parameter of a row, shown for its models and outputs only. */
 export function videoOptionField(option: VideoOption): INodeProperties {
 	const [first] = optionEndpoints(option);

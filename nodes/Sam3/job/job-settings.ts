@@ -7,6 +7,8 @@ import type { ProviderId } from '../providers/provider';
 import { fromZod, inputError } from './input-errors';
 import type { JobSettings, JobSpec } from './job-types';
 import { parseJson } from './json-text';
+import { readWaiting } from './panel-parameters';
+import { isToolCall } from './tool-call';
 import { MAX_SPEND_LABEL } from './spend';
 
 export type { JobSettings } from './job-types';
@@ -27,8 +29,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): Jo
 	if (refused) throw inputError(itemIndex, targetLabels?.[refused.part] ?? 'Provider', refused.reason);
 
 	const runOptions = readJobOptions(ctx, itemIndex, provider, options);
-	const waitForResult = ctx.getNodeParameter('waitForResult', true) as boolean;
-	const falMode = waitForResult ? (ctx.getNodeParameter('falMode', 'queue') as 'queue' | 'sync') : 'queue';
+	const { waitForResult, falMode } = readWaiting(ctx, isToolCall(ctx));
 	return {
 		provider,
 		media,
@@ -46,7 +47,7 @@ export function readJobSettings(ctx: IExecuteSingleFunctions, spec: JobSpec): Jo
 		maxConcurrency:
 			numberOption(itemIndex, options, 'maxConcurrency', 'Options > Max Concurrent Jobs', { min: 1, max: 100, whole: true }) ??
 			DEFAULT_MAX_CONCURRENCY,
-		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
+		maxWaitMs: (numberOption(itemIndex, options, 'maxWaitSeconds', 'Options > Max Wait (Seconds)', { min: 1 }) ?? spec.defaultMaxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000,
 		maxSpendUsd: numberOption(itemIndex, options, 'maxSpendUsd', MAX_SPEND_LABEL, { min: 0 }),
 		output: {
 			download: options.downloadMasks !== false,

@@ -30,6 +30,8 @@ export interface JobSpec {
 	mediaKind: MediaKind;
 	/** What the operation writes on an item, so a kept input item loses an earlier run's fields and files. */
 	ownOutput: OwnOutput;
+	/** Options > Max Wait when the user left it unset, if the operation's jobs take longer than most (limits.ts). */
+	defaultMaxWaitSeconds?: number;
 	/** How the job is priced (job/cost.ts): its endpoint id, and what it is made of as far as the parameters tell. */
 	cost: CostSpec;
 }

@@ -11,6 +11,7 @@ import { endsBatch, failItem } from './item-errors';
 import { type ItemJob, type JobSpec, openItemJob } from './item-job';
 import { resolveMediaUrl } from './media-input';
 import { type JobTiming, submissionItem } from './output-item';
+import { inPlainWords } from './plain-words';
 import { type ToolArguments, isToolCall, submittedToolAnswer, toolErrorItems } from './tool-call';
 import { type WaitOutcome, waitForJob } from './wait-for-job';
 
@@ -109,7 +110,7 @@ export async function runJob(job: ItemJob): Promise<JobRun | undefined> {
 		if (ran.ok) return ran.value;
 		// Marked before the slot is released, so the item queued behind it sees the failure and starts nothing.
 		if (endsBatch(ctx, ran.error)) batch.fail(ctx.getItemIndex());
-		throw ran.error;
+		throw inPlainWords(ran.error, job);
 	});
 	if (!provided) return undefined;
 	return { ...provided, finished: settings.waitForResult, startedAt };
@@ -182,7 +183,8 @@ function priceJob(job: ItemJob, media?: Buffer): void {
  * Once the job exists, any later failure (a poll, the result, a file download) carries its provider, stage and
  * id for the dashboard; an unexpected error (e.g. a result the contract cannot read) becomes a ProviderError.
  */
-export async function jobStep<T>({ adapter }: ItemJob, { submission }: Pick<JobRun, 'submission'>, stage: JobStage, call: () => Promise<T> | T): Promise<T> {
+export async function jobStep<T>(job: ItemJob, { submission }: Pick<JobRun, 'submission'>, stage: JobStage, call: () => Promise<T> | T): Promise<T> {
+	const { adapter } = job;
 	const outcome = await settle(async () => await call());
 	if (outcome.ok) return outcome.value;
 	let error = outcome.error;
@@ -195,5 +197,5 @@ export async function jobStep<T>({ adapter }: ItemJob, { submission }: Pick<JobR
 		});
 	}
 	if (error instanceof ProviderError && submission.requestId) error.requestId = submission.requestId;
-	throw error;
+	throw inPlainWords(error, job);
 }

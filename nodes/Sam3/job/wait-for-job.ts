@@ -96,7 +96,8 @@ async function pollUntilDone(job: ItemJob, submission: Submission): Promise<Wait
 
 /** The job itself was answered as failed: a ProviderError with no HTTP code, never retried, nothing to cancel. */
 function jobFailed({ adapter }: ItemJob, submission: Submission, state: JobState & { phase: 'failed' }): ProviderError {
-	return new ProviderError(`${adapter.label} job ${submission.requestId} failed: ${state.message}`, {
+	// The request ID is in the details (shown after the message), not at its head.
+	return new ProviderError(`${adapter.label} job failed: ${state.message}`, {
 		provider: adapter.label,
 		stage: 'status',
 		errorType: state.errorType,
@@ -108,7 +109,7 @@ function jobFailed({ adapter }: ItemJob, submission: Submission, state: JobState
 function maxWaitExceeded({ adapter, settings }: ItemJob, submission: Submission, state: JobState | undefined): ProviderError {
 	const position = state?.phase === 'waiting' && state.queuePosition !== undefined ? ` at queue position ${state.queuePosition}` : '';
 	const still = state ? ` (still ${state.status}${position})` : '';
-	return new ProviderError(`${adapter.label} job ${submission.requestId} did not finish within ${Math.round(settings.maxWaitMs / 1000)} s${still}`, {
+	return new ProviderError(`${adapter.label} job did not finish within ${Math.round(settings.maxWaitMs / 1000)} s${still}`, {
 		provider: adapter.label,
 		stage: 'status',
 		errorType: 'max_wait_exceeded',

@@ -145,8 +145,9 @@ export function agentSuite(ctx: () => LineContext): void {
 			const server = await startImageServer(shown);
 			try {
 				llm.requests.length = 0;
-				// The model does what the example's system message asks: the photo's URL from the user's message, "product".
-				llm.plan = { toolArgs: (request) => ({ imageUrl: /https?:\/\/\S+/.exec(userText(request))?.[0], prompt: 'product' }) };
+				// The model does what the example's system message asks: the photo's URL from the user's message, "product",
+				// as the example's ✨ arguments (Image_URL, Text_Prompt: what n8n's ✨ button names them).
+				llm.plan = { toolArgs: (request) => ({ Image_URL: /https?:\/\/\S+/.exec(userText(request))?.[0], Text_Prompt: 'product' }) };
 				const workflow = localizeWorkflow(loadExample(EXAMPLES.agentFindProducts), { imageUrl: server.url, outputDir: c.home.filesDir });
 				await c.home.importWorkflows([workflow]);
 				const since = await logSeq(c);

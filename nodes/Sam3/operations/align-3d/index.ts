@@ -1,6 +1,7 @@
 import type { Operation } from '../operation';
 import { alignFields } from './align.description';
 import { runAlign3d } from './run';
+import { currentOptionsField } from '../../descriptions/job-options.description';
 
 /**
  * Align 3D Body and Object (fal.ai only, fal-ai/sam-3/3d-align): a person's mesh from Reconstruct 3D Body placed in
@@ -11,6 +12,7 @@ export const align3d: Operation = {
 	name: 'Align 3D Body and Object',
 	action: 'Align a 3D body and object in one scene',
 	description: 'Place a 3D body (and an object) in the photo\'s scene as one GLB (fal.ai only)',
-	properties: alignFields,
+	// The current panel's (node version 2) Options: the job's options and waiting switches (operations/README.md).
+	properties: [...alignFields, currentOptionsField([])],
 	run: runAlign3d,
 };

@@ -1,6 +1,7 @@
 import type { Operation } from '../operation';
 import { objectFields } from './object.description';
 import { runReconstruct3dObject } from './run';
+import { currentOptionsField } from '../../descriptions/job-options.description';
 
 /**
  * Reconstruct 3D Object (fal.ai only, fal-ai/sam-3/3d-objects): a photo in, each object in it as a 3D model out —
@@ -11,6 +12,7 @@ export const reconstruct3dObject: Operation = {
 	name: 'Reconstruct 3D Object',
 	action: 'Reconstruct 3D objects from a photo',
 	description: 'Turn the objects in a photo into 3D models: GLB, Gaussian splat and poses (fal.ai only)',
-	properties: objectFields,
+	// The current panel's (node version 2) Options: the job's options and waiting switches (operations/README.md).
+	properties: [...objectFields, currentOptionsField([])],
 	run: runReconstruct3dObject,
 };

@@ -1,7 +1,5 @@
-import { promptFields } from '../../descriptions/prompts.description';
 import type { Operation } from '../operation';
-import { imageFields, imageTargetFields, maskDeliveryFields } from './image.description';
-import { modelOptionsFields } from './model-options.description';
+import { segmentImageProperties } from './image.description';
 import { runSegmentImage } from './run';
 
 /** Segment Image: one image in, its masks out as PNG files with scores, boxes and crops. */
@@ -11,6 +9,6 @@ export const segmentImage: Operation = {
 	name: 'Segment Image',
 	action: 'Segment an image',
 	description: 'Find the objects matching your prompts and return their masks as files',
-	properties: [...imageTargetFields, ...imageFields, ...promptFields, ...maskDeliveryFields, ...modelOptionsFields],
+	properties: segmentImageProperties,
 	run: runSegmentImage,
 };

@@ -23,6 +23,7 @@ export const IMAGE_TOOL_ARGUMENTS: ToolArguments = {
 		[/^(Input Binary Field)\b/, ['binaryPropertyName']],
 		[/^(Point Prompts|point_prompts)\b/, ['pointPromptsJson', 'pointPrompts']],
 		[/^(Box Prompts|box_prompts)\b/, ['boxPromptsJson', 'boxPrompts']],
+		[/^(Point|Box)(es|s)? (\d|\(JSON\))/, ['pointAndBoxPrompts']],
 	],
 	// fal's error types for an input image it could not fetch or read (file_download_error, image_load_error, …).
 	mediaErrors: { errorType: /^(file_download|image_)/, field: 'Image URL' },
@@ -61,7 +62,7 @@ function noteOn(masks: IDataObject[], shown: IDataObject[]): string | undefined 
 	if (masks.length === 0) return 'No object matched the prompt.';
 	const notes = shown.length < masks.length ? [`${shown.length} of ${masks.length} masks listed (the highest scores).`] : [];
 	const missing = [masks.some((m) => m.score !== undefined) ? '' : 'scores', masks.some((m) => m.box !== undefined) ? '' : 'boxes'].filter(Boolean);
-	if (missing.length) notes.push(`No ${missing.join(' or ')}: the workflow did not ask for them (Model Options > Include Scores / Include Boxes).`);
+	if (missing.length) notes.push(`No ${missing.join(' or ')}: the workflow did not ask for them (Options > Include Scores / Include Boxes).`);
 	return notes.join(' ') || undefined;
 }
 

@@ -1,7 +1,6 @@
-import { promptFields } from '../../descriptions/prompts.description';
 import type { Operation } from '../operation';
 import { runSegmentVideo } from './run';
-import { videoFields, videoOptionsFields } from './video.description';
+import { segmentVideoProperties } from './video.description';
 
 /**
  * Segment Video (fal.ai only; SAM 3 and 3.1): a video in, the objects tracked through it out — the result video
@@ -12,6 +11,6 @@ export const segmentVideo: Operation = {
 	name: 'Segment Video',
 	action: 'Segment a video',
 	description: 'Track the objects matching your prompts through a video (fal.ai only)',
-	properties: [...videoFields, ...promptFields, ...videoOptionsFields],
+	properties: segmentVideoProperties,
 	run: runSegmentVideo,
 };

@@ -2,6 +2,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 
 import { normalizeVideoOutput } from '../../contract/normalize-video';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
+import { DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../limits';
 import { frameSizeBeforeJob, wantsFrameMasks } from './frame-masks';
 import { VIDEO_OUTPUT, videoResultItems } from './output-items';
 import { VIDEO_TOOL_ARGUMENTS, videoToolAnswer } from './tool-answer';
@@ -22,7 +23,7 @@ export async function runSegmentVideo(
 		const request = readVideoRequest(this, this.getItemIndex());
 		// fal bills per 16 frames of the input video: read from a binary video's container (URL videos: from the result).
 		const cost = { endpointId: `fal-ai/${request.target.model}/${request.target.endpoint}`, quantityOf: (video: Buffer) => ({ frames: videoFrameCount(video) }) };
-		const job = await openJob(item, { ...request, mediaField: 'video_url', mediaKind: VIDEO_KIND, ownOutput: VIDEO_OUTPUT, cost });
+		const job = await openJob(item, { ...request, mediaField: 'video_url', mediaKind: VIDEO_KIND, ownOutput: VIDEO_OUTPUT, cost, defaultMaxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS });
 		// Mask Files per Frame decodes at the video's frame size: read before the job, so an unreadable one costs none.
 		if (job.settings.waitForResult && job.settings.output.download && wantsFrameMasks(job)) job.mediaSize = await frameSizeBeforeJob(job);
 

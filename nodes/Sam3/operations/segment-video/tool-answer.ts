@@ -23,6 +23,7 @@ export const VIDEO_TOOL_ARGUMENTS: ToolArguments = {
 		[/^(Input Binary Field)\b/, ['videoBinaryPropertyName']],
 		[/^(Point Prompts|point_prompts)\b/, ['pointPromptsJson', 'pointPrompts']],
 		[/^(Box Prompts|box_prompts)\b/, ['boxPromptsJson', 'boxPrompts']],
+		[/^(Point|Box)(es|s)? (\d|\(JSON\))/, ['pointAndBoxPrompts']],
 	],
 	// fal's error types for an input video it could not fetch or read (file_download_error, video_load_error, …).
 	mediaErrors: { errorType: /^(file_download|video_)/, field: 'Video URL' },

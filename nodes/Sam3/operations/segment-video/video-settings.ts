@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { endpointOptions, videoOptionLabel } from '../../contract/video-options';
+import { VIDEO_OPTIONS, endpointOptions } from '../../contract/video-options';
 import {
 	VIDEO_MODELS,
 	VIDEO_OUTPUTS,
@@ -12,12 +12,17 @@ import {
 	videoInputSchema,
 } from '../../contract/video.schema';
 import { fromZod, inputError, keysOf } from '../../job/input-errors';
-import { NUMERIC } from '../../job/job-settings';
+import { NUMERIC, providerOf } from '../../job/job-settings';
+import { adapterFor } from '../../providers';
 import type { EndpointRequest } from '../../job/item-job';
 import { type MediaParameters, readMediaSource } from '../../job/media-input';
-import { readPrompts } from '../shared/prompt-parameters';
+import { optionGroup, optionLabel } from '../../job/panel-parameters';
+import { promptFieldsName, promptListLabels, readPrompts } from '../shared/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
 import { VIDEO_KIND } from '../shared/video-bytes';
+
+/** The endpoints' optional fields' parameter names, as Options holds them. */
+const VIDEO_OPTION_NAMES = VIDEO_OPTIONS.map((option) => option.name);
 
 /** Segment Video's media parameters (video.description.ts). */
 const VIDEO_PARAMETERS: MediaParameters = { source: 'videoSource', url: 'videoUrl', urlLabel: 'Video URL', binaryProperty: 'videoBinaryPropertyName' };
@@ -37,8 +42,11 @@ export function readVideoEndpoint(ctx: IExecuteSingleFunctions, itemIndex: numbe
  */
 export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number): EndpointRequest {
 	const endpoint = readVideoEndpoint(ctx, itemIndex);
+	// A provider without the endpoint is named first: its panel shows no video fields to fill in (video.description.ts).
+	const refused = adapterFor(providerOf(ctx)).refuses({ model: endpoint.model, endpoint: endpoint.path });
+	if (refused) throw inputError(itemIndex, 'Provider', refused.reason);
 	const framed = endpoint.output === 'rle';
-	const options = ctx.getNodeParameter('videoOptions', {}) as IDataObject;
+	const options = optionGroup(ctx, 'videoOptions', VIDEO_OPTION_NAMES);
 
 	const media = readMediaSource(ctx, itemIndex, VIDEO_KIND, VIDEO_PARAMETERS);
 	// Checked before anything is sent: the frame size for the mask files comes from a binary video's header.
@@ -60,7 +68,7 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	}
 	if (!raw.prompt && !raw.point_prompts && !raw.box_prompts && !raw.mask_url) {
 		throw new ItemInputError(
-			`No prompt in item ${itemIndex}: set Text Prompt, Point Prompts or Box Prompts${framed ? ' (or Video Options > Mask URL)' : ''}; without one fal tracks nothing`,
+			`No prompt in item ${itemIndex}: set Text Prompt, ${promptFieldsName(ctx)}${framed ? ` (or ${optionLabel(ctx, 'Video Options', 'Mask URL')})` : ''}; without one fal tracks nothing`,
 			'Text Prompt',
 		);
 	}
@@ -71,9 +79,8 @@ export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 		const labels: Record<string, string> = {
 			video_url: media.kind === 'url' ? 'Video URL' : 'Input Binary Field',
 			prompt: 'Text Prompt',
-			point_prompts: ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json' ? 'Point Prompts (JSON)' : 'Point Prompts',
-			box_prompts: ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json' ? 'Box Prompts (JSON)' : 'Box Prompts',
-			...Object.fromEntries(rows.map((row) => [row.field, videoOptionLabel(row)])),
+			...promptListLabels(ctx),
+			...Object.fromEntries(rows.map((row) => [row.field, optionLabel(ctx, 'Video Options', row.displayName)])),
 		};
 		const prompts = (field: 'point_prompts' | 'box_prompts') => keysOf((schema.shape[field].unwrap() as z.ZodArray<z.ZodTypeAny>).element);
 		throw fromZod(itemIndex, parsed.error, raw, labels, { point_prompts: prompts('point_prompts'), box_prompts: prompts('box_prompts') });

@@ -1,17 +1,22 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { VIDEO_OPTIONS, videoOptionField } from '../../contract/video-options';
-import { MiB, VIDEO_UPLOAD_LIMIT_BYTES } from '../../limits';
+import { currentOptionsField } from '../../descriptions/job-options.description';
+import { firstPanelOnly } from '../../descriptions/panel-version';
+import { promptFields } from '../../descriptions/prompts.description';
+import { DEFAULT_VIDEO_MAX_WAIT_SECONDS, MiB, VIDEO_UPLOAD_LIMIT_BYTES } from '../../limits';
 
-/** Segment Video's own fields (operations/index.ts shows them only for this operation). */
-export const videoFields: INodeProperties[] = [
-	{
-		displayName: 'Segment Video runs on fal.ai only: Runflow has no SAM 3 video model. Choose fal.ai as the provider.',
-		name: 'videoRunflowNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { authentication: ['runflowApi'] } },
-	},
+/** Shown instead of the fields when the credential is Runflow's. */
+const videoRunflowNotice: INodeProperties = {
+	displayName: 'Segment Video runs on fal.ai only (Runflow has no SAM 3 video model): choose a fal.ai credential above.',
+	name: 'videoRunflowNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { authentication: ['runflowApi'] } },
+};
+
+/** The model and what comes back (operations/index.ts shows them only for this operation). */
+const videoTargetFields: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
@@ -42,6 +47,10 @@ export const videoFields: INodeProperties[] = [
 		],
 		default: 'video',
 	},
+];
+
+/** The video and how its masks are kept. */
+const videoSourceFields: INodeProperties[] = [
 	{
 		displayName: 'Video Source',
 		name: 'videoSource',
@@ -84,7 +93,7 @@ export const videoFields: INodeProperties[] = [
 	},
 ];
 
-/** Every optional field of the chosen endpoint, from contract/video-options.ts; unset options are not sent. */
+/** Every optional field of the chosen endpoint, from contract/video-options.ts; unset options are not sent (the first panel's). */
 export const videoOptionsFields: INodeProperties[] = [
 	{
 		displayName: 'Video Options',
@@ -94,4 +103,26 @@ export const videoOptionsFields: INodeProperties[] = [
 		default: {},
 		options: VIDEO_OPTIONS.map(videoOptionField),
 	},
+];
+
+const falOnly = (property: INodeProperties): INodeProperties => ({
+	...property,
+	displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, authentication: ['falApi'] } },
+});
+
+/**
+ * Segment Video's panel: the video and the prompts first, then the model, the output and the Options (the
+ * endpoint's optional fields among them; the first panel, node version 1, had them as Video Options). On Runflow,
+ * only the notice: the operation cannot run there.
+ */
+export const segmentVideoProperties: INodeProperties[] = [
+	videoRunflowNotice,
+	...[
+		...videoSourceFields.slice(0, 3),
+		...promptFields,
+		...videoTargetFields,
+		...videoSourceFields.slice(3),
+		...videoOptionsFields.map(firstPanelOnly),
+		currentOptionsField(VIDEO_OPTIONS.map(videoOptionField), { maxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS }),
+	].map(falOnly),
 ];

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { parseJson } from '../../job/json-text';
+import { isFirstPanel } from '../../job/panel-parameters';
 import { ItemInputError } from '../../transport/errors';
 
 /**
@@ -21,7 +22,13 @@ function withoutEmpty(entry: IDataObject): IDataObject {
 }
 
 function readJsonArray(ctx: IExecuteSingleFunctions, itemIndex: number, parameter: string, label: string, example: string): IDataObject[] {
-	let value = ctx.getNodeParameter(parameter, '[]') as unknown;
+	return jsonArray(ctx.getNodeParameter(parameter, '[]') as unknown, itemIndex, label, example);
+}
+
+/** A JSON prompt list (text or an array from an expression) as objects, or an error naming the field and the item. */
+function jsonArray(given: unknown, itemIndex: number, label: string, example: string): IDataObject[] {
+	let value = given;
+	if (value === undefined || value === null) return [];
 	if (typeof value === 'string') {
 		if (!value.trim()) return [];
 		const parsed = parseJson(value);
@@ -103,16 +110,139 @@ export function readBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, 
 		);
 	}
 	const rows = ((ctx.getNodeParameter('boxPrompts', {}) as IDataObject).boxes ?? []) as IDataObject[];
-	return rows.map((row) =>
-		withoutEmpty({
-			x_min: numeric(row.xMin),
-			y_min: numeric(row.yMin),
-			x_max: numeric(row.xMax),
-			y_max: numeric(row.yMax),
-			object_id: numeric(row.objectId),
-			frame_index: framed ? numeric(row.frameIndex) : undefined,
-		}),
+	return rows.map((row, index) =>
+		checkBoxRow(
+			withoutEmpty({
+				x_min: numeric(row.xMin),
+				y_min: numeric(row.yMin),
+				x_max: numeric(row.xMax),
+				y_max: numeric(row.yMax),
+				object_id: numeric(row.objectId),
+				frame_index: framed ? numeric(row.frameIndex) : undefined,
+			}),
+			index,
+			itemIndex,
+		),
 	);
+}
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/** A box row must have its corners in order; one added and never filled in (all 0) is named as such. */
+function checkBoxRow(box: IDataObject, index: number, itemIndex: number): IDataObject {
+	const name = `Box ${index + 1}`;
+	const { x_min: xMin, y_min: yMin, x_max: xMax, y_max: yMax } = box;
+	if ([xMin, yMin, xMax, yMax].every((value) => value === 0)) {
+		throw new ItemInputError(`${name} is empty (X Min, Y Min, X Max and Y Max are all 0) in item ${itemIndex}: fill it in or remove it`, name);
+	}
+	if (isNumber(xMin) && isNumber(xMax) && xMin >= xMax) {
+		throw new ItemInputError(`${name}: X Min must be smaller than X Max (got ${xMin} and ${xMax}) in item ${itemIndex}`, name);
+	}
+	if (isNumber(yMin) && isNumber(yMax) && yMin >= yMax) {
+		throw new ItemInputError(`${name}: Y Min must be smaller than Y Max (got ${yMin} and ${yMax}) in item ${itemIndex}`, name);
+	}
+	return box;
+}
+
+/** A point row added and never filled in sits at 0, 0: refused by name, never sent as a click in the corner. */
+function checkPointRow(point: IDataObject, index: number, itemIndex: number): IDataObject {
+	if (point.x === 0 && point.y === 0) {
+		const name = `Point ${index + 1}`;
+		throw new ItemInputError(`${name} is at X 0, Y 0 (the image's top-left corner) in item ${itemIndex}: set its X and Y, or remove it`, name);
+	}
+	return point;
+}
+
+/** An Object ID as the current panel stores it: 0, empty and cleared (null) all mean "an object of its own". */
+function objectNumber(value: unknown): IDataObject[string] {
+	const number = numeric(value);
+	return number === 0 ? undefined : number;
+}
+
+interface PointAndBoxPrompts {
+	points?: IDataObject[];
+	boxes?: IDataObject[];
+	json?: Array<{ points?: unknown; boxes?: unknown }>;
+}
+
+/**
+ * The current panel's Point and Box Prompts (descriptions/prompts.description.ts): its rows, then its JSON lists.
+ * A row's Object ID 0 or empty makes its own object; a row's Frame Index is sent only where prompts take one.
+ */
+function readPointAndBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, framed: boolean): { points: IDataObject[]; boxes: IDataObject[] } {
+	const given = ctx.getNodeParameter('pointAndBoxPrompts', {}) as PointAndBoxPrompts;
+	const points = (given.points ?? []).map((row, index) =>
+		checkPointRow(
+			withoutEmpty({
+				x: numeric(row.x),
+				y: numeric(row.y),
+				label: pointLabel(row.label, itemIndex, `Point ${index + 1}`),
+				object_id: objectNumber(row.objectId),
+				frame_index: framed ? numeric(row.frameIndex) : undefined,
+			}),
+			index,
+			itemIndex,
+		),
+	);
+	const boxes = (given.boxes ?? []).map((row, index) =>
+		checkBoxRow(
+			withoutEmpty({
+				x_min: numeric(row.xMin),
+				y_min: numeric(row.yMin),
+				x_max: numeric(row.xMax),
+				y_max: numeric(row.yMax),
+				object_id: objectNumber(row.objectId),
+				frame_index: framed ? numeric(row.frameIndex) : undefined,
+			}),
+			index,
+			itemIndex,
+		),
+	);
+	for (const lists of given.json ?? []) {
+		points.push(
+			...jsonArray(lists.points, itemIndex, 'Points (JSON)', POINT_EXAMPLE).map((point, index) =>
+				withoutEmpty({
+					...point,
+					x: numeric(point.x),
+					y: numeric(point.y),
+					label: pointLabel(point.label, itemIndex, `Points (JSON) [${index}]`),
+					object_id: numeric(point.object_id),
+					frame_index: numeric(point.frame_index),
+				}),
+			),
+		);
+		boxes.push(
+			...jsonArray(lists.boxes, itemIndex, 'Boxes (JSON)', BOX_EXAMPLE).map((box) =>
+				withoutEmpty({
+					...box,
+					x_min: numeric(box.x_min),
+					y_min: numeric(box.y_min),
+					x_max: numeric(box.x_max),
+					y_max: numeric(box.y_max),
+					object_id: numeric(box.object_id),
+					frame_index: numeric(box.frame_index),
+				}),
+			),
+		);
+	}
+	return { points, boxes };
+}
+
+const POINT_EXAMPLE = '[{"x": 120, "y": 80, "label": 1}]';
+const BOX_EXAMPLE = '[{"x_min": 10, "y_min": 20, "x_max": 200, "y_max": 180}]';
+
+/** The panel's name for the point and box prompts, for a message telling a user to set a prompt. */
+export function promptFieldsName(ctx: IExecuteSingleFunctions): string {
+	return isFirstPanel(ctx) ? 'Point Prompts or Box Prompts' : 'Point and Box Prompts';
+}
+
+/** How errors about the point and box lists name them (a row by its number), as the panel the node was saved with shows them. */
+export function promptListLabels(ctx: IExecuteSingleFunctions): { point_prompts: string; box_prompts: string } {
+	if (!isFirstPanel(ctx)) return { point_prompts: 'Point', box_prompts: 'Box' };
+	return {
+		point_prompts: ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json' ? 'Point Prompts (JSON)' : 'Point',
+		box_prompts: ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json' ? 'Box Prompts (JSON)' : 'Box',
+	};
 }
 
 /**
@@ -123,8 +253,9 @@ export function readPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, fra
 	const prompts: IDataObject = {};
 	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
 	if (prompt) prompts.prompt = prompt;
-	const points = readPointPrompts(ctx, itemIndex, framed);
-	const boxes = readBoxPrompts(ctx, itemIndex, framed);
+	const { points, boxes } = isFirstPanel(ctx)
+		? { points: readPointPrompts(ctx, itemIndex, framed), boxes: readBoxPrompts(ctx, itemIndex, framed) }
+		: readPointAndBoxPrompts(ctx, itemIndex, framed);
 	if (points.length) prompts.point_prompts = points;
 	if (boxes.length) prompts.box_prompts = boxes;
 	return prompts;

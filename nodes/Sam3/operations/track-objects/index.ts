@@ -1,6 +1,7 @@
 import type { Operation } from '../operation';
 import { runTrackObjects } from './run';
 import { trackFields } from './tracks.description';
+import { currentOptionsField } from '../../descriptions/job-options.description';
 
 /**
  * Track Objects in a Video (fal.ai only, fal-ai/sam-3/video-rle-objects): a video and a concept in, one item per
@@ -11,6 +12,7 @@ export const trackObjects: Operation = {
 	name: 'Track Objects in a Video',
 	action: 'Track objects in a video',
 	description: 'Follow every object matching a prompt through a video: one item per object, with its mask and box per frame (fal.ai only)',
-	properties: trackFields,
+	// The current panel's (node version 2) Options: the job's options and waiting switches (operations/README.md).
+	properties: [...trackFields, currentOptionsField([])],
 	run: runTrackObjects,
 };
