@@ -4,6 +4,7 @@ import { IMAGE_MODELS, MASK_DELIVERIES } from '../../contract/image-targets';
 import { currentOptionsField } from '../../descriptions/job-options.description';
 import { firstPanelOnly } from '../../descriptions/panel-version';
 import { promptFields } from '../../descriptions/prompts.description';
+import { imageSourceFields } from '../shared/image-source.description';
 import { modelOptions, modelOptionsFields } from './model-options.description';
 
 const falOnly = { show: { authentication: ['falApi'] } };
@@ -40,40 +41,7 @@ const maskDeliveryField: INodeProperties = {
 /** The first panel's (node version 1) Mask Delivery, a row of its own. */
 export const maskDeliveryFields: INodeProperties[] = [{ ...maskDeliveryField, displayOptions: falOnly }];
 
-export const imageFields: INodeProperties[] = [
-	{
-		displayName: 'Image Source',
-		name: 'imageSource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Image URL', value: 'url', description: 'A public http(s) URL (or a data: URI)' },
-			{ name: 'Binary File', value: 'binary', description: 'An image file from a previous node' },
-		],
-		default: 'url',
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/product.jpg',
-		description: 'Publicly reachable http(s) URL of the image to segment (or a data: URI); the provider downloads it',
-		displayOptions: { show: { imageSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the input binary field containing the image',
-		description:
-			'Small files are sent inline; larger ones are uploaded to the provider first (see Options > Upload)',
-		displayOptions: { show: { imageSource: ['binary'] } },
-	},
-];
+export const imageFields: INodeProperties[] = imageSourceFields('the image to segment', 'the provider');
 
 /** Where a user who searched for background removal is pointed (a notice; not in an AI Agent's tool panel). */
 const backgroundRemovalNotice: INodeProperties = {

@@ -4,7 +4,8 @@ import { VIDEO_OPTIONS, videoOptionField } from '../../contract/video-options';
 import { currentOptionsField } from '../../descriptions/job-options.description';
 import { firstPanelOnly } from '../../descriptions/panel-version';
 import { promptFields } from '../../descriptions/prompts.description';
-import { DEFAULT_VIDEO_MAX_WAIT_SECONDS, MiB, VIDEO_UPLOAD_LIMIT_BYTES } from '../../limits';
+import { DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../limits';
+import { videoSourceFields as sharedVideoSourceFields } from '../shared/video-source.description';
 
 /** Shown instead of the fields when the credential is Runflow's. */
 const videoRunflowNotice: INodeProperties = {
@@ -51,37 +52,7 @@ const videoTargetFields: INodeProperties[] = [
 
 /** The video and how its masks are kept. */
 const videoSourceFields: INodeProperties[] = [
-	{
-		displayName: 'Video Source',
-		name: 'videoSource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Video URL', value: 'url', description: 'A public http(s) URL (or a data: URI)' },
-			{ name: 'Binary File', value: 'binary', description: 'A video file from a previous node' },
-		],
-		default: 'url',
-	},
-	{
-		displayName: 'Video URL',
-		name: 'videoUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/clip.mp4',
-		description: 'Publicly reachable URL of the video to segment',
-		displayOptions: { show: { videoSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'videoBinaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the input binary field containing the video (MP4, MOV or WebM)',
-		description: `Files up to ${VIDEO_UPLOAD_LIMIT_BYTES / MiB} MiB; small ones are sent inline, larger ones uploaded to fal storage first (see Options > Upload)`,
-		displayOptions: { show: { videoSource: ['binary'] } },
-	},
+	...sharedVideoSourceFields('the video to segment'),
 	{
 		displayName: 'Mask Files per Frame',
 		name: 'frameMaskFiles',

@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /**
- * Where an image comes from, for the operations that take one photo beside Segment Image (3D Object, 3D Body):
- * the same parameter names as Segment Image's, so switching the operation keeps the image.
+ * Where an image comes from, for every operation that takes one photo: the same parameter names everywhere, so
+ * switching the operation keeps the image. `provider`: who downloads or receives it ("fal", or "the provider" where
+ * Runflow runs the operation too).
  */
-export function imageSourceFields(what: string): INodeProperties[] {
+export function imageSourceFields(what: string, provider = 'fal'): INodeProperties[] {
 	return [
 		{
 			displayName: 'Image Source',
@@ -24,7 +25,7 @@ export function imageSourceFields(what: string): INodeProperties[] {
 			default: '',
 			required: true,
 			placeholder: 'https://example.com/product.jpg',
-			description: `Publicly reachable http(s) URL of ${what} (or a data: URI); fal downloads it`,
+			description: `Publicly reachable http(s) URL of ${what} (or a data: URI); ${provider} downloads it`,
 			displayOptions: { show: { imageSource: ['url'] } },
 		},
 		{
@@ -34,7 +35,7 @@ export function imageSourceFields(what: string): INodeProperties[] {
 			default: 'data',
 			required: true,
 			hint: 'The name of the input binary field containing the image',
-			description: 'Small files are sent inline; larger ones are uploaded to fal first (see Options > Upload)',
+			description: `Small files are sent inline; larger ones are uploaded to ${provider} first (see Options > Upload)`,
 			displayOptions: { show: { imageSource: ['binary'] } },
 		},
 	];

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { schemaField } from '../../contract/fields';
 import { TracksInputSchema } from '../../contract/tracks.schema';
-import { MiB, VIDEO_UPLOAD_LIMIT_BYTES } from '../../limits';
+import { videoSourceFields } from '../shared/video-source.description';
 
 /** Track Objects in a Video's own fields (operations/index.ts shows them only for this operation). */
 export const trackFields: INodeProperties[] = [
@@ -13,37 +13,7 @@ export const trackFields: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { authentication: ['runflowApi'] } },
 	},
-	{
-		displayName: 'Video Source',
-		name: 'videoSource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Video URL', value: 'url', description: 'A public http(s) URL (or a data: URI)' },
-			{ name: 'Binary File', value: 'binary', description: 'A video file from a previous node' },
-		],
-		default: 'url',
-	},
-	{
-		displayName: 'Video URL',
-		name: 'videoUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/clip.mp4',
-		description: 'Publicly reachable http(s) URL of the video (MP4, MOV or WebM); fal downloads it',
-		displayOptions: { show: { videoSource: ['url'] } },
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'videoBinaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the input binary field containing the video',
-		description: `The video is uploaded to fal first (up to ${VIDEO_UPLOAD_LIMIT_BYTES / MiB} MiB)`,
-		displayOptions: { show: { videoSource: ['binary'] } },
-	},
+	...videoSourceFields('the video'),
 	{
 		displayName: 'Text Prompt',
 		name: 'prompt',
@@ -52,7 +22,7 @@ export const trackFields: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. person, car, ball',
 		description:
-			'What to track, as one concept: every instance found is tracked with its own ID and becomes its own output item (fal-ai/sam-3/video-rle-objects; its answer\'s shape is known from real runs, fal documents it only in its client types)',
+			'What to track, as one concept: every instance found is tracked with its own ID and becomes its own output item (fal-ai/sam-3/video-rle-objects; its answer\'s shape is known from real runs; fal\'s client types do not list it)',
 	},
 	{
 		displayName: 'Tracking Options',
