@@ -68,18 +68,36 @@ function pointLabel(value: unknown, itemIndex: number, where: string): IDataObje
  * frame index is never sent to an endpoint without one. In JSON, a frame_index is sent as written (the contract
  * refuses it where the endpoint has none).
  */
+/** A point given as JSON (either panel): numbers read as numbers, the label as 1/0, empty fields dropped. */
+function jsonPoint(point: IDataObject, itemIndex: number, where: string): IDataObject {
+	return withoutEmpty({
+		...point,
+		x: numeric(point.x),
+		y: numeric(point.y),
+		label: pointLabel(point.label, itemIndex, where),
+		object_id: numeric(point.object_id),
+		frame_index: numeric(point.frame_index),
+	});
+}
+
+/** A box given as JSON (either panel): numbers read as numbers, empty fields dropped. */
+function jsonBox(box: IDataObject): IDataObject {
+	return withoutEmpty({
+		...box,
+		x_min: numeric(box.x_min),
+		y_min: numeric(box.y_min),
+		x_max: numeric(box.x_max),
+		y_max: numeric(box.y_max),
+		object_id: numeric(box.object_id),
+		frame_index: numeric(box.frame_index),
+	});
+}
+
 export function readPointPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, framed = false): IDataObject[] {
 	if (ctx.getNodeParameter('pointPromptsInput', 'fields') === 'json') {
 		const label = 'Point Prompts (JSON)';
-		return readJsonArray(ctx, itemIndex, 'pointPromptsJson', label, '[{"x": 120, "y": 80, "label": 1}]').map((point, index) =>
-			withoutEmpty({
-				...point,
-				x: numeric(point.x),
-				y: numeric(point.y),
-				label: pointLabel(point.label, itemIndex, `${label} [${index}]`),
-				object_id: numeric(point.object_id),
-				frame_index: numeric(point.frame_index),
-			}),
+		return readJsonArray(ctx, itemIndex, 'pointPromptsJson', label, POINT_EXAMPLE).map((point, index) =>
+			jsonPoint(point, itemIndex, `${label} [${index}]`),
 		);
 	}
 	const rows = ((ctx.getNodeParameter('pointPrompts', {}) as IDataObject).points ?? []) as IDataObject[];
@@ -96,18 +114,7 @@ export function readPointPrompts(ctx: IExecuteSingleFunctions, itemIndex: number
 
 export function readBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number, framed = false): IDataObject[] {
 	if (ctx.getNodeParameter('boxPromptsInput', 'fields') === 'json') {
-		const example = '[{"x_min": 10, "y_min": 20, "x_max": 200, "y_max": 180}]';
-		return readJsonArray(ctx, itemIndex, 'boxPromptsJson', 'Box Prompts (JSON)', example).map((box) =>
-			withoutEmpty({
-				...box,
-				x_min: numeric(box.x_min),
-				y_min: numeric(box.y_min),
-				x_max: numeric(box.x_max),
-				y_max: numeric(box.y_max),
-				object_id: numeric(box.object_id),
-				frame_index: numeric(box.frame_index),
-			}),
-		);
+		return readJsonArray(ctx, itemIndex, 'boxPromptsJson', 'Box Prompts (JSON)', BOX_EXAMPLE).map(jsonBox);
 	}
 	const rows = ((ctx.getNodeParameter('boxPrompts', {}) as IDataObject).boxes ?? []) as IDataObject[];
 	return rows.map((row, index) =>
@@ -201,28 +208,11 @@ function readPointAndBoxPrompts(ctx: IExecuteSingleFunctions, itemIndex: number,
 	for (const lists of given.json ?? []) {
 		points.push(
 			...jsonArray(lists.points, itemIndex, 'Points (JSON)', POINT_EXAMPLE).map((point, index) =>
-				withoutEmpty({
-					...point,
-					x: numeric(point.x),
-					y: numeric(point.y),
-					label: pointLabel(point.label, itemIndex, `Points (JSON) [${index}]`),
-					object_id: numeric(point.object_id),
-					frame_index: numeric(point.frame_index),
-				}),
+				jsonPoint(point, itemIndex, `Points (JSON) [${index}]`),
 			),
 		);
 		boxes.push(
-			...jsonArray(lists.boxes, itemIndex, 'Boxes (JSON)', BOX_EXAMPLE).map((box) =>
-				withoutEmpty({
-					...box,
-					x_min: numeric(box.x_min),
-					y_min: numeric(box.y_min),
-					x_max: numeric(box.x_max),
-					y_max: numeric(box.y_max),
-					object_id: numeric(box.object_id),
-					frame_index: numeric(box.frame_index),
-				}),
-			),
+			...jsonArray(lists.boxes, itemIndex, 'Boxes (JSON)', BOX_EXAMPLE).map(jsonBox),
 		);
 	}
 	return { points, boxes };
