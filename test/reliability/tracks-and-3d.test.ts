@@ -144,6 +144,6 @@ describe('Max Spend per Run on the newer operations', () => {
 		expect(falJobsCreated()).toBe(2);
 		const done = result.items.filter((item) => item.json.objectCount !== undefined);
 		expect(done.map((item) => item.json.cost)).toEqual([expect.objectContaining({ estimatedUsd: 0.04 }), expect.objectContaining({ estimatedUsd: 0.04 })]);
-		expect(result.items.flatMap((item) => (item.json.error ? [item.json.error] : []))).toEqual([expect.objectContaining({ itemIndex: 2, errorType: 'max_spend_reached' })]);
+		expect(result.errorItems.map((item) => item.json.error)).toEqual([expect.objectContaining({ itemIndex: 2, errorType: 'max_spend_reached' })]);
 	});
 });
