@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { makeTestVideo } from '../../tools/emulator/video-fixture';
 import { writeMeshPly } from '../../tools/emulator/ply';
 import type { RigInputItem } from '../../tools/rig';
-import { logOf, runSam3, useEmulator } from './harness';
+import { eventually, logOf, runSam3, useEmulator } from './harness';
 
 const emulator = useEmulator();
 const MiB = 1024 * 1024;
@@ -78,10 +78,10 @@ describe('giving up on a job of the newer operations cancels it', () => {
 });
 
 /** Reconstruct 3D Object's files: where fal answers each, the binary field and name it is stored as, what it must be. */
-const FILES_3D: Record<string, { answerField: string; binaryField: string; fileName: string; kind: string; errorType: string }> = {
-	GLB: { answerField: 'model_glb', binaryField: 'model', fileName: 'sneaker-101-model', kind: 'a GLB model', errorType: 'not_a_glb_model' },
-	'splat (PLY)': { answerField: 'gaussian_splat', binaryField: 'splat', fileName: 'sneaker-101-splat', kind: 'a PLY file', errorType: 'not_a_ply_file' },
-	'artifacts zip': { answerField: 'artifacts_zip', binaryField: 'artifacts', fileName: 'sneaker-101-artifacts', kind: 'a zip', errorType: 'not_a_zip' },
+const FILES_3D: Record<string, { answerField: string; binaryField: string; fileName: string; kind: string; errorType: string; download: string; capMiB: number }> = {
+	GLB: { answerField: 'model_glb', binaryField: 'model', fileName: 'sneaker-101-model', kind: 'a GLB model', errorType: 'not_a_glb_model', download: 'glb', capMiB: 64 },
+	'splat (PLY)': { answerField: 'gaussian_splat', binaryField: 'splat', fileName: 'sneaker-101-splat', kind: 'a PLY file', errorType: 'not_a_ply_file', download: 'splat', capMiB: 200 },
+	'artifacts zip': { answerField: 'artifacts_zip', binaryField: 'artifacts', fileName: 'sneaker-101-artifacts', kind: 'a zip', errorType: 'not_a_zip', download: 'zip', capMiB: 512 },
 };
 
 describe('3D files are checked by their bytes and capped', () => {
@@ -99,6 +99,25 @@ describe('3D files are checked by their bytes and capped', () => {
 		});
 		expect(String(errorOf(result).message)).toMatch(new RegExp(`is not ${file.kind}$`));
 		expect(logOf(emulator(), 'files.get').filter((entry) => entry.url.includes(`denied-${file.binaryField}`))).toHaveLength(1);
+	});
+
+	it.each(['GLB', 'splat (PLY)', 'artifacts zip'])('a 3D %s whose Content-Length is over its cap: refused at once as too large, not downloaded, not fetched again', async (name) => {
+		const file = FILES_3D[name];
+		// `after: 1`: the provider's own fetch of the photo goes through; the node's one download (only this file is asked for) gets the fault.
+		emulator().faults.add({ route: 'files.get', times: 'always', after: 1, fault: { kind: 'hugeFile', bytes: (file.capMiB + 100) * MiB, declareLength: true } });
+		const result = await runOperation('Reconstruct 3D Object', { parameters: { objectOptions: { download: [file.download] } } });
+		expect(errorOf(result)).toMatchObject({
+			stage: 'download',
+			errorType: 'file_too_large',
+			field: file.binaryField,
+			requestId: emulator().jobs.list()[0].id,
+			message: expect.stringContaining(`${file.fileName} is larger than ${file.capMiB} MiB`),
+		});
+		const fetched = logOf(emulator(), 'files.get').filter((entry) => entry.fault);
+		expect(fetched).toHaveLength(1);
+		// Refused on its headers: what left the emulator is what the sockets took before the node hung up.
+		expect(fetched[0].sentBytes).toBeLessThan(64 * MiB);
+		await eventually(() => (emulator().stats().openNow['files.get'] ?? 0) === 0);
 	});
 
 	it('a large splat streams into filesystem storage whole; a GLB past its 64 MiB cap is refused by name', async () => {
