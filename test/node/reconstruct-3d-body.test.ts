@@ -1,7 +1,7 @@
 /**
  * Reconstruct 3D Body through the real engine against the emulator: a photo of people in, one GLB, a mesh per
  * person and the visualization named after the photo out, each person's box and keypoints in the JSON; options
- * sent as fal names them; Runflow refused per item.
+ * sent as fal names them. Runflow's refusal and Max Wait: test/reliability/tracks-and-3d.test.ts.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
@@ -60,12 +60,6 @@ describe('Reconstruct 3D Body', () => {
 		expect(onlySubmit(emulator()).body).toEqual({ image_url: imageUrl, mask_url: maskUrl, export_meshes: false, include_3d_keypoints: false });
 		expect(binaryNames(result.items[0])).toEqual(['model', 'visualization']);
 		expect(result.items[0].json.peopleCount).toBe(1);
-	});
-
-	it('on Runflow: refused per item, naming the provider, before anything is sent', async () => {
-		const { result } = await reconstruct({}, { provider: 'runflowApi', continueOnFail: true });
-		expect(result.errorItems[0].json.error).toMatchObject({ field: 'Provider', message: expect.stringMatching(/Runflow .*choose fal\.ai/) });
-		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
 	});
 });
 

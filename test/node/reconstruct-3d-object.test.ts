@@ -1,8 +1,8 @@
 /**
  * Reconstruct 3D Object through the real engine against the emulator: a product photo (or the masks of a Segment
  * Image item) in, GLB and splat files named after the photo out, with each object's pose and the job's estimated
- * cost; only what the user set is sent; the queue's Max Wait, cancel and Wait for Result off work as for images;
- * Runflow, which has no 3D model, is refused per item before anything is sent.
+ * cost; only what the user set is sent; Wait for Result off works as for images. What happens when things go wrong
+ * (Runflow, Max Wait, files that are not what they claim or too large, Max Spend): test/reliability/tracks-and-3d.test.ts.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { runAsAgentTool } from '../../tools/rig';
 import { credentialsFor, runSam3 } from './fixture';
-import { binaryNames, entries, onlySubmit, useEmulator } from './harness';
+import { binaryNames, onlySubmit, useEmulator } from './harness';
 
 const emulator = useEmulator();
 
@@ -106,21 +106,6 @@ describe('Reconstruct 3D Object', () => {
 		expect((json.splat as IDataObject).url).toMatch(/^http/);
 	});
 
-	it('streams a large splat into n8n\'s filesystem storage whole, and refuses a GLB past its 64 MiB cap by name', async () => {
-		const imageUrl = await photoUrl();
-		emulator().setLarge3dOutputs({ splatBytes: 20 * 1024 * 1024 });
-		const big = await runSam3(emulator(), { binaryMode: 'filesystem', parameters: { operation: 'reconstruct3dObject', imageUrl, prompt: 'sneaker' } });
-		expect(big.error).toBeUndefined();
-		const splat = await big.readBinary(big.items[0], 'splat');
-		expect(splat.length).toBeGreaterThanOrEqual(20 * 1024 * 1024);
-		expect(splat.length).toBe((big.items[0].json.splat as IDataObject).fileSize);
-
-		emulator().setLarge3dOutputs({ glbBytes: 65 * 1024 * 1024 });
-		const tooBig = await runSam3(emulator(), { continueOnFail: true, binaryMode: 'filesystem', parameters: { operation: 'reconstruct3dObject', imageUrl, prompt: 'sneaker' } });
-		expect(tooBig.items[0].json.error).toMatchObject({ errorType: 'file_too_large', stage: 'download', message: expect.stringContaining('sneaker-101-model is larger than 64 MiB') });
-		emulator().setLarge3dOutputs(undefined);
-	});
-
 	it('takes the photo as a binary file', async () => {
 		const data = await productPhoto();
 		const result = await runSam3(emulator(), {
@@ -143,20 +128,6 @@ describe('Reconstruct 3D Object', () => {
 		const json = await reconstruct({ imageUrl, objectOptions: { pointPrompts: '[{"x": 1}' } }, { continueOnFail: true });
 		expect(json.errorItems[0].json.error).toMatchObject({ field: 'Object Options > Point Prompts (JSON)' });
 		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
-	});
-
-	it('on Runflow: refused per item, naming the provider, before anything is sent', async () => {
-		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker' }, { provider: 'runflowApi', continueOnFail: true });
-		expect(result.errorItems[0].json.error).toMatchObject({ field: 'Provider', message: expect.stringMatching(/Runflow .*choose fal\.ai/) });
-		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
-	});
-
-	it('Max Wait: a job given up on is cancelled under fal-ai/sam-3, and the item says so', async () => {
-		emulator().jobs.script({ latencyMs: 5_000 });
-		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker', options: { maxWaitSeconds: 1 } }, { continueOnFail: true });
-		const [job] = emulator().jobs.list();
-		expect(result.items[0].json.error).toMatchObject({ errorType: 'max_wait_exceeded', requestId: job.id });
-		expect(entries(emulator(), 'fal.cancel').map((entry) => entry.url)).toEqual([`/fal-queue/fal-ai/sam-3/requests/${job.id}/cancel`]);
 	});
 
 	it('Wait for Result off: the job\'s id and links, under fal-ai/sam-3', async () => {

@@ -50,6 +50,11 @@ function answerOf(observation: string | undefined): Record<string, any> {
 	return parsed[0];
 }
 
+/** No job ran: the answer names no cost, estimated, reported or unknown. */
+function expectNoCost(answer: Record<string, any>) {
+	for (const field of ['estimatedCostUsd', 'reportedCostUsd', 'costNote']) expect(answer).not.toHaveProperty(field);
+}
+
 async function photo(width = 320, height = 200) {
 	return hostImage(emulator(), await solidImage(width, height, 'png'));
 }
@@ -74,7 +79,9 @@ describe('SAM 3 as an AI Agent tool', () => {
 		expect(answer).toMatchObject({ provider: 'fal.ai', requestId: job.id, status: 'COMPLETED', width: 320, height: 200 });
 		expect(answer.maskCount).toBeGreaterThanOrEqual(1);
 		expect(answer.masks).toHaveLength(answer.maskCount);
-		expect(Object.keys(answer).sort()).toEqual(['boxFormat', 'height', 'maskCount', 'masks', 'provider', 'requestId', 'status', 'width']);
+		expect(Object.keys(answer).sort()).toEqual(['boxFormat', 'estimatedCostUsd', 'height', 'maskCount', 'masks', 'provider', 'requestId', 'status', 'width']);
+		// What the job cost, as the item's `cost` says: fal's list price for one request (fal reports none itself).
+		expect(answer.estimatedCostUsd).toBe(0.005);
 		for (const [index, mask] of answer.masks.entries()) {
 			expect(Object.keys(mask).sort()).toEqual(['box', 'index', 'pixelBox', 'score', 'url']);
 			expect(mask.index).toBe(index);
@@ -88,6 +95,8 @@ describe('SAM 3 as an AI Agent tool', () => {
 		const { calls } = await callTool([{ imageUrl, prompt: 'product' }], { authentication: 'runflowApi' });
 		const answer = answerOf(calls[0].observation);
 		expect(answer).toMatchObject({ provider: 'Runflow', status: 'COMPLETED', requestId: emulator().jobs.list()[0].id });
+		// Runflow reports a run's cost itself: the model reads it beside the list-price estimate.
+		expect(answer).toMatchObject({ estimatedCostUsd: 0.005, reportedCostUsd: 0.005 });
 		expect(answer.maskCount).toBeGreaterThanOrEqual(1);
 		for (const mask of answer.masks) expect(Object.keys(mask).sort()).toEqual(['box', 'index', 'pixelBox', 'score', 'url']);
 	});
@@ -164,6 +173,16 @@ describe('SAM 3 as an AI Agent tool', () => {
 		expect(answer.error).not.toMatch(/in item \d/);
 		expect(answer.argument).toBe(argument);
 		expect(answer.hint).toContain(`"${argument}"`);
+		expectNoCost(answer);
+	});
+
+	it('answers an item Max Spend per Run refuses with that error and no cost: no job was started', async () => {
+		const { calls } = await callTool([{ imageUrl: await photo(), prompt: 'product' }], { options: { maxSpendUsd: 0.001 } });
+		expect(submitEntries(emulator())).toHaveLength(0);
+		const answer = answerOf(calls[0].observation);
+		expect(answer).toMatchObject({ errorType: 'max_spend_reached' });
+		expect(answer.error).toMatch(/was not started: its job \(estimated \$0\.005\) .*over Max Spend per Run \(\$0\.001\)/);
+		expectNoCost(answer);
 	});
 
 	it('answers an image the provider cannot fetch with its error, naming the image argument', async () => {
@@ -194,6 +213,8 @@ describe('SAM 3 as an AI Agent tool', () => {
 		const answer = answerOf(calls[0].observation);
 		expect(answer.requestId).toBe(emulator().jobs.list()[0].id);
 		expect(answer.note).toMatch(/Wait for Result is off/);
+		// The job was started, so it is billed: the model is told its estimate.
+		expect(answer.estimatedCostUsd).toBe(0.005);
 		expect(answer.masks).toBeUndefined();
 	});
 });

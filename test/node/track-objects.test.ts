@@ -2,14 +2,14 @@
  * Track Objects in a Video through the real engine against the emulator: a clip and a concept in, one output item
  * per tracked object (stable id, the frames it is on, its RLE mask, box and area per frame), its mask files per
  * frame when asked, the job's cost (per 16 frames) on each item; nothing tracked is one item saying so; bad input
- * and Runflow are refused per item before anything is sent.
+ * is refused per item before anything is sent. Runflow, Max Wait and Max Spend: test/reliability/tracks-and-3d.test.ts.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import { makeTestVideo } from '../../tools/emulator/video-fixture';
 import { runSam3 } from './fixture';
-import { binaryNames, entries, onlySubmit, useEmulator } from './harness';
+import { binaryNames, onlySubmit, useEmulator } from './harness';
 
 const emulator = useEmulator();
 
@@ -81,21 +81,11 @@ describe('Track Objects in a Video', () => {
 		expect(result.items[0].json).toMatchObject({ clipId: 7, trackId: 0, cost: { estimatedUsd: 0.005 } });
 	});
 
-	it('needs a prompt, checks the threshold, and sends nothing for bad input; Runflow is refused per item', async () => {
+	it('needs a prompt, checks the threshold, and sends nothing for bad input', async () => {
 		const none = await track({ prompt: '={{ "" }}' }, { continueOnFail: true });
 		expect(none.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Text Prompt \(prompt\) in item 0 is not valid/) });
 		const low = await track({ trackingOptions: { detectionThreshold: 0.001 } }, { continueOnFail: true });
 		expect(low.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Tracking Options > Detection Threshold .*between 0\.01 and 1/) });
-		const runflow = await track({}, { provider: 'runflowApi', continueOnFail: true });
-		expect(runflow.errorItems[0].json.error).toMatchObject({ field: 'Provider', message: expect.stringMatching(/Runflow/) });
 		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
-	});
-
-	it('Max Wait cancels the job under fal-ai/sam-3', async () => {
-		emulator().jobs.script({ latencyMs: 5_000 });
-		const result = await track({ options: { maxWaitSeconds: 1 } }, { continueOnFail: true });
-		const [job] = emulator().jobs.list();
-		expect(result.items[0].json.error).toMatchObject({ errorType: 'max_wait_exceeded', requestId: job.id });
-		expect(entries(emulator(), 'fal.cancel').map((entry) => entry.url)).toEqual([`/fal-queue/fal-ai/sam-3/requests/${job.id}/cancel`]);
 	});
 });

@@ -4,9 +4,11 @@
  * answers are in test/node/tool-mode.test.ts.
  */
 import type { INodeParameters } from 'n8n-workflow';
+import sharp from 'sharp';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { MAX_TOOL_FRAMES } from '../../nodes/Sam3/operations/segment-video/tool-answer';
+import { writeMeshPly } from '../../tools/emulator/ply';
 import { makeTestVideo } from '../../tools/emulator/video-fixture';
 import { runAsAgentTool } from '../../tools/rig';
 import { credentialsFor, logOf, smallImage, useEmulator } from './harness';
@@ -44,7 +46,45 @@ function answerOf(observation: string | undefined): Record<string, any> {
 	return parsed[0];
 }
 
+/** No job ran: the answer names no cost, estimated, reported or unknown. */
+function expectNoCost(answer: Record<string, any>) {
+	for (const field of ['estimatedCostUsd', 'reportedCostUsd', 'costNote']) expect(answer).not.toHaveProperty(field);
+}
+
 const hostClip = () => emulator().hostImage(clip, 'video/mp4', 'street-clip.mp4');
+const IMAGE_URL = "={{ $fromAI('imageUrl', 'Public http(s) URL of the photo', 'string') }}";
+
+/** A person: a tall dark figure on a light backdrop (the emulator finds people by contrast). */
+async function runnerPhoto(): Promise<string> {
+	const photo = await sharp({ create: { width: 200, height: 150, channels: 3, background: '#f0f0f0' } })
+		.composite([{ input: { create: { width: 40, height: 120, channels: 3, background: '#3c2878' } }, left: 30, top: 20 }])
+		.png()
+		.toBuffer();
+	return emulator().hostImage(photo, 'image/png', 'runner.png');
+}
+
+/** The newer operations as tools (first panel's parameter names; Reconstruct 3D Object's: test/node/reconstruct-3d-object.test.ts): their $fromAI arguments, a call, its list price. */
+const NEWER_TOOLS: Record<string, { parameters: INodeParameters; call: () => Promise<Record<string, unknown>>; estimatedCostUsd: number }> = {
+	// 40 frames: three started blocks of 16 at $0.005.
+	'Track Objects in a Video': {
+		parameters: { operation: 'trackObjects', videoUrl: VIDEO_URL, prompt: PROMPT, trackingOptions: { detectionThreshold: 0.01 } },
+		call: async () => ({ videoUrl: hostClip(), prompt: 'ball' }),
+		estimatedCostUsd: 0.015,
+	},
+	'Reconstruct 3D Body': {
+		parameters: { operation: 'reconstruct3dBody', imageUrl: IMAGE_URL },
+		call: async () => ({ imageUrl: await runnerPhoto() }),
+		estimatedCostUsd: 0.02,
+	},
+	'Align 3D Body and Object': {
+		parameters: { operation: 'align3d', imageUrl: IMAGE_URL, bodyMeshUrl: "={{ $fromAI('bodyMeshUrl', 'URL of the body mesh', 'string') }}" },
+		call: async () => ({
+			imageUrl: await runnerPhoto(),
+			bodyMeshUrl: emulator().hostImage(writeMeshPly([[0, 0, 0], [1, 0, 0], [0, 1, 0]], [[0, 1, 2]]), 'application/octet-stream', 'body.ply'),
+		}),
+		estimatedCostUsd: 0.02,
+	},
+};
 
 describe('Segment Video as an AI Agent tool', () => {
 	it('a finished Segment Video tool call answers with its video URL, not as submitted without waiting', async () => {
@@ -54,6 +94,9 @@ describe('Segment Video as an AI Agent tool', () => {
 		expect(answer).toMatchObject({ provider: 'fal.ai', requestId: job.id, status: 'COMPLETED', model: 'fal-ai/sam-3/video' });
 		expect(answer.videoUrl).toBe((job.output as { video: { url: string } }).video.url);
 		expect(answer.note ?? '').not.toMatch(/without waiting/);
+		// fal bills per 16 frames of the input; a video by URL whose answer lists no frames has no count to price.
+		expect(answer).not.toHaveProperty('estimatedCostUsd');
+		expect(answer.costNote).toBe("Cost not estimated: $0.005 per 16 frames of input video, fal-ai/sam-3/video; the video's frame count is not known.");
 	});
 
 	it('a per-frame Segment Video tool call answers with the frame count and a short summary of the boxes, never the RLE', async () => {
@@ -82,6 +125,9 @@ describe('Segment Video as an AI Agent tool', () => {
 			box.forEach((value: number, index: number) => expect(value).toBeCloseTo(output.boxes[frameIndex]![index], 3));
 		}
 		expect(answer.note).toBe(`Boxes of ${MAX_TOOL_FRAMES} of ${boxed.length} frames listed (spread over the video).`);
+		// The answer's 40 frames at $0.005 per started 16: 3 blocks.
+		expect(answer.estimatedCostUsd).toBe(0.015);
+		expect(answer).not.toHaveProperty('costNote');
 	});
 
 	it('a Segment Video tool call with a video URL that is none answers naming the video argument, and sends nothing', async () => {
@@ -90,6 +136,17 @@ describe('Segment Video as an AI Agent tool', () => {
 		const answer = answerOf(calls[0].observation);
 		expect(answer).toMatchObject({ argument: 'videoUrl', hint: 'Call the tool again with a corrected "videoUrl".' });
 		expect(answer.error).toMatch(/Video URL is not valid/);
+		expectNoCost(answer);
+	});
+
+	it('a Segment Video tool call that Max Spend per Run refuses answers with that error and no cost, and sends nothing', async () => {
+		// A video by URL has no known length before its job, so no price to hold to the limit.
+		const { calls } = await callVideoTool([{ videoUrl: hostClip(), prompt: 'ball' }], { options: { maxSpendUsd: 5 } });
+		expect(logOf(emulator()).filter((entry) => entry.route?.startsWith('fal.'))).toHaveLength(0);
+		const answer = answerOf(calls[0].observation);
+		expect(answer).toMatchObject({ errorType: 'max_spend_reached' });
+		expect(answer.error).toMatch(/was not started: Max Spend per Run \(\$5\) needs each job's price before it starts/);
+		expectNoCost(answer);
 	});
 
 	it('a Segment Video tool call with a video fal cannot read answers with fal’s error, naming the video argument', async () => {
@@ -97,5 +154,26 @@ describe('Segment Video as an AI Agent tool', () => {
 		const { calls } = await callVideoTool([{ videoUrl: notAVideo, prompt: 'ball' }]);
 		const answer = answerOf(calls[0].observation);
 		expect(answer).toMatchObject({ argument: 'videoUrl', errorType: 'video_load_error' });
+	});
+});
+
+describe('what a tool call cost', () => {
+	it.each(['Track Objects in a Video', 'Reconstruct 3D Body', 'Align 3D Body and Object'])('a finished %s tool call tells the model what its job cost (the list-price estimate)', async (name) => {
+		const tool = NEWER_TOOLS[name];
+		const { calls } = await runAsAgentTool({
+			node: Sam3,
+			packageName: 'n8n-nodes-sam3',
+			nodeName: 'SAM 3',
+			typeVersion: 1,
+			credentials: credentialsFor(emulator()),
+			calls: [await tool.call()],
+			parameters: { authentication: 'falApi', ...tool.parameters },
+		});
+		const answer = answerOf(calls[0].observation);
+		const [job] = emulator().jobs.list();
+		expect(answer).toMatchObject({ provider: 'fal.ai', requestId: job.id, status: 'COMPLETED', estimatedCostUsd: tool.estimatedCostUsd });
+		// fal reports no cost of its own, and the estimate is known: nothing more to say about it.
+		expect(answer).not.toHaveProperty('reportedCostUsd');
+		expect(answer).not.toHaveProperty('costNote');
 	});
 });

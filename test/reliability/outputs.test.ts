@@ -157,8 +157,10 @@ describe('an AI Agent tool answer', () => {
 		});
 		const observation = run.calls[0].observation ?? '';
 		expect(observation.length).toBeLessThan(8_000);
-		const [answer] = JSON.parse(observation) as Array<{ maskCount: number; masks: IDataObject[]; note: string }>;
+		const [answer] = JSON.parse(observation) as Array<{ maskCount: number; masks: IDataObject[]; note: string; estimatedCostUsd?: number }>;
 		expect(answer.maskCount).toBe(20);
+		// The cost is outside the URL budget: a full answer still says what the job cost.
+		expect(answer.estimatedCostUsd).toBe(0.005);
 		const urls = answer.masks.map((entry) => entry.url).filter((url): url is string => typeof url === 'string');
 		expect(urls.length).toBeGreaterThan(0);
 		for (const url of urls) expect(url).toMatch(/X-Signature=s{1900}$/);

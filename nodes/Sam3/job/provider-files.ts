@@ -214,7 +214,8 @@ function notOfKind(http: ProviderHttp, kind: MediaKind, baseName: string, source
 	return new ProviderError(`${http.provider}: ${baseName} from ${withoutUserInfo(source).slice(0, 120)} is not ${kind.aNoun}`, {
 		provider: http.provider,
 		stage: 'download',
-		errorType: `not_${kind.aNoun.replace(' ', '_')}`,
+		// not_an_image, not_a_video, not_a_glb_model: one snake_case word, as every other error type.
+		errorType: `not_${kind.aNoun.toLowerCase().replace(/\s+/g, '_')}`,
 		retryableHint: false,
 	});
 }

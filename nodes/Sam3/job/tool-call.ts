@@ -1,4 +1,4 @@
-import type { IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ExecutionCancelledError, ItemInputError, ProviderError } from '../transport/errors';
 import { withoutUserInfo } from '../transport/redact';
@@ -80,9 +80,24 @@ export function toolErrorItems(
 	return [{ json, pairedItem: { item: ctx.getItemIndex() } }];
 }
 
-/** Wait for Result off, as the model reads it: the job's id and status, and that its result is not part of the answer. */
+/**
+ * What a job cost, as a model reads it, every operation alike, from the item's `cost` (job/cost.ts): the list-price
+ * estimate and what the provider reported, in US dollars, or why there is no estimate. Only the item of a job the
+ * provider accepted carries a `cost`; an error answer says none (a refused item or bad input started no job, and
+ * a failed job's price the node does not know).
+ */
+export function toolCost(cost: unknown): IDataObject {
+	if (!cost || typeof cost !== 'object') return {};
+	const { estimatedUsd, reportedUsd, basis } = cost as IDataObject;
+	const estimatedCostUsd = typeof estimatedUsd === 'number' ? estimatedUsd : undefined;
+	const reportedCostUsd = typeof reportedUsd === 'number' ? reportedUsd : undefined;
+	const unknown = estimatedCostUsd === undefined && reportedCostUsd === undefined && typeof basis === 'string';
+	return compact({ estimatedCostUsd, reportedCostUsd, costNote: unknown ? `Cost not estimated: ${basis}.` : undefined });
+}
+
+/** Wait for Result off, as the model reads it: the job's id, status and cost, and that its result is not part of the answer. */
 export function submittedToolAnswer(ctx: IExecuteSingleFunctions, item: INodeExecutionData): INodeExecutionData[] {
-	const { provider, requestId, status } = item.json;
+	const { provider, requestId, status, cost } = item.json;
 	const note = 'Submitted without waiting (Wait for Result is off): the result is not part of this answer.';
-	return [{ json: { ...compact({ provider, requestId, status }), note }, pairedItem: { item: ctx.getItemIndex() } }];
+	return [{ json: { ...compact({ provider, requestId, status }), ...toolCost(cost), note }, pairedItem: { item: ctx.getItemIndex() } }];
 }

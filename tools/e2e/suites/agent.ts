@@ -94,6 +94,9 @@ export function agentSuite(ctx: () => LineContext): void {
 			const answer = toolAnswer(content);
 			assert.ok(answer.maskCount >= 1, `no mask found: ${content}`);
 			assert.equal(answer.masks.length, answer.maskCount);
+			// What the job cost, at fal's list price for one SAM 3 image request; fal reports none itself.
+			assert.equal(answer.estimatedCostUsd, 0.005, `the model was not told what the job cost: ${content.slice(0, 300)}`);
+			assert.equal(answer.reportedCostUsd, undefined);
 			// The provider's own answer, as the model got it: the job's scores, mask for mask.
 			const job = await c.emulator!.control(`jobs/${answer.requestId}`);
 			assert.ok(job, `the answer names no job of the emulator: ${answer.requestId}`);
@@ -123,6 +126,7 @@ export function agentSuite(ctx: () => LineContext): void {
 			assert.equal(answer.argument, 'imageUrl');
 			assert.match(answer.error, /Image URL .*http/);
 			assert.match(answer.hint, /imageUrl/);
+			assert.equal(answer.estimatedCostUsd, undefined, 'no job ran, yet the model was told a cost');
 			assert.equal(result.items('AI Agent')[0].json.output, `The SAM 3 tool reported an error: ${answer.error}`);
 		});
 

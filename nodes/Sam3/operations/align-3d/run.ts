@@ -4,7 +4,7 @@ import { ALIGN_3D_ENDPOINT, Align3dOutputSchema } from '../../contract/reconstru
 import { readOutput } from '../../contract/result-file';
 import { compact } from '../../job/output-item';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
-import type { ToolArguments } from '../../job/tool-call';
+import { type ToolArguments, toolCost } from '../../job/tool-call';
 import { urlOf } from '../shared/tool-urls';
 import { IMAGE_KIND } from '../shared/image-bytes';
 import { readAlignRequest } from './align-settings';
@@ -50,7 +50,7 @@ export async function runAlign3d(
 			glbUrl: urlOf(json.glb),
 			sceneUrl: urlOf(json.scene),
 			alignment: json.alignment as IDataObject,
-			estimatedCostUsd: (json.cost as IDataObject | undefined)?.estimatedUsd,
+			...toolCost(json.cost),
 		});
 		return [{ json: answer, pairedItem: { item: this.getItemIndex() } }];
 	});

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { compact } from '../../job/output-item';
-import type { ToolArguments } from '../../job/tool-call';
+import { type ToolArguments, toolCost } from '../../job/tool-call';
 import { urlOf } from '../shared/tool-urls';
 
 /** Reconstruct 3D Body's answer to an AI Agent: the model's URL, each person's box, and the cost; no keypoints, no files. */
@@ -29,7 +29,7 @@ export function bodyToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecuti
 		visualizationUrl: urlOf(first.visualization),
 		people: people.length ? people : undefined,
 		boxFormat: people.length ? 'box: edges in pixels of the photo' : undefined,
-		estimatedCostUsd: (first.cost as IDataObject | undefined)?.estimatedUsd,
+		...toolCost(first.cost),
 		note: people.length ? undefined : 'No person was found in the photo.',
 	});
 	return [{ json, pairedItem: { item: ctx.getItemIndex() } }];

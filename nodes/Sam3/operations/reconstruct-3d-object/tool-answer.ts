@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { compact } from '../../job/output-item';
-import type { ToolArguments } from '../../job/tool-call';
+import { type ToolArguments, toolCost } from '../../job/tool-call';
 import { urlOf } from '../shared/tool-urls';
 
 /**
@@ -25,7 +25,6 @@ export function objectToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecu
 	const objects = ((first.objects ?? []) as IDataObject[]).slice(0, MAX_TOOL_OBJECTS).map((object) =>
 		compact({ index: object.index, glbUrl: urlOf(object.glb), translation: object.translation as IDataObject[string] }),
 	);
-	const cost = first.cost as IDataObject | undefined;
 	const json = compact({
 		provider: first.provider,
 		requestId: first.requestId,
@@ -36,7 +35,7 @@ export function objectToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecu
 		splatUrl: urlOf(first.splat),
 		artifactsUrl: urlOf(first.artifacts),
 		objects: objects.length > 1 ? objects : undefined,
-		estimatedCostUsd: cost?.estimatedUsd,
+		...toolCost(first.cost),
 		note: Number(first.objectCount) > MAX_TOOL_OBJECTS ? `${MAX_TOOL_OBJECTS} of ${String(first.objectCount)} objects listed.` : undefined,
 	});
 	return [{ json, pairedItem: { item: ctx.getItemIndex() } }];

@@ -1,18 +1,17 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { compact } from '../../job/output-item';
-import type { ToolArguments } from '../../job/tool-call';
+import { type ToolArguments, toolCost } from '../../job/tool-call';
 import { urlBudgetNote, withinUrlBudget } from '../../job/tool-budget';
+import { urlOf } from '../shared/tool-urls';
 
 /**
- * Segment Image's answer to an AI Agent (job/tool-call.ts says why it is one small item): counts, scores, boxes
- * and mask URLs, bounded in size.
+ * Segment Image's answer to an AI Agent (job/tool-call.ts says why it is one small item): counts, scores, boxes,
+ * mask URLs (bounded in size) and the cost.
  */
 
 /** Masks listed for a model: SAM 3 returns a few per prompt; a model needs no more than this to answer. */
 export const MAX_TOOL_MASKS = 20;
-/** Longer URLs (signed CDN links) are left out rather than cut: a cut URL is a wrong one. */
-const MAX_URL_LENGTH = 2048;
 const BOX_FORMAT = 'box: centre x/y, width, height as fractions of the image; pixelBox: edges in pixels';
 
 /** Node parameters a model can fill with $fromAI, by the names errors use for them (panel label or contract field). */
@@ -33,13 +32,12 @@ const round = (value: unknown, digits: number) => (typeof value === 'number' ? N
 
 function toolMask(mask: IDataObject): IDataObject {
 	const box = mask.box as IDataObject | undefined;
-	const url = typeof mask.url === 'string' && /^https?:/i.test(mask.url) && mask.url.length <= MAX_URL_LENGTH ? mask.url : undefined;
 	return compact({
 		index: mask.index,
 		score: round(mask.score, 4),
 		box: box && { cx: round(box.cx, 4), cy: round(box.cy, 4), w: round(box.w, 4), h: round(box.h, 4) },
 		pixelBox: mask.pixelBox,
-		url,
+		url: urlOf(mask),
 	});
 }
 
@@ -83,6 +81,7 @@ export function imageToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecut
 		nsfwDetected: first.nsfwDetected,
 		masks: shown,
 		boxFormat: shown.length ? BOX_FORMAT : undefined,
+		...toolCost(first.cost),
 		note: [noteOn(masks, shown), urlBudgetNote(urlsLeftOut)].filter(Boolean).join(' ') || undefined,
 	});
 	return [{ json, pairedItem }];

@@ -1,18 +1,18 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { compact } from '../../job/output-item';
-import type { ToolArguments } from '../../job/tool-call';
+import { type ToolArguments, toolCost } from '../../job/tool-call';
+import { spread } from '../shared/tool-lists';
+import { urlOf } from '../shared/tool-urls';
 
 /**
  * Segment Video's answer to an AI Agent (job/tool-call.ts says why it is one small item): the result video's URL,
- * the frame count and a short summary of the per-frame boxes. Never the RLE masks, base64 or the files: a video's
- * masks run to megabytes, and the model reads its answer again on every later turn.
+ * the frame count, a short summary of the per-frame boxes and the cost. Never the RLE masks, base64 or the files:
+ * a video's masks run to megabytes, and the model reads its answer again on every later turn.
  */
 
 /** Frames whose box is listed: evenly spread over the frames with an object, first and last included. */
 export const MAX_TOOL_FRAMES = 12;
-/** Longer URLs (signed CDN links) are left out rather than cut: a cut URL is a wrong one. */
-const MAX_URL_LENGTH = 2048;
 const BOX_FORMAT = 'box: centre x/y, width, height as fractions of the frame';
 
 /** Node parameters a model can fill with $fromAI, by the names errors use for them (panel label or contract field). */
@@ -30,18 +30,6 @@ export const VIDEO_TOOL_ARGUMENTS: ToolArguments = {
 };
 
 const round = (value: unknown) => (typeof value === 'number' ? Number(value.toFixed(4)) : undefined);
-
-/** A file's http(s) URL as the item lists it; none for a data: URI (Sync Mode) or an overlong link. */
-function urlOf(file: unknown): string | undefined {
-	const url = (file as IDataObject | undefined)?.url;
-	return typeof url === 'string' && /^https?:/i.test(url) && url.length <= MAX_URL_LENGTH ? url : undefined;
-}
-
-/** Up to `count` entries spread evenly over the list, first and last included. */
-function spread<T>(list: T[], count: number): T[] {
-	if (list.length <= count) return list;
-	return Array.from({ length: count }, (_, index) => list[Math.round((index * (list.length - 1)) / (count - 1))]);
-}
 
 /** A frame the object shows in: it has a box, or a mask that is not empty. */
 const hasObject = (frame: IDataObject) => Array.isArray(frame.box) || (typeof frame.rle === 'string' && frame.rle.trim() !== '');
@@ -86,6 +74,7 @@ export function videoToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecut
 		boundingBoxesUrl: urlOf(first.boundingBoxes),
 		frameCount: first.frameCount,
 		...summary,
+		...toolCost(first.cost),
 	});
 	json.note = noteOn(first, frames, Array.isArray(summary.boxes) ? summary.boxes.length : 0);
 	return [{ json: compact(json), pairedItem: { item: ctx.getItemIndex() } }];

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { compact } from '../../job/output-item';
-import type { ToolArguments } from '../../job/tool-call';
+import { type ToolArguments, toolCost } from '../../job/tool-call';
+import { spread } from '../shared/tool-lists';
 
 /**
  * Track Objects' answer to an AI Agent: how many objects, and per object the frames it is on and its box on a few
- * of them. Never the RLE masks (megabytes over a video) nor files.
+ * of them, and the cost. Never the RLE masks (megabytes over a video) nor files.
  */
 
 const MAX_TOOL_TRACKS = 20;
@@ -19,11 +20,6 @@ export const TRACKS_TOOL_ARGUMENTS: ToolArguments = {
 	],
 	mediaErrors: { errorType: /^(file_download|video_)/, field: 'Video URL' },
 };
-
-function spread<T>(list: T[], count: number): T[] {
-	if (list.length <= count) return list;
-	return Array.from({ length: count }, (_, index) => list[Math.round((index * (list.length - 1)) / (count - 1))]);
-}
 
 export function tracksToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecutionData[]): INodeExecutionData[] {
 	const first = items[0]?.json ?? {};
@@ -51,7 +47,7 @@ export function tracksToolAnswer(ctx: IExecuteSingleFunctions, items: INodeExecu
 		height: first.height,
 		tracks: tracks.length ? tracks : undefined,
 		boxFormat: tracks.length ? 'box: edges in pixels of the frame' : undefined,
-		estimatedCostUsd: (first.cost as IDataObject | undefined)?.estimatedUsd,
+		...toolCost(first.cost),
 		note: count === 0 ? first.note : count > MAX_TOOL_TRACKS ? `${MAX_TOOL_TRACKS} of ${count} objects listed.` : undefined,
 	});
 	return [{ json, pairedItem: { item: ctx.getItemIndex() } }];
