@@ -176,12 +176,14 @@ describe('SAM 3 as an AI Agent tool', () => {
 		expectNoCost(answer);
 	});
 
-	it('answers an item Max Spend per Run refuses with that error and no cost: no job was started', async () => {
+	it('answers an item Max Spend per Run refuses with that error, no cost and no "try again": no job was started', async () => {
 		const { calls } = await callTool([{ imageUrl: await photo(), prompt: 'product' }], { options: { maxSpendUsd: 0.001 } });
 		expect(submitEntries(emulator())).toHaveLength(0);
 		const answer = answerOf(calls[0].observation);
 		expect(answer).toMatchObject({ errorType: 'max_spend_reached' });
 		expect(answer.error).toMatch(/was not started: its job \(estimated \$0\.005\) .*over Max Spend per Run \(\$0\.001\)/);
+		// Not "check the arguments": no argument the model can change gets the job past the user's limit.
+		expect(answer.hint).toMatch(/Max Spend per Run, which the user sets: calling the tool again will be refused too/);
 		expectNoCost(answer);
 	});
 

@@ -4,6 +4,7 @@ import { ExecutionCancelledError, ItemInputError, ProviderError } from '../trans
 import { withoutUserInfo } from '../transport/redact';
 import { errorDetails } from './item-errors';
 import { compact } from './output-item';
+import { SpendLimitError } from './spend';
 
 /**
  * The node as an AI Agent's tool (n8n serves it as `<package>.sam3Tool`): what the model reads back. n8n hands the
@@ -73,7 +74,9 @@ export function toolErrorItems(
 		requestId: details.requestId,
 		hint: argument
 			? `Call the tool again with a corrected "${argument}".`
-			: error instanceof ItemInputError
+			: error instanceof SpendLimitError
+				? "The job's estimated cost is over the node's Max Spend per Run, which the user sets: calling the tool again will be refused too."
+				: error instanceof ItemInputError
 				? 'Check the tool arguments and call the tool again.'
 				: undefined,
 	});
