@@ -108,14 +108,14 @@ describe('Max Spend per Run: a 3D job that found more objects than it reserved f
 		// Long enough that the first job's result is read while the second job runs.
 		emulator().jobs.script({ latencyMs: 400, queueMs: 0, dispatchMs: 0 });
 		const result = await runSam3(emulator(), {
+			typeVersion: 2,
 			continueOnFail: true,
 			items: [{ json: {} }, { json: {} }, { json: {} }],
 			parameters: {
 				operation: 'reconstruct3dObject',
 				imageUrl,
 				prompt: 'sneaker',
-				objectOptions: { boxPrompts: '[{"x_min": 130, "y_min": 50, "x_max": 180, "y_max": 90}]', download: [] },
-				options: { maxSpendUsd: 0.07, maxConcurrency: 1 },
+				options: { boxPrompts: '[{"x_min": 130, "y_min": 50, "x_max": 180, "y_max": 90}]', download: [], maxSpendUsd: 0.07, maxConcurrency: 1 },
 			},
 		});
 		// Reserved $0.02 each, three would fit $0.07; but the first came to $0.04, so the third ($0.08 at least) does not.
