@@ -132,14 +132,18 @@ describe('current panel: the switches under Options', () => {
 	});
 });
 
-/** The rows n8n's editor shows for a node of these parameters (n8n-workflow's display logic; notices are rows too). */
-function rows(description: INodeTypeDescription, parameters: INodeParameters, typeVersion = 2): string[] {
+/** The fields n8n's editor shows for a node of these parameters (n8n-workflow's display logic; notices included). */
+function shownFields(description: INodeTypeDescription, parameters: INodeParameters, typeVersion = 2): INodeProperties[] {
 	const node = { parameters, typeVersion, type: 'n8n-nodes-sam3.sam3', name: 'x', id: 'x', position: [0, 0] } as INode;
 	const values = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description) as INodeParameters;
-	const shown = description.properties.filter(
+	return description.properties.filter(
 		(property: INodeProperties) => property.type !== 'hidden' && property.name !== 'authentication' && NodeHelpers.displayParameter(values, property, node, description),
 	);
-	return ['Credential', ...shown.map((property) => property.displayName)];
+}
+
+/** The rows the editor shows: the credential, then each field (notices are rows too). */
+function rows(description: INodeTypeDescription, parameters: INodeParameters, typeVersion = 2): string[] {
+	return ['Credential', ...shownFields(description, parameters, typeVersion).map((property) => property.displayName)];
 }
 
 describe('current panel: at most 9 rows with the defaults, the credential one of them', () => {
@@ -151,6 +155,24 @@ describe('current panel: at most 9 rows with the defaults, the credential one of
 		expect(shown.length).toBeLessThanOrEqual(9);
 		expect(shown.filter((name) => /sync/i.test(name))).toEqual([]);
 	});
+
+	it.each(operations.map((operation) => [operation.name, operation.value]))('%s on fal.ai: one collection, Options, its entries in the order n8n lists them', (_, operation) => {
+		const collections = shownFields(description, { authentication: 'falApi', operation }).filter((property) => property.type === 'collection' || property.type === 'fixedCollection');
+		expect(collections.filter((property) => property.type === 'collection').map((property) => property.displayName)).toEqual(['Options']);
+		const names = ((collections.find((property) => property.name === 'options')?.options ?? []) as INodeProperties[]).map((option) => option.displayName);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+	});
+
+	it.each(operations.filter((operation) => operation.value !== 'segment').map((operation) => [operation.name, operation.value]))(
+		'%s on Runflow: only the notice that it runs on fal.ai, no field to fill in',
+		(name, operation) => {
+			expect(rows(description, { authentication: 'runflowApi', operation })).toEqual([
+				'Credential',
+				'Operation',
+				`${name} runs on fal.ai only (Runflow has no SAM 3${/Video|Track/.test(name) ? ' video' : 'D'} model): choose a fal.ai credential above.`,
+			]);
+		},
+	);
 
 	it('a new node is version 2; a workflow saved with version 1 keeps the first panel, and the two never mix', () => {
 		expect(description.defaultVersion).toBe(2);

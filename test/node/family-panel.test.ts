@@ -1,6 +1,7 @@
 /**
  * Every input field fal's client types declare for the new endpoints is a parameter of its operation, shown only
- * for that operation: a field added to a contract without a parameter fails here.
+ * for that operation (an optional one under the operation's Options): a field added to a contract without a
+ * parameter fails here.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
@@ -15,31 +16,31 @@ const PARAMETERS: Array<[string, string[], Record<string, string>]> = [
 	['reconstruct3dObject', Object.keys(Objects3dInputSchema.shape), {
 		image_url: 'imageUrl',
 		prompt: 'prompt',
-		mask_urls: 'objectOptions.maskUrls',
-		point_prompts: 'objectOptions.pointPrompts',
-		box_prompts: 'objectOptions.boxPrompts',
-		seed: 'objectOptions.seed',
-		pointmap_url: 'objectOptions.pointmapUrl',
-		detection_threshold: 'objectOptions.detectionThreshold',
-		export_textured_glb: 'objectOptions.texturedGlb',
+		mask_urls: 'options.maskUrls',
+		point_prompts: 'options.pointPrompts',
+		box_prompts: 'options.boxPrompts',
+		seed: 'options.seed',
+		pointmap_url: 'options.pointmapUrl',
+		detection_threshold: 'options.detectionThreshold',
+		export_textured_glb: 'options.texturedGlb',
 	}],
 	['reconstruct3dBody', Object.keys(Body3dInputSchema.shape), {
 		image_url: 'imageUrl',
-		mask_url: 'bodyOptions.maskUrl',
-		export_meshes: 'bodyOptions.exportMeshes',
-		include_3d_keypoints: 'bodyOptions.include3dKeypoints',
+		mask_url: 'options.maskUrl',
+		export_meshes: 'options.exportMeshes',
+		include_3d_keypoints: 'options.include3dKeypoints',
 	}],
 	['align3d', Object.keys(Align3dInputSchema.shape), {
 		image_url: 'imageUrl',
 		body_mesh_url: 'bodyMeshUrl',
-		body_mask_url: 'alignOptions.bodyMaskUrl',
-		object_mesh_url: 'alignOptions.objectMeshUrl',
-		focal_length: 'alignOptions.focalLength',
+		body_mask_url: 'options.bodyMaskUrl',
+		object_mesh_url: 'options.objectMeshUrl',
+		focal_length: 'options.focalLength',
 	}],
 	['trackObjects', Object.keys(TracksInputSchema.shape), {
 		video_url: 'videoUrl',
 		prompt: 'prompt',
-		detection_threshold: 'trackingOptions.detectionThreshold',
+		detection_threshold: 'options.detectionThreshold',
 	}],
 ];
 
@@ -61,6 +62,6 @@ describe.each(PARAMETERS)('%s: every contract field is a parameter', (operation,
 });
 
 it('the 3D Object panel takes fal\'s detection threshold range (0.1–1)', () => {
-	expect(parameterOf('reconstruct3dObject', 'objectOptions.detectionThreshold')?.typeOptions).toMatchObject({ minValue: 0.1, maxValue: 1 });
-	expect(parameterOf('trackObjects', 'trackingOptions.detectionThreshold')).toMatchObject({ default: 0.5, typeOptions: { minValue: 0.01, maxValue: 1 } });
+	expect(parameterOf('reconstruct3dObject', 'options.detectionThreshold')?.typeOptions).toMatchObject({ minValue: 0.1, maxValue: 1 });
+	expect(parameterOf('trackObjects', 'options.detectionThreshold')).toMatchObject({ default: 0.5, typeOptions: { minValue: 0.01, maxValue: 1 } });
 });

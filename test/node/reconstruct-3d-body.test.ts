@@ -22,9 +22,12 @@ async function photo(): Promise<Buffer> {
 	return await sharp(rgb, { raw: { width: 200, height: 150, channels: 3 } }).png().toBuffer();
 }
 
+/** A new node's panel (node version 2): the operation's options and the job's in one Options collection. */
+const CURRENT = { typeVersion: 2 };
+
 async function reconstruct(parameters: INodeParameters, run: { provider?: 'falApi' | 'runflowApi'; continueOnFail?: boolean } = {}) {
 	const imageUrl = emulator().hostImage(await photo(), 'image/png', 'runners.png');
-	return { imageUrl, result: await runSam3(emulator(), { ...run, parameters: { operation: 'reconstruct3dBody', imageUrl, ...parameters } }) };
+	return { imageUrl, result: await runSam3(emulator(), { ...CURRENT, ...run, parameters: { operation: 'reconstruct3dBody', imageUrl, ...parameters } }) };
 }
 
 describe('Reconstruct 3D Body', () => {
@@ -55,12 +58,19 @@ describe('Reconstruct 3D Body', () => {
 			.png()
 			.toBuffer();
 		const maskUrl = emulator().hostImage(mask, 'image/png', 'mask.png');
-		const { imageUrl, result } = await reconstruct({ bodyOptions: { maskUrl, exportMeshes: false, include3dKeypoints: false } });
+		const { imageUrl, result } = await reconstruct({ options: { maskUrl, exportMeshes: false, include3dKeypoints: false } });
 		expect(result.error).toBeUndefined();
 		expect(onlySubmit(emulator()).body).toEqual({ image_url: imageUrl, mask_url: maskUrl, export_meshes: false, include_3d_keypoints: false });
 		expect(binaryNames(result.items[0])).toEqual(['model', 'visualization']);
 		expect(result.items[0].json.peopleCount).toBe(1);
 	});
+
+	it('names a bad option as the panel shows it, under Options, and sends nothing', async () => {
+		const { result } = await reconstruct({ options: { maskUrl: 'person-mask.png' } }, { continueOnFail: true });
+		expect(result.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Options > Person Mask URL \(mask_url\) in item 0 is not valid/) });
+		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
+	});
+
 });
 
 describe('Align 3D Body and Object', () => {
@@ -72,7 +82,8 @@ describe('Align 3D Body and Object', () => {
 		emulator().requests.length = 0;
 
 		const result = await runSam3(emulator(), {
-			parameters: { operation: 'align3d', imageUrl, bodyMeshUrl, alignOptions: { objectMeshUrl, focalLength: 800 } },
+			...CURRENT,
+			parameters: { operation: 'align3d', imageUrl, bodyMeshUrl, options: { objectMeshUrl, focalLength: 800 } },
 		});
 		expect(result.error).toBeUndefined();
 		expect(onlySubmit(emulator()).url).toBe('/fal-queue/fal-ai/sam-3/3d-align');
@@ -85,10 +96,19 @@ describe('Align 3D Body and Object', () => {
 		expect(item.json.cost).toMatchObject({ estimatedUsd: 0.02 });
 	});
 
-	it('needs the body mesh URL, named, before anything is sent', async () => {
+	it('needs the body mesh URL, names a bad option under Options, before anything is sent', async () => {
 		const imageUrl = emulator().hostImage(await photo(), 'image/png', 'runners.png');
-		const result = await runSam3(emulator(), { continueOnFail: true, parameters: { operation: 'align3d', imageUrl, bodyMeshUrl: '={{ "" }}' } });
+		const result = await runSam3(emulator(), { ...CURRENT, continueOnFail: true, parameters: { operation: 'align3d', imageUrl, bodyMeshUrl: '={{ "" }}' } });
 		expect(result.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Body Mesh URL \(body_mesh_url\) in item 0 is not valid: a body mesh is required/) });
+		const focal = await runSam3(emulator(), { ...CURRENT, continueOnFail: true, parameters: { operation: 'align3d', imageUrl, bodyMeshUrl: imageUrl, options: { focalLength: 'wide' } } });
+		expect(focal.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Options > Focal Length \(focal_length\) in item 0 is not valid/) });
+		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
+	});
+
+	it('on Runflow: refused per item, naming the provider, before anything is sent', async () => {
+		const imageUrl = emulator().hostImage(await photo(), 'image/png', 'runners.png');
+		const result = await runSam3(emulator(), { ...CURRENT, provider: 'runflowApi', continueOnFail: true, parameters: { operation: 'align3d', imageUrl, bodyMeshUrl: imageUrl } });
+		expect(result.errorItems[0].json.error).toMatchObject({ field: 'Provider', message: expect.stringMatching(/Runflow .*choose fal\.ai/) });
 		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
 	});
 });

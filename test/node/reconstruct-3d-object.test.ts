@@ -27,8 +27,11 @@ async function productPhoto(two = false): Promise<Buffer> {
 
 const photoUrl = async (two = false) => emulator().hostImage(await productPhoto(two), 'image/png', 'sneaker-101.png');
 
+/** A new node's panel (node version 2): the operation's options and the job's in one Options collection. */
+const CURRENT = { typeVersion: 2 };
+
 async function reconstruct(parameters: INodeParameters, run: { provider?: 'falApi' | 'runflowApi'; continueOnFail?: boolean } = {}) {
-	return await runSam3(emulator(), { provider: run.provider, continueOnFail: run.continueOnFail, parameters: { operation: 'reconstruct3dObject', ...parameters } });
+	return await runSam3(emulator(), { ...CURRENT, provider: run.provider, continueOnFail: run.continueOnFail, parameters: { operation: 'reconstruct3dObject', ...parameters } });
 }
 
 describe('Reconstruct 3D Object', () => {
@@ -68,8 +71,9 @@ describe('Reconstruct 3D Object', () => {
 
 		// Mapped as example 9 does: an expression over the Segment Image item's masks.
 		const result = await runSam3(emulator(), {
+			...CURRENT,
 			items: [{ json: segmented.items[0].json }],
-			parameters: { operation: 'reconstruct3dObject', imageUrl, objectOptions: { maskUrls: '={{ $json.masks.map(mask => mask.url) }}', download: ['glb', 'splat', 'zip'] } },
+			parameters: { operation: 'reconstruct3dObject', imageUrl, options: { maskUrls: '={{ $json.masks.map(mask => mask.url) }}', download: ['glb', 'splat', 'zip'] } },
 		});
 		expect(result.error).toBeUndefined();
 		expect(onlySubmit(emulator()).body).toEqual({ image_url: imageUrl, mask_urls: masks });
@@ -88,7 +92,7 @@ describe('Reconstruct 3D Object', () => {
 		const result = await reconstruct({
 			imageUrl,
 			prompt: 'sneaker',
-			objectOptions: { seed: 42, detectionThreshold: '0.3', texturedGlb: true, boxPrompts: '[{"x_min": 40, "y_min": 20, "x_max": 100, "y_max": 110}]', download: ['glb'] },
+			options: { seed: 42, detectionThreshold: '0.3', texturedGlb: true, boxPrompts: '[{"x_min": 40, "y_min": 20, "x_max": 100, "y_max": 110}]', download: ['glb'] },
 		});
 		expect(result.error).toBeUndefined();
 		expect(onlySubmit(emulator()).body).toEqual({
@@ -109,6 +113,7 @@ describe('Reconstruct 3D Object', () => {
 	it('takes the photo as a binary file', async () => {
 		const data = await productPhoto();
 		const result = await runSam3(emulator(), {
+			...CURRENT,
 			items: [{ json: { sku: 'S-101' }, binary: { data: { data, mimeType: 'image/png', fileName: 'sneaker-7.png' } } }],
 			parameters: { operation: 'reconstruct3dObject', imageSource: 'binary', prompt: 'sneaker' },
 		});
@@ -123,15 +128,20 @@ describe('Reconstruct 3D Object', () => {
 		const imageUrl = await photoUrl();
 		const none = await reconstruct({ imageUrl }, { continueOnFail: true });
 		expect(none.errorItems[0].json.error).toMatchObject({ field: 'Text Prompt', message: expect.stringMatching(/No object to reconstruct in item 0/) });
-		const low = await reconstruct({ imageUrl, prompt: 'x', objectOptions: { detectionThreshold: 0.05 } }, { continueOnFail: true });
-		expect(low.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Object Options > Detection Threshold .* between 0\.1 and 1/) });
-		const json = await reconstruct({ imageUrl, objectOptions: { pointPrompts: '[{"x": 1}' } }, { continueOnFail: true });
-		expect(json.errorItems[0].json.error).toMatchObject({ field: 'Object Options > Point Prompts (JSON)' });
+		// Each option named as the panel shows it: under Options.
+		const low = await reconstruct({ imageUrl, prompt: 'x', options: { detectionThreshold: 0.05 } }, { continueOnFail: true });
+		expect(low.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Options > Detection Threshold .* between 0\.1 and 1/) });
+		const json = await reconstruct({ imageUrl, options: { pointPrompts: '[{"x": 1}' } }, { continueOnFail: true });
+		expect(json.errorItems[0].json.error).toMatchObject({ field: 'Options > Point Prompts (JSON)' });
+		const seed = await reconstruct({ imageUrl, prompt: 'x', options: { seed: -1 } }, { continueOnFail: true });
+		expect(seed.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Options > Seed \(seed\) in item 0 is not valid: must be 0 or more/) });
+		const masks = await reconstruct({ imageUrl, options: { maskUrls: 'not-a-url' } }, { continueOnFail: true });
+		expect(masks.errorItems[0].json.error).toMatchObject({ field: expect.stringMatching(/^Options > Object Mask URLs/) });
 		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
 	});
 
 	it('Wait for Result off: the job\'s id and links, under fal-ai/sam-3', async () => {
-		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker', waitForResult: false });
+		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker', options: { waitForResult: false } });
 		const { json } = result.items[0];
 		expect(json.statusUrl).toBe(`${emulator().falQueueUrl}/fal-ai/sam-3/requests/${String(json.requestId)}/status`);
 	});

@@ -20,8 +20,16 @@ beforeAll(async () => {
 
 const hostClip = () => emulator().hostImage(clip, 'video/mp4', 'court-clip.mp4');
 
+/** A new node's panel (node version 2): the operation's fields, and its options with the job's under Options. */
+const CURRENT = { typeVersion: 2 };
+
 async function track(parameters: INodeParameters, run: { provider?: 'falApi' | 'runflowApi'; continueOnFail?: boolean; items?: any[] } = {}) {
-	return await runSam3(emulator(), { ...run, parameters: { operation: 'trackObjects', videoUrl: hostClip(), prompt: 'ball', trackingOptions: { detectionThreshold: 0.01 }, ...parameters } });
+	const { options, ...rest } = parameters;
+	return await runSam3(emulator(), {
+		...CURRENT,
+		...run,
+		parameters: { operation: 'trackObjects', videoUrl: hostClip(), prompt: 'ball', ...rest, options: { detectionThreshold: 0.01, ...(options as IDataObject) } },
+	});
 }
 
 describe('Track Objects in a Video', () => {
@@ -52,7 +60,7 @@ describe('Track Objects in a Video', () => {
 	});
 
 	it('writes each object\'s mask on each of its frames as a PNG, at the answer\'s frame size', async () => {
-		const result = await track({ trackingOptions: { detectionThreshold: 0.01, frameMaskFiles: true } });
+		const result = await track({ options: { frameMaskFiles: true } });
 		expect(result.error).toBeUndefined();
 		const [first] = result.items;
 		const frames = first.json.frames as IDataObject[];
@@ -67,15 +75,16 @@ describe('Track Objects in a Video', () => {
 	});
 
 	it('nothing tracked: one item saying so, with the cost', async () => {
-		const result = await track({ trackingOptions: { detectionThreshold: 1 } });
+		const result = await track({ options: { detectionThreshold: 1 } });
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].json).toMatchObject({ trackCount: 0, frames: [], note: expect.stringMatching(/No object/), cost: { estimatedUsd: 0.005 } });
 	});
 
 	it('a binary clip is uploaded and priced by its frames before it is sent', async () => {
 		const result = await runSam3(emulator(), {
+			...CURRENT,
 			items: [{ json: { clipId: 7 }, binary: { data: { data: clip, mimeType: 'video/mp4', fileName: 'court-clip.mp4' } } }],
-			parameters: { operation: 'trackObjects', videoSource: 'binary', prompt: 'ball', trackingOptions: { detectionThreshold: 0.01 }, options: { maxSpendUsd: 0.005 } },
+			parameters: { operation: 'trackObjects', videoSource: 'binary', prompt: 'ball', options: { detectionThreshold: 0.01, maxSpendUsd: 0.005 } },
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ clipId: 7, trackId: 0, cost: { estimatedUsd: 0.005 } });
@@ -84,8 +93,8 @@ describe('Track Objects in a Video', () => {
 	it('needs a prompt, checks the threshold, and sends nothing for bad input', async () => {
 		const none = await track({ prompt: '={{ "" }}' }, { continueOnFail: true });
 		expect(none.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Text Prompt \(prompt\) in item 0 is not valid/) });
-		const low = await track({ trackingOptions: { detectionThreshold: 0.001 } }, { continueOnFail: true });
-		expect(low.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Tracking Options > Detection Threshold .*between 0\.01 and 1/) });
+		const low = await track({ options: { detectionThreshold: 0.001 } }, { continueOnFail: true });
+		expect(low.errorItems[0].json.error).toMatchObject({ message: expect.stringMatching(/^Options > Detection Threshold .*between 0\.01 and 1/) });
 		expect(emulator().requests.filter((entry) => entry.route !== null && entry.route !== 'files.get')).toEqual([]);
 	});
 });

@@ -67,7 +67,7 @@ async function runnerPhoto(): Promise<string> {
 const NEWER_TOOLS: Record<string, { parameters: INodeParameters; call: () => Promise<Record<string, unknown>>; estimatedCostUsd: number }> = {
 	// 40 frames: three started blocks of 16 at $0.005.
 	'Track Objects in a Video': {
-		parameters: { operation: 'trackObjects', videoUrl: VIDEO_URL, prompt: PROMPT, trackingOptions: { detectionThreshold: 0.01 } },
+		parameters: { operation: 'trackObjects', videoUrl: VIDEO_URL, prompt: PROMPT },
 		call: async () => ({ videoUrl: hostClip(), prompt: 'ball' }),
 		estimatedCostUsd: 0.015,
 	},

@@ -35,7 +35,7 @@ const hostMesh = () => emulator().hostImage(writeMeshPly([[0, 0, 0], [1, 0, 0], 
 const OPERATIONS: Record<string, { endpoint: string; parameters: () => Promise<INodeParameters> }> = {
 	'Track Objects in a Video': {
 		endpoint: 'fal-ai/sam-3/video-rle-objects',
-		parameters: async () => ({ operation: 'trackObjects', videoUrl: hostClip(), prompt: 'ball', trackingOptions: { detectionThreshold: 0.01 } }),
+		parameters: async () => ({ operation: 'trackObjects', videoUrl: hostClip(), prompt: 'ball', options: { detectionThreshold: 0.01 } }),
 	},
 	'Reconstruct 3D Object': { endpoint: 'fal-ai/sam-3/3d-objects', parameters: async () => ({ operation: 'reconstruct3dObject', imageUrl: await productPhoto(), prompt: 'sneaker' }) },
 	'Reconstruct 3D Body': { endpoint: 'fal-ai/sam-3/3d-body', parameters: async () => ({ operation: 'reconstruct3dBody', imageUrl: await productPhoto() }) },
@@ -47,7 +47,10 @@ const OPERATIONS: Record<string, { endpoint: string; parameters: () => Promise<I
 
 async function runOperation(name: string, extra: { parameters?: INodeParameters; provider?: 'falApi' | 'runflowApi'; items?: RigInputItem[] } = {}) {
 	const { parameters = {}, ...run } = extra;
-	return await runSam3(emulator(), { continueOnFail: true, binaryMode: 'filesystem', ...run, parameters: { ...(await OPERATIONS[name].parameters()), ...parameters } });
+	const base = await OPERATIONS[name].parameters();
+	// The current panel (node version 2): one Options collection per operation, a case's options added to the operation's own.
+	const options = { ...(base.options as INodeParameters | undefined), ...(parameters.options as INodeParameters | undefined) } as INodeParameters;
+	return await runSam3(emulator(), { typeVersion: 2, continueOnFail: true, binaryMode: 'filesystem', ...run, parameters: { ...base, ...parameters, options } });
 }
 
 const errorOf = (result: Awaited<ReturnType<typeof runSam3>>, index = 0) => result.items[index].json.error as IDataObject;
@@ -89,7 +92,7 @@ describe('3D files are checked by their bytes and capped', () => {
 		const file = FILES_3D[name];
 		const page = emulator().hostImage(Buffer.from('<html>Access denied</html>'), 'model/gltf-binary', `denied-${file.binaryField}.bin`);
 		emulator().jobs.script({ resultBody: (body: IDataObject) => ({ ...body, [file.answerField]: { url: page, content_type: 'model/gltf-binary' } }) });
-		const result = await runOperation('Reconstruct 3D Object', { parameters: { objectOptions: { download: ['glb', 'splat', 'zip'] } } });
+		const result = await runOperation('Reconstruct 3D Object', { parameters: { options: { download: ['glb', 'splat', 'zip'] } } });
 		expect(errorOf(result)).toMatchObject({
 			stage: 'download',
 			errorType: file.errorType,
@@ -105,7 +108,7 @@ describe('3D files are checked by their bytes and capped', () => {
 		const file = FILES_3D[name];
 		// `after: 1`: the provider's own fetch of the photo goes through; the node's one download (only this file is asked for) gets the fault.
 		emulator().faults.add({ route: 'files.get', times: 'always', after: 1, fault: { kind: 'hugeFile', bytes: (file.capMiB + 100) * MiB, declareLength: true } });
-		const result = await runOperation('Reconstruct 3D Object', { parameters: { objectOptions: { download: [file.download] } } });
+		const result = await runOperation('Reconstruct 3D Object', { parameters: { options: { download: [file.download] } } });
 		expect(errorOf(result)).toMatchObject({
 			stage: 'download',
 			errorType: 'file_too_large',
@@ -155,8 +158,7 @@ describe('Max Spend per Run on the newer operations', () => {
 		const result = await runOperation('Reconstruct 3D Object', {
 			items: [{ json: {} }, { json: {} }, { json: {} }],
 			parameters: {
-				objectOptions: { boxPrompts: '[{"x_min": 130, "y_min": 50, "x_max": 180, "y_max": 90}]', download: [] },
-				options: { maxSpendUsd: 0.07, maxConcurrency: 1 },
+				options: { boxPrompts: '[{"x_min": 130, "y_min": 50, "x_max": 180, "y_max": 90}]', download: [], maxSpendUsd: 0.07, maxConcurrency: 1 },
 			},
 		});
 		// Reserved $0.02 each, three would fit $0.07; but the first came to $0.04, so the third ($0.08 at least) does not.

@@ -99,6 +99,12 @@ export function editorSuite(ctx: () => LineContext): void {
 				const where = `${panel.provider.key} ${panel.operation.name}`;
 				counts.push(`${where}: ${rows.length} rows (${describeRows(rows)})${notices.length ? `; notices: ${notices.join(' / ')}` : ''}`);
 				if (rows.length > MAX_ROWS) tooMany.push(`${where}: ${rows.length}`);
+				// An operation Runflow does not run shows only the notice that it runs on fal.ai, no field to fill in.
+				if (panel.provider.key === 'runflow' && panel.operation.value !== 'segment') {
+					assert.ok(notices.some((notice) => /runs on fal\.ai only/.test(notice)), `${where}: no notice that it runs on fal.ai (notices: ${notices.join(' / ')})`);
+					const fields = rows.slice(1).filter((row) => row.label !== 'Operation' && !/runs on fal\.ai only/.test(row.label));
+					assert.deepEqual(fields.map((row) => row.label), [], `${where}: fields shown for an operation Runflow cannot run`);
+				}
 				// The count sees every row, the ones n8n renders without a parameter-item of their own too.
 				if (!rows.some((row) => row.label === 'Operation')) {
 					assert.fail(`${where}: the Operation row was not counted (${describeRows(rows)}); the panel:\n${await panelOutline(page)}`);
@@ -197,16 +203,19 @@ export function editorSuite(ctx: () => LineContext): void {
 		});
 
 		for (const [file, nodeName, fields, name] of [
-			[EXAMPLES.productsTo3d, 'Reconstruct 3D', ['Image URL', 'Text Prompt', 'Object Options', 'Mask URLs', 'Files to Download'], 'sam3-panel-3d-object'],
-			[EXAMPLES.clipTracks, 'Track objects', ['Video URL', 'Text Prompt', 'Tracking Options', 'Detection Threshold'], 'sam3-panel-track-objects'],
+			[EXAMPLES.productsTo3d, 'Reconstruct 3D', ['Image URL', 'Text Prompt', 'Options', 'Object Mask URLs', 'Files to Download', 'Max Spend per Run (USD)'], 'sam3-panel-3d-object'],
+			[EXAMPLES.clipTracks, 'Track objects', ['Video URL', 'Text Prompt', 'Options', 'Detection Threshold', 'Max Wait (Seconds)'], 'sam3-panel-track-objects'],
 		] as const) {
-			test(`the ${nodeName} panel: its own fields show, Segment Image's do not`, async () => {
+			test(`the ${nodeName} panel: its own fields show, with the job's under one Options; Segment Image's do not`, async () => {
 				assert.ok(page, 'the editor did not open');
 				await page.keyboard.press('Escape');
 				await openNodePanel(page, server, loadExample(file).id, nodeName);
 				const panel = page.locator('[data-test-id="ndv"]').first();
 				for (const label of fields) await panel.getByText(label, { exact: true }).first().waitFor({ timeout: 20_000 });
-				assert.equal(await panel.getByText('Model Options', { exact: true }).count(), 0, `Segment Image's Model Options show for ${nodeName}`);
+				for (const other of ['Model Options', 'Object Options', 'Tracking Options']) {
+					assert.equal(await panel.getByText(other, { exact: true }).count(), 0, `a second collection, ${other}, shows for ${nodeName}`);
+				}
+				assert.equal(await panel.getByText('Options', { exact: true }).count(), 1, `${nodeName} shows more than one Options collection`);
 				await page.waitForTimeout(600);
 				await shot(name);
 			});

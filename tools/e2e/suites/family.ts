@@ -81,14 +81,15 @@ export function familySuite(ctx: () => LineContext): void {
 		test('Reconstruct 3D Object and Body, Track Objects: bounded binaries named after the input, cost on every item', async () => {
 			const c = ctx();
 			const product = c.images.url('product.png');
+			// A new node's panel (version 2): each operation's options under its one Options collection.
 			const fal = (name: string, parameters: Record<string, unknown>) =>
-				node(name, 'n8n-nodes-sam3.sam3', 1, { authentication: 'falApi', ...parameters }, { credentials });
+				node(name, 'n8n-nodes-sam3.sam3', 2, { authentication: 'falApi', ...parameters }, { credentials });
 			const workflow = chain('sam3E2eFamily003', 'e2e 3D and tracks', [
 				manualTrigger(),
 				codeItems('Rows', [{ imageUrl: product, clipUrl: c.images.url('street-ball.mp4') }]),
-				fal('3D Object', { operation: 'reconstruct3dObject', imageUrl: '={{ $json.imageUrl }}', prompt: 'product', objectOptions: { download: ['glb', 'splat', 'zip'] } }),
+				fal('3D Object', { operation: 'reconstruct3dObject', imageUrl: '={{ $json.imageUrl }}', prompt: 'product', options: { download: ['glb', 'splat', 'zip'] } }),
 				fal('3D Body', { operation: 'reconstruct3dBody', imageUrl: '={{ $json.imageUrl }}' }),
-				fal('Tracks', { operation: 'trackObjects', videoUrl: '={{ $json.clipUrl }}', prompt: 'ball', trackingOptions: { frameMaskFiles: true } }),
+				fal('Tracks', { operation: 'trackObjects', videoUrl: '={{ $json.clipUrl }}', prompt: 'ball', options: { frameMaskFiles: true } }),
 			]);
 			await c.home.importWorkflows([workflow]);
 			const result = await c.home.execute(workflow.id);

@@ -1,25 +1,31 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
+import type { ModelTarget } from '../../contract/model-target';
 import { ALIGN_3D_ENDPOINT, Align3dInputSchema } from '../../contract/reconstruct-3d.schema';
 import { fromZod } from '../../job/input-errors';
 import type { EndpointRequest } from '../../job/item-job';
 import { NUMERIC } from '../../job/job-settings';
 import { readMediaSource } from '../../job/media-input';
+import { refuseUnofferedTarget } from '../shared/fal-only';
 import { IMAGE_KIND } from '../shared/image-bytes';
 import { IMAGE_SOURCE_PARAMETERS } from '../shared/image-source.description';
 
 const LABELS: Record<string, string> = {
 	body_mesh_url: 'Body Mesh URL',
-	body_mask_url: 'Align Options > Body Mask URL',
-	object_mesh_url: 'Align Options > Object Mesh URL',
-	focal_length: 'Align Options > Focal Length',
+	body_mask_url: 'Options > Body Mask URL',
+	object_mesh_url: 'Options > Object Mesh URL',
+	focal_length: 'Options > Focal Length',
 };
+
+const TARGET: ModelTarget = { model: 'sam-3', endpoint: ALIGN_3D_ENDPOINT.path };
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : value);
 
 /** Align 3D Body and Object's parameters of one item, checked by the endpoint's contract; only what was set is sent. */
 export function readAlignRequest(ctx: IExecuteSingleFunctions, itemIndex: number): EndpointRequest {
-	const options = ctx.getNodeParameter('alignOptions', {}) as IDataObject;
+	// Runflow's panel shows only the notice (align.description.ts): the provider is named first.
+	refuseUnofferedTarget(ctx, itemIndex, TARGET);
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const media = readMediaSource(ctx, itemIndex, IMAGE_KIND, IMAGE_SOURCE_PARAMETERS);
 	const raw: IDataObject = {
 		image_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder',
@@ -35,5 +41,5 @@ export function readAlignRequest(ctx: IExecuteSingleFunctions, itemIndex: number
 	if (!parsed.success) throw fromZod(itemIndex, parsed.error, raw, { ...LABELS, image_url: media.kind === 'url' ? 'Image URL' : 'Input Binary Field' });
 	const input: IDataObject = { ...raw };
 	delete input.image_url;
-	return { target: { model: 'sam-3', endpoint: ALIGN_3D_ENDPOINT.path }, media, input };
+	return { target: TARGET, media, input };
 }

@@ -1,7 +1,6 @@
 import type { Operation } from '../operation';
-import { alignFields } from './align.description';
+import { align3dProperties } from './align.description';
 import { runAlign3d } from './run';
-import { currentOptionsField } from '../../descriptions/job-options.description';
 
 /**
  * Align 3D Body and Object (fal.ai only, fal-ai/sam-3/3d-align): a person's mesh from Reconstruct 3D Body placed in
@@ -12,7 +11,6 @@ export const align3d: Operation = {
 	name: 'Align 3D Body and Object',
 	action: 'Align a 3D body and object in one scene',
 	description: 'Place a 3D body (and an object) in the photo\'s scene as one GLB (fal.ai only)',
-	// The current panel's (node version 2) Options: the job's options and waiting switches (operations/README.md).
-	properties: [...alignFields, currentOptionsField([])],
+	properties: align3dProperties,
 	run: runAlign3d,
 };

@@ -1,7 +1,6 @@
 import type { Operation } from '../operation';
-import { bodyFields } from './body.description';
+import { reconstruct3dBodyProperties } from './body.description';
 import { runReconstruct3dBody } from './run';
-import { currentOptionsField } from '../../descriptions/job-options.description';
 
 /**
  * Reconstruct 3D Body (fal.ai only, fal-ai/sam-3/3d-body): a photo in, its people as 3D body meshes out — one GLB,
@@ -12,7 +11,6 @@ export const reconstruct3dBody: Operation = {
 	name: 'Reconstruct 3D Body',
 	action: 'Reconstruct 3D bodies from a photo',
 	description: 'Turn the people in a photo into 3D body meshes with keypoints (fal.ai only)',
-	// The current panel's (node version 2) Options: the job's options and waiting switches (operations/README.md).
-	properties: [...bodyFields, currentOptionsField([])],
+	properties: reconstruct3dBodyProperties,
 	run: runReconstruct3dBody,
 };

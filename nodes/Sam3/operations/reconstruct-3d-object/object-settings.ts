@@ -1,11 +1,13 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
+import type { ModelTarget } from '../../contract/model-target';
 import { OBJECTS_3D_ENDPOINT, Objects3dInputSchema } from '../../contract/reconstruct-3d.schema';
 import { fromZod } from '../../job/input-errors';
 import type { EndpointRequest } from '../../job/item-job';
 import { NUMERIC } from '../../job/job-settings';
 import { readMediaSource } from '../../job/media-input';
 import { ItemInputError } from '../../transport/errors';
+import { refuseUnofferedTarget } from '../shared/fal-only';
 import { IMAGE_KIND } from '../shared/image-bytes';
 import { IMAGE_SOURCE_PARAMETERS } from '../shared/image-source.description';
 import { jsonBoxPrompts, jsonPointPrompts, urlList } from '../shared/json-prompts';
@@ -14,16 +16,18 @@ import { jsonBoxPrompts, jsonPointPrompts, urlList } from '../shared/json-prompt
 const LABELS: Record<string, string> = {
 	image_url: 'Image URL',
 	prompt: 'Text Prompt',
-	mask_urls: 'Object Options > Mask URLs',
-	point_prompts: 'Object Options > Point Prompts (JSON)',
-	box_prompts: 'Object Options > Box Prompts (JSON)',
-	seed: 'Object Options > Seed',
-	pointmap_url: 'Object Options > Pointmap URL',
-	detection_threshold: 'Object Options > Detection Threshold',
-	export_textured_glb: 'Object Options > Textured GLB',
+	mask_urls: 'Options > Object Mask URLs',
+	point_prompts: 'Options > Point Prompts (JSON)',
+	box_prompts: 'Options > Box Prompts (JSON)',
+	seed: 'Options > Seed',
+	pointmap_url: 'Options > Pointmap URL',
+	detection_threshold: 'Options > Detection Threshold',
+	export_textured_glb: 'Options > Textured GLB',
 };
 
-/** Which of the result's files the item stores as binary (Object Options > Files to Download). */
+const TARGET: ModelTarget = { model: 'sam-3', endpoint: OBJECTS_3D_ENDPOINT.path };
+
+/** Which of the result's files the item stores as binary (Options > Files to Download). */
 export type ObjectDownloads = Array<'glb' | 'splat' | 'zip'>;
 
 const number = (value: unknown) => (typeof value === 'string' && NUMERIC.test(value) ? Number(value) : value);
@@ -34,7 +38,9 @@ const number = (value: unknown) => (typeof value === 'string' && NUMERIC.test(va
  * so the node asks for one).
  */
 export function readObjectRequest(ctx: IExecuteSingleFunctions, itemIndex: number): EndpointRequest & { downloads: ObjectDownloads; units: number } {
-	const options = ctx.getNodeParameter('objectOptions', {}) as IDataObject;
+	// Runflow's panel shows only the notice (object.description.ts): the provider is named first.
+	refuseUnofferedTarget(ctx, itemIndex, TARGET);
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const media = readMediaSource(ctx, itemIndex, IMAGE_KIND, IMAGE_SOURCE_PARAMETERS);
 	const raw: IDataObject = { image_url: media.kind === 'url' ? media.url : 'https://binary.input/placeholder' };
 	const prompt = String(ctx.getNodeParameter('prompt', '') ?? '').trim();
@@ -53,7 +59,7 @@ export function readObjectRequest(ctx: IExecuteSingleFunctions, itemIndex: numbe
 
 	if (!raw.prompt && !raw.mask_urls && !raw.point_prompts && !raw.box_prompts) {
 		throw new ItemInputError(
-			`No object to reconstruct in item ${itemIndex}: set Text Prompt (e.g. "sneaker"), or Object Options > Mask URLs, Box Prompts or Point Prompts; without one fal looks for a car`,
+			`No object to reconstruct in item ${itemIndex}: set Text Prompt (e.g. "sneaker"), or Options > Object Mask URLs, Box Prompts (JSON) or Point Prompts (JSON); without one fal looks for a car`,
 			'Text Prompt',
 		);
 	}
@@ -69,5 +75,5 @@ export function readObjectRequest(ctx: IExecuteSingleFunctions, itemIndex: numbe
 	const downloads = (Array.isArray(options.download) ? options.download : ['glb', 'splat']) as ObjectDownloads;
 	// fal bills 3D per "unit" (undefined; one single-object run was 1 unit): one per object asked for, at least one.
 	const units = Math.max(1, masks.length || boxes.length);
-	return { target: { model: 'sam-3', endpoint: OBJECTS_3D_ENDPOINT.path }, media, input, downloads, units };
+	return { target: TARGET, media, input, downloads, units };
 }

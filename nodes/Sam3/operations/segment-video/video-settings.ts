@@ -12,11 +12,11 @@ import {
 	videoInputSchema,
 } from '../../contract/video.schema';
 import { fromZod, inputError, keysOf } from '../../job/input-errors';
-import { NUMERIC, providerOf } from '../../job/job-settings';
-import { adapterFor } from '../../providers';
+import { NUMERIC } from '../../job/job-settings';
 import type { EndpointRequest } from '../../job/item-job';
 import { type MediaParameters, readMediaSource } from '../../job/media-input';
 import { optionGroup, optionLabel } from '../../job/panel-parameters';
+import { refuseUnofferedTarget } from '../shared/fal-only';
 import { promptFieldsName, promptListLabels, readPrompts } from '../shared/prompt-parameters';
 import { ItemInputError } from '../../transport/errors';
 import { VIDEO_KIND } from '../shared/video-bytes';
@@ -43,8 +43,7 @@ export function readVideoEndpoint(ctx: IExecuteSingleFunctions, itemIndex: numbe
 export function readVideoRequest(ctx: IExecuteSingleFunctions, itemIndex: number): EndpointRequest {
 	const endpoint = readVideoEndpoint(ctx, itemIndex);
 	// A provider without the endpoint is named first: its panel shows no video fields to fill in (video.description.ts).
-	const refused = adapterFor(providerOf(ctx)).refuses({ model: endpoint.model, endpoint: endpoint.path });
-	if (refused) throw inputError(itemIndex, 'Provider', refused.reason);
+	refuseUnofferedTarget(ctx, itemIndex, { model: endpoint.model, endpoint: endpoint.path });
 	const framed = endpoint.output === 'rle';
 	const options = optionGroup(ctx, 'videoOptions', VIDEO_OPTION_NAMES);
 

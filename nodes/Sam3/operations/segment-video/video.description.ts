@@ -5,16 +5,8 @@ import { currentOptionsField } from '../../descriptions/job-options.description'
 import { firstPanelOnly } from '../../descriptions/panel-version';
 import { promptFields } from '../../descriptions/prompts.description';
 import { DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../limits';
+import { falOnlyPanel } from '../shared/fal-only';
 import { videoSourceFields as sharedVideoSourceFields } from '../shared/video-source.description';
-
-/** Shown instead of the fields when the credential is Runflow's. */
-const videoRunflowNotice: INodeProperties = {
-	displayName: 'Segment Video runs on fal.ai only (Runflow has no SAM 3 video model): choose a fal.ai credential above.',
-	name: 'videoRunflowNotice',
-	type: 'notice',
-	default: '',
-	displayOptions: { show: { authentication: ['runflowApi'] } },
-};
 
 /** The model and what comes back (operations/index.ts shows them only for this operation). */
 const videoTargetFields: INodeProperties[] = [
@@ -76,24 +68,19 @@ export const videoOptionsFields: INodeProperties[] = [
 	},
 ];
 
-const falOnly = (property: INodeProperties): INodeProperties => ({
-	...property,
-	displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, authentication: ['falApi'] } },
-});
-
 /**
  * Segment Video's panel: the video and the prompts first, then the model, the output and the Options (the
  * endpoint's optional fields among them; the first panel, node version 1, had them as Video Options). On Runflow,
  * only the notice: the operation cannot run there.
  */
-export const segmentVideoProperties: INodeProperties[] = [
-	videoRunflowNotice,
-	...[
+export const segmentVideoProperties: INodeProperties[] = falOnlyPanel(
+	{ displayName: 'Segment Video runs on fal.ai only (Runflow has no SAM 3 video model): choose a fal.ai credential above.', name: 'videoRunflowNotice' },
+	[
 		...videoSourceFields.slice(0, 3),
 		...promptFields,
 		...videoTargetFields,
 		...videoSourceFields.slice(3),
 		...videoOptionsFields.map(firstPanelOnly),
 		currentOptionsField(VIDEO_OPTIONS.map(videoOptionField), { maxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS }),
-	].map(falOnly),
-];
+	],
+);

@@ -1,7 +1,6 @@
 import type { Operation } from '../operation';
 import { runTrackObjects } from './run';
-import { trackFields } from './tracks.description';
-import { currentOptionsField } from '../../descriptions/job-options.description';
+import { trackObjectsProperties } from './tracks.description';
 
 /**
  * Track Objects in a Video (fal.ai only, fal-ai/sam-3/video-rle-objects): a video and a concept in, one item per
@@ -12,7 +11,6 @@ export const trackObjects: Operation = {
 	name: 'Track Objects in a Video',
 	action: 'Track objects in a video',
 	description: 'Follow every object matching a prompt through a video: one item per object, with its mask and box per frame (fal.ai only)',
-	// The current panel's (node version 2) Options: the job's options and waiting switches (operations/README.md).
-	properties: [...trackFields, currentOptionsField([])],
+	properties: trackObjectsProperties,
 	run: runTrackObjects,
 };
