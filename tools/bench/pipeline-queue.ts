@@ -11,7 +11,6 @@
  *   SAM3_BENCH_LINES="1 2"   SAM3_BENCH_QUEUE_ROUNDS=3   SAM3_BENCH_QUEUE_EXECUTIONS=8   SAM3_BENCH_QUEUE_PHOTOS=6 (per execution)
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emulatorCredentials, startEmulator, type EmulatorProcess } from '../e2e/lib/emulator';
@@ -26,8 +25,8 @@ import { PRODUCT_PHOTOS, renderProductPhoto, scaledPhoto } from '../e2e/lib/prod
 import { startQueueCluster, startQueueServices } from '../e2e/lib/queue-cluster';
 import { executionsByTag, triggerRuns } from '../e2e/lib/queue-workflow';
 import type { OutputItem } from '../e2e/lib/run-data';
+import { webhookRemoveBackground } from '../e2e/lib/remove-background';
 import { ensureInstalled } from '../e2e/lib/setup';
-import { chain, node } from '../e2e/lib/workflows';
 import { describeMachine, startCpuAccount } from './machine';
 import { replaceSection } from './sections';
 
@@ -49,20 +48,6 @@ const log = (message: string) => process.stderr.write(`[bench:pipeline:queue ${n
 interface Round {
 	wallMs: number;
 	photosPerS: number;
-}
-
-/** Webhook (answers at once) → one item per row → Download photo → Remove background (preset amazon). */
-function webhookPipeline(sub: Workflow): Workflow {
-	const example = loadExample(EXAMPLES.ecommerceCutouts);
-	const download = example.nodes.find((n) => n.name === 'Download photo')!;
-	const call = JSON.parse(JSON.stringify(example.nodes.find((n) => n.name === 'Remove background')!));
-	call.parameters.workflowInputs.value.preset = 'amazon';
-	return chain(WORKFLOW_ID, 'bench: example 5 behind a webhook', [
-		node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: PATH, responseMode: 'onReceived', options: {} }, { webhookId: randomUUID() }),
-		node('Rows', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} }),
-		node('Download photo', download.type, download.typeVersion, download.parameters),
-		node('Remove background', call.type, call.typeVersion, { ...call.parameters, workflowId: { ...call.parameters.workflowId, value: sub.id } }),
-	]);
 }
 
 /** Holds every process running in `home`'s folder (n8n, its task runner) to `core`; GraphicsMagick inherits it. */
@@ -114,7 +99,7 @@ const mean = (rs: Round[]) => Math.round((rs.reduce((a, r) => a + r.photosPerS, 
 
 async function prepare(home: N8nHome, emulator: EmulatorProcess, sub: Workflow): Promise<void> {
 	await home.importCredentials(emulatorCredentials(emulator));
-	await home.importWorkflows([sub, webhookPipeline(sub)]);
+	await home.importWorkflows([sub, webhookRemoveBackground({ id: WORKFLOW_ID, path: PATH, subId: sub.id, presets: 'amazon' })]);
 	if (home.line.key === '2') await home.cliOk(['publish:workflow', `--id=${sub.id}`]);
 	await activateWorkflow(home, WORKFLOW_ID);
 }

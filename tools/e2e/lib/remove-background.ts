@@ -8,9 +8,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parse } from 'flatted';
+import { randomUUID } from 'node:crypto';
 import { EXAMPLES, findNode, loadExample, localizeWorkflow, type Workflow } from './examples';
 import type { N8nHome } from './n8n-home';
 import type { TaskData } from './run-data';
+import { chain, node } from './workflows';
 
 export const SUBWORKFLOW_NAME = 'Remove background';
 
@@ -85,4 +87,23 @@ export function subExecutions(home: N8nHome, workflowId: string): SubExecution[]
 /** n8n's own execution time of a node's first run (ms). */
 export function nodeMs(runData: Record<string, TaskData[]>, node: string): number {
 	return ((runData[node]?.[0] as { executionTime?: number } | undefined)?.executionTime ?? 0);
+}
+
+/**
+ * Example 5 behind a webhook, so several runs can go at once in one n8n (or across queue-mode workers): Webhook
+ * (answers at once; body `{ tag, rows: [{ imageUrl, sku }] }`) → one item per row → example 5's own Download photo
+ * and Remove background nodes, calling `subId` with `presets`.
+ */
+export function webhookRemoveBackground(opts: { id: string; path: string; subId: string; presets: string }): Workflow {
+	const example = loadExample(EXAMPLES.ecommerceCutouts);
+	const download = findNode(example, (n) => n.name === 'Download photo');
+	const call = JSON.parse(JSON.stringify(findNode(example, (n) => n.name === SUBWORKFLOW_NAME)));
+	call.parameters.workflowInputs.value.preset = opts.presets;
+	call.parameters.workflowId = { ...call.parameters.workflowId, value: opts.subId };
+	return chain(opts.id, 'bench: example 5 behind a webhook', [
+		node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: opts.path, responseMode: 'onReceived', options: {} }, { webhookId: randomUUID() }),
+		node('Rows', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} }),
+		node('Download photo', download.type, download.typeVersion, download.parameters),
+		node(SUBWORKFLOW_NAME, call.type, call.typeVersion, call.parameters),
+	]);
 }
