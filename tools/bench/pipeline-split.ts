@@ -1,6 +1,6 @@
 /**
  * bench:pipeline's second setup: the same photos in batches, each batch one run of example 5 behind a webhook
- * (webhookRemoveBackground), all sent at once to ONE n8n (`n8n start`, regular mode) that runs `atOnce` of them at a
+ * (example 11, batchRemoveBackground), all sent at once to ONE n8n (`n8n start`, regular mode) that runs `atOnce` of them at a
  * time (N8N_CONCURRENCY_PRODUCTION_LIMIT) and queues the rest. One execution does its image work one GraphicsMagick
  * process at a time — n8n runs one node at a time, and Edit Image one item after another (n8n-nodes-base,
  * nodes/EditImage/EditImage.node.ts) — so it uses one core; runs at once overlap on both cores, and one run's image
@@ -9,11 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import type { EmulatorProcess } from '../e2e/lib/emulator';
-import { EXAMPLES, loadExample } from '../e2e/lib/examples';
 import type { N8nHome } from '../e2e/lib/n8n-home';
 import { activateWorkflow, startN8n } from '../e2e/lib/n8n-server';
 import { executionsByTag, triggerRuns } from '../e2e/lib/queue-workflow';
-import { nodeMs, pipelineEnv, subExecutions, webhookRemoveBackground } from '../e2e/lib/remove-background';
+import { BATCH_WEBHOOK_PATH, batchRemoveBackground, importSubworkflow, nodeMs, pipelineEnv, subExecutions } from '../e2e/lib/remove-background';
 import { readBinary, type OutputItem, type TaskData } from '../e2e/lib/run-data';
 import { startCpuAccount } from './machine';
 import type { BenchPhoto, CheckFiles } from './pipeline-files';
@@ -34,7 +33,6 @@ export interface SplitResult {
 }
 
 const WORKFLOW_ID = 'sam3BenchPipeW01';
-const PATH = 'sam3-bench-pipeline-runs';
 
 /** Runs `photos` as `executions` webhook runs at once in `home` (example 5's sub-workflow already imported there). */
 export async function runSplit(
@@ -43,8 +41,8 @@ export async function runSplit(
 ): Promise<SplitResult> {
 	const { photos, batch, atOnce } = opts;
 	const count = Math.ceil(photos.length / batch);
-	const sub = loadExample(EXAMPLES.removeBackground);
-	await home.importWorkflows([webhookRemoveBackground({ id: WORKFLOW_ID, path: PATH, subId: sub.id, presets: opts.presets })]);
+	const sub = await importSubworkflow(home);
+	await home.importWorkflows([batchRemoveBackground({ id: WORKFLOW_ID, subId: sub.id, presets: opts.presets, outputDir: home.filesDir })]);
 	await activateWorkflow(home, WORKFLOW_ID);
 	// One GraphicsMagick thread per run: with runs side by side, its OpenMP threads would only contend for the cores
 	// (runs of 20, 2 at a time, 100 photos: 1.85× SAM 3 alone with it, 1.96× without, on 2026-12-07).
@@ -57,7 +55,7 @@ export async function runSplit(
 		await opts.emulator.reset();
 		const cpu = startCpuAccount();
 		const started = Date.now();
-		await triggerRuns(server, PATH, parts.map((part, k) => ({ tag: tags[k], rows: part.map((p) => ({ sku: p.sku, imageUrl: opts.url(p.variant.name) })) as never })));
+		await triggerRuns(server, BATCH_WEBHOOK_PATH, parts.map((part, k) => ({ tag: tags[k], rows: part.map((p) => ({ sku: p.sku, imageUrl: opts.url(p.variant.name) })) as never })));
 		const finished = await executionsByTag(server, home, WORKFLOW_ID, tags, { seen: new Set(), timeoutMs: 60 * 60_000 });
 		const account = cpu();
 		const stoppedAt = Math.max(...[...finished.values()].map((e) => Date.parse(e.stoppedAt ?? '')));

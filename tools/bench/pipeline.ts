@@ -116,7 +116,7 @@ function splitLines(results: LineResult[]): string[] {
 	const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 	return [
 		`The same photos in runs of ${batch}, all sent at once to ONE n8n (\`n8n start\`, regular mode) that runs ${atOnce} at a time`,
-		'(`N8N_CONCURRENCY_PRODUCTION_LIMIT`) and queues the rest, `OMP_NUM_THREADS=1` (one GraphicsMagick thread per run); example 5 behind a webhook. One execution does its image steps one',
+		'(`N8N_CONCURRENCY_PRODUCTION_LIMIT`) and queues the rest, `OMP_NUM_THREADS=1` (one GraphicsMagick thread per run); example 11 (example 5 behind a webhook). One execution does its image steps one',
 		'GraphicsMagick process at a time (n8n runs one node at a time, Edit Image one item after another), so it uses one core;',
 		'runs at once share both cores, and one run\'s image steps overlap another\'s SAM 3 jobs. SAM 3 alone is the single run\'s',
 		'SAM 3 node above (the account runs 4 jobs at once in both setups). Whole: the first webhook call to the last run\'s end.',
