@@ -55,7 +55,7 @@ export async function runSplit(
 		await opts.emulator.reset();
 		const cpu = startCpuAccount();
 		const started = Date.now();
-		await triggerRuns(server, BATCH_WEBHOOK_PATH, parts.map((part, k) => ({ tag: tags[k], rows: part.map((p) => ({ sku: p.sku, imageUrl: opts.url(p.variant.name) })) as never })));
+		await triggerRuns(server, BATCH_WEBHOOK_PATH, parts.map((part, k) => ({ tag: tags[k], rows: part.map((p) => ({ sku: p.sku, imageUrl: opts.url(p.variant.name) })) as never })), 60 * 60_000);
 		const finished = await executionsByTag(server, home, WORKFLOW_ID, tags, { seen: new Set(), timeoutMs: 60 * 60_000 });
 		const account = cpu();
 		const stoppedAt = Math.max(...[...finished.values()].map((e) => Date.parse(e.stoppedAt ?? '')));

@@ -56,9 +56,13 @@ export function sam3Items(execution: FinishedExecution): OutputItem[] {
 	return (task.data?.main?.[0] ?? []) as OutputItem[];
 }
 
-/** Starts one execution per run through the production webhook, all at once; resolves when n8n has answered each. */
-export async function triggerRuns(server: N8nServer, path: string, runs: Array<{ tag: string; rows: SegmentRow[] }>): Promise<void> {
-	const answers = await Promise.all(runs.map((run) => callWebhook(server, path, { tag: run.tag, rows: run.rows })));
+/**
+ * Starts one execution per run through the production webhook, all at once; resolves when n8n has answered each.
+ * n8n 2.x answers a webhook that "responds immediately" only once its execution starts, so a run queued behind
+ * N8N_CONCURRENCY_PRODUCTION_LIMIT holds its answer: give `timeoutMs` room for that.
+ */
+export async function triggerRuns(server: N8nServer, path: string, runs: Array<{ tag: string; rows: SegmentRow[] }>, timeoutMs?: number): Promise<void> {
+	const answers = await Promise.all(runs.map((run) => callWebhook(server, path, { tag: run.tag, rows: run.rows }, timeoutMs)));
 	const bad = answers.find((a) => a.status !== 200);
 	if (bad) throw new Error(`webhook answered ${bad.status}: ${JSON.stringify(bad.body).slice(0, 300)}`);
 }
