@@ -44,9 +44,13 @@ export function webhookSegmentWorkflow(opts: { id: string; path: string; cap: nu
 	return chain(opts.id, `e2e webhook segment (${opts.path})`, [webhook, rows, sam3]);
 }
 
-/** The webhook body an execution started with (n8n 2.x drops it from a lost execution). */
+/** The webhook body an execution started with, whatever its Webhook node is named (n8n 2.x drops it from a lost execution). */
 export function webhookBody(execution: FinishedExecution): any {
-	return execution.data.resultData.runData['Webhook']?.[0]?.data?.main?.[0]?.[0]?.json?.body;
+	for (const tasks of Object.values(execution.data.resultData.runData)) {
+		const json = tasks?.[0]?.data?.main?.[0]?.[0]?.json;
+		if (json && typeof json === 'object' && 'headers' in json && 'body' in json) return json.body;
+	}
+	return undefined;
 }
 
 /** The SAM 3 node's output items (throws when it did not run). */
