@@ -1,7 +1,7 @@
 /**
  * `npm run bench:pipeline:queue`: does the remove-background image work add up across n8n instances? Product photos
- * per second through a webhook version of example 5 (Webhook → Download photo → Execute Workflow "Remove
- * background", preset amazon) in ONE run per n8n line, two setups side by side:
+ * per second through example 11 (example 5 behind a webhook: Webhook → one item per photo → Download photo → Execute
+ * Workflow "Remove background", preset amazon, no files written) in ONE run per n8n line, two setups side by side:
  *   one n8n     `n8n start`, every process of it (and so every GraphicsMagick it starts) held to core 0 (taskset)
  *   queue mode  main + 2 workers (`--concurrency=2`), worker 1 held to core 0, worker 2 to core 1, the main to core 0
  * The same photos (mixed sizes) and SAM 3 from the emulator (a test double, short jobs, account limit 16) in both,
@@ -11,7 +11,6 @@
  *   SAM3_BENCH_LINES="1 2"   SAM3_BENCH_QUEUE_ROUNDS=3   SAM3_BENCH_QUEUE_EXECUTIONS=8   SAM3_BENCH_QUEUE_PHOTOS=6 (per execution)
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emulatorCredentials, startEmulator, type EmulatorProcess } from '../e2e/lib/emulator';
@@ -26,8 +25,8 @@ import { PRODUCT_PHOTOS, renderProductPhoto, scaledPhoto } from '../e2e/lib/prod
 import { startQueueCluster, startQueueServices } from '../e2e/lib/queue-cluster';
 import { executionsByTag, triggerRuns } from '../e2e/lib/queue-workflow';
 import type { OutputItem } from '../e2e/lib/run-data';
+import { BATCH_WEBHOOK_PATH, batchRemoveBackground } from '../e2e/lib/remove-background';
 import { ensureInstalled } from '../e2e/lib/setup';
-import { chain, node } from '../e2e/lib/workflows';
 import { describeMachine, startCpuAccount } from './machine';
 import { replaceSection } from './sections';
 
@@ -41,7 +40,6 @@ const WORKERS = 2;
 const WORKER_CONCURRENCY = 2;
 const REGULAR_PRODUCTION_LIMIT = 2;
 const WORKFLOW_ID = 'sam3BenchPipeQ01';
-const PATH = 'sam3-bench-pipeline';
 const SECTION = 'pipeline-queue';
 
 const log = (message: string) => process.stderr.write(`[bench:pipeline:queue ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -49,20 +47,6 @@ const log = (message: string) => process.stderr.write(`[bench:pipeline:queue ${n
 interface Round {
 	wallMs: number;
 	photosPerS: number;
-}
-
-/** Webhook (answers at once) → one item per row → Download photo → Remove background (preset amazon). */
-function webhookPipeline(sub: Workflow): Workflow {
-	const example = loadExample(EXAMPLES.ecommerceCutouts);
-	const download = example.nodes.find((n) => n.name === 'Download photo')!;
-	const call = JSON.parse(JSON.stringify(example.nodes.find((n) => n.name === 'Remove background')!));
-	call.parameters.workflowInputs.value.preset = 'amazon';
-	return chain(WORKFLOW_ID, 'bench: example 5 behind a webhook', [
-		node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: PATH, responseMode: 'onReceived', options: {} }, { webhookId: randomUUID() }),
-		node('Rows', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} }),
-		node('Download photo', download.type, download.typeVersion, download.parameters),
-		node('Remove background', call.type, call.typeVersion, { ...call.parameters, workflowId: { ...call.parameters.workflowId, value: sub.id } }),
-	]);
 }
 
 /** Holds every process running in `home`'s folder (n8n, its task runner) to `core`; GraphicsMagick inherits it. */
@@ -89,7 +73,7 @@ async function measure(server: N8nServer, home: N8nHome, emulator: EmulatorProce
 	await emulator.reset();
 	await emulator.setTiming({ latencyMs: JOB_MS, queueMs: 0, dispatchMs: 0 });
 	const started = Date.now();
-	await triggerRuns(server, PATH, tags.map((tag) => ({ tag, rows: rows(tag) as never })));
+	await triggerRuns(server, BATCH_WEBHOOK_PATH, tags.map((tag) => ({ tag, rows: rows(tag) as never })));
 	const executions = await executionsByTag(server, home, WORKFLOW_ID, tags, { seen, timeoutMs: 30 * 60_000 });
 	const stoppedAt = Math.max(...[...executions.values()].map((e) => Date.parse(e.stoppedAt ?? '')));
 	for (const [tag, execution] of executions) {
@@ -114,7 +98,7 @@ const mean = (rs: Round[]) => Math.round((rs.reduce((a, r) => a + r.photosPerS, 
 
 async function prepare(home: N8nHome, emulator: EmulatorProcess, sub: Workflow): Promise<void> {
 	await home.importCredentials(emulatorCredentials(emulator));
-	await home.importWorkflows([sub, webhookPipeline(sub)]);
+	await home.importWorkflows([sub, batchRemoveBackground({ id: WORKFLOW_ID, subId: sub.id, presets: 'amazon' })]);
 	if (home.line.key === '2') await home.cliOk(['publish:workflow', `--id=${sub.id}`]);
 	await activateWorkflow(home, WORKFLOW_ID);
 }
@@ -195,7 +179,7 @@ async function main(): Promise<void> {
 		'',
 		`ONE run on ${machine.date.slice(0, 10)} (${Math.round((Date.now() - started) / 1000)} s, ${machine.cpu}, ${machine.cores} cores; other processes used ${account?.othersPercent ?? '?'} % of the machine meanwhile):`,
 		`${photos} photos per round (${EXECUTIONS} webhook calls × ${PHOTOS_PER_EXECUTION}, all at once; sizes ${variants.map((p) => `${p.width}×${p.height}`).join(', ')}),`,
-		`example 5 behind a webhook, preset amazon; SAM 3 from the emulator (${JOB_MS} ms jobs, account limit ${ACCOUNT_LIMIT}). One n8n: \`n8n start\`,`,
+		`example 11 (example 5 behind a webhook), preset amazon; SAM 3 from the emulator (${JOB_MS} ms jobs, account limit ${ACCOUNT_LIMIT}). One n8n: \`n8n start\`,`,
 		`${REGULAR_PRODUCTION_LIMIT} executions at once, all of it held to core 0 (taskset). Queue mode: main + ${WORKERS} workers × \`--concurrency=${WORKER_CONCURRENCY}\`,`,
 		'worker 1 on core 0, worker 2 on core 1 (the main, light, on core 0); files in the database (binary data mode `database`).',
 		'GraphicsMagick runs inherit their n8n\'s core; Postgres, Redis and the emulator are not pinned.',

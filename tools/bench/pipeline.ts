@@ -4,23 +4,26 @@
  * sub-workflow (SAM 3 from the emulator, a test double, with a fixed job time; n8n's Edit Image node for the
  * store-ready files). Reports, from n8n's own per-node execution times of ONE run per n8n line, the whole pipeline
  * next to SAM 3 alone (the sub-workflow's SAM 3 node), and every image step; then checks every product's files
- * pixel by pixel against its preset's rules (tools/e2e/lib/cutout-checks.ts), as the e2e does.
+ * pixel by pixel against its preset's rules (tools/e2e/lib/cutout-checks.ts), as the e2e does. Then the same photos
+ * in batches, one run each, two at a time in one n8n (pipeline-split.ts): how the image steps get both cores. The emulated fal account
+ * runs 4 jobs at once (the node's default cap), so SAM 3 goes at the same pace in both setups.
  *   SAM3_BENCH_PHOTOS=500  SAM3_BENCH_JOB_MS=1000  SAM3_BENCH_LINES="1 2"  SAM3_BENCH_PRESETS="amazon, cutout"
+ *   SAM3_BENCH_BATCH=50  photos per run in the second setup (0: skip it)   SAM3_BENCH_AT_ONCE=2  runs n8n runs at a time
  *   SAM3_BENCH_DUMP=<dir>  also write every file there     SAM3_BENCH_KEEP=1  keep the n8n home (its database, files)
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertStoreReadyFile, maskAtPhotoSize, raw, type Preset } from '../e2e/lib/cutout-checks';
 import { emulatorCredentials, startEmulator } from '../e2e/lib/emulator';
 import { startImageServer } from '../e2e/lib/image-server';
 import { lines, type LineKey } from '../e2e/lib/lines';
-import { hostedProductPhotos, PRODUCT_PHOTOS, renderProductPhoto, scaledPhoto } from '../e2e/lib/product-photos';
+import { PRODUCT_PHOTOS, renderProductPhoto, scaledPhoto } from '../e2e/lib/product-photos';
 import { importRemoveBackground, nodeMs, pipelineEnv, subExecutions } from '../e2e/lib/remove-background';
 import { readBinary, type OutputItem } from '../e2e/lib/run-data';
 import { log, preparedHome } from '../e2e/lib/setup';
 import { measureGm, type FloorPhoto, type GmTimes } from './gm-floor';
+import { type BenchPhoto, fileChecker } from './pipeline-files';
+import { runSplit, type SplitResult } from './pipeline-split';
 import { describeMachine, startCpuAccount } from './machine';
 import { replaceSection } from './sections';
 
@@ -28,6 +31,11 @@ const PHOTOS = Number(process.env.SAM3_BENCH_PHOTOS ?? 500);
 const JOB_MS = Number(process.env.SAM3_BENCH_JOB_MS ?? 1000);
 const LINES = (process.env.SAM3_BENCH_LINES ?? '1 2').split(/[\s,]+/).filter(Boolean) as LineKey[];
 const PRESETS = process.env.SAM3_BENCH_PRESETS ?? 'amazon, cutout';
+const BATCH = Number(process.env.SAM3_BENCH_BATCH ?? 50);
+const AT_ONCE = Number(process.env.SAM3_BENCH_AT_ONCE ?? 2);
+/** The emulated fal account's jobs at once: the node's default Max Concurrent Jobs. */
+const ACCOUNT_LIMIT = 4;
+const checkFiles = fileChecker(PRESETS);
 const out = join(__dirname, '..', '..', 'BENCHMARKS.md');
 /** The sub-workflow's image steps (Edit Image and the Code nodes that lay them out). */
 const IMAGE_STEPS = ["Product box", "Mask to product box", "Background mask", "Product on white", "One item per preset", "White background?", "On white, square", "Cut out"];
@@ -46,6 +54,8 @@ interface LineResult {
 	othersPercent?: number;
 	benchCoreS?: number;
 	gm?: { recipe: GmTimes; before?: GmTimes; floor: GmTimes };
+	/** The same photos as RUNS runs at once in one n8n. */
+	split?: SplitResult;
 }
 
 async function main(): Promise<void> {
@@ -58,7 +68,7 @@ async function main(): Promise<void> {
 		return { variant: v, sku: `${v.sku}-${String(i + 1).padStart(3, '0')}` };
 	});
 	const images = await startImageServer(rendered);
-	const emulator = await startEmulator({ EMULATOR_LATENCY_MS: String(JOB_MS), EMULATOR_QUEUE_MS: '0' });
+	const emulator = await startEmulator({ EMULATOR_LATENCY_MS: String(JOB_MS), EMULATOR_QUEUE_MS: '0' }, { concurrency: { fal: ACCOUNT_LIMIT } });
 	const results: LineResult[] = [];
 	try {
 		for (const key of LINES) results.push(await runLine(key, photos, images.url, emulator));
@@ -74,7 +84,7 @@ async function main(): Promise<void> {
 		'',
 		`ONE run per n8n line on ${machine.date.slice(0, 10)} (${machine.cpu}, ${machine.cores} cores): example 5 on ${PHOTOS} product photos of`,
 		`mixed sizes (${variants.map((p) => `${p.width}×${p.height}`).join(', ')} in turn), presets "${PRESETS}"; SAM 3 from the`,
-		`emulator with ${JOB_MS} ms jobs (Max Concurrent Jobs 4, the default); filesystem binary mode. Times are n8n's own`,
+		`emulator with ${JOB_MS} ms jobs (Max Concurrent Jobs 4, the default; the account runs ${ACCOUNT_LIMIT} at once); filesystem binary mode. Times are n8n's own`,
 		'per-node execution times (`executionTime`): the calling workflow (whole pipeline) and the sub-workflow\'s execution',
 		'read from n8n\'s database (SAM 3 alone, each image step). Every file was then checked pixel by pixel against its',
 		'preset\'s rules (tools/e2e/lib/cutout-checks.ts); a file byte-identical to one already checked for the same photo counts as checked.',
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
 		'|---|---|---|---|---|---|---|',
 		...results.map((r) => `| ${r.line} (Node ${r.node}) | ${(r.wholeMs / 1000).toFixed(1)} s (${per(r.wholeMs)}/photo) | ${(r.sam3Ms / 1000).toFixed(1)} s | ${(r.imageMs / 1000).toFixed(1)} s (${per(r.imageMs)}/photo) | **${(r.wholeMs / r.sam3Ms).toFixed(2)}×** | ${r.files} (${r.checkedFull} decoded) | ${r.othersPercent ?? '?'} % |`),
 		'',
+		...splitLines(results),
 		...gmLines(results),
 		'Per node (ms for all photos; the sub-workflow\'s nodes run inside "Remove background"):',
 		'',
@@ -96,6 +107,29 @@ async function main(): Promise<void> {
 	writeFileSync(out, replaceSection(readFileSync(out, 'utf8'), 'pipeline', section));
 	console.log(section);
 	log(`wrote the pipeline section of ${out}`);
+}
+
+function splitLines(results: LineResult[]): string[] {
+	const withSplit = results.filter((r) => r.split);
+	if (!withSplit.length) return [];
+	const { batch, atOnce } = withSplit[0].split!;
+	const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+	return [
+		`The same photos in runs of ${batch}, all sent at once to ONE n8n (\`n8n start\`, regular mode) that runs ${atOnce} at a time`,
+		'(`N8N_CONCURRENCY_PRODUCTION_LIMIT`) and queues the rest, `OMP_NUM_THREADS=1` (one GraphicsMagick thread per run); example 11 (example 5 behind a webhook). One execution does its image steps one',
+		'GraphicsMagick process at a time (n8n runs one node at a time, Edit Image one item after another), so it uses one core;',
+		'runs at once share both cores, and one run\'s image steps overlap another\'s SAM 3 jobs. SAM 3 alone is the single run\'s',
+		'SAM 3 node above (the account runs 4 jobs at once in both setups). Whole: the first webhook call to the last run\'s end.',
+		'',
+		'| n8n | whole pipeline, in runs | SAM 3 alone | **whole ÷ SAM 3** | runs | per run (mean): SAM 3 node / image steps | files checked | others on the machine |',
+		'|---|---|---|---|---|---|---|---|',
+		...withSplit.map((r) => {
+			const s = r.split!;
+			const each = `${(mean(s.runs.map((x) => x.sam3Ms)) / 1000).toFixed(1)} s / ${(mean(s.runs.map((x) => x.imageMs)) / 1000).toFixed(1)} s`;
+			return `| ${r.line} (Node ${r.node}) | ${(s.wholeMs / 1000).toFixed(1)} s | ${(r.sam3Ms / 1000).toFixed(1)} s | **${(s.wholeMs / r.sam3Ms).toFixed(2)}×** | ${s.executions} × ${s.batch} | ${each} | ${s.files} (${s.checkedFull} decoded) | ${s.othersPercent ?? '?'} % |`;
+		}),
+		'',
+	];
 }
 
 function gmLines(results: LineResult[]): string[] {
@@ -128,8 +162,6 @@ function nodeRows(results: LineResult[]): string[] {
 		return `| ${name} | ${cells.join(' | ')} |`;
 	});
 }
-
-type BenchPhoto = { variant: Awaited<ReturnType<typeof hostedProductPhotos>>[number]; sku: string };
 
 async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) => string, emulator: Awaited<ReturnType<typeof startEmulator>>): Promise<LineResult> {
 	const line = lines[key];
@@ -173,6 +205,12 @@ async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) =
 			log('GraphicsMagick alone: replaying the recipe and the one-process floor on each photo size');
 			gmTimes = measureGm(floorPhotos);
 		}
+		let split: SplitResult | undefined;
+		if (BATCH > 0) {
+			log(`${line.label}: the same ${photos.length} photos in runs of ${BATCH}, ${AT_ONCE} at a time in one n8n (n8n start)`);
+			split = await runSplit(home, { photos, url, presets: PRESETS, batch: BATCH, atOnce: AT_ONCE, imageSteps: IMAGE_STEPS, check: checkFiles, emulator });
+			log(`${line.label}: runs of ${BATCH}, ${AT_ONCE} at a time: ${split.wholeMs} ms (${(split.wholeMs / sam3Ms).toFixed(2)}× SAM 3 alone)`);
+		}
 		return {
 			line: line.label,
 			node: line.key === '1' ? '20' : '24',
@@ -187,46 +225,12 @@ async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) =
 			othersPercent: account?.othersPercent,
 			benchCoreS: account?.benchCoreS,
 			gm: gmTimes,
+			split,
 		};
 	} finally {
 		if (process.env.SAM3_BENCH_KEEP) log(`kept ${home.userFolder}`);
 		else rmSync(home.userFolder, { recursive: true, force: true });
 	}
-}
-
-/** Every photo gives one file per preset, each meeting its rules; identical bytes for the same photo are checked once. */
-async function checkFiles(outputs: OutputItem[], subRunData: Record<string, any>, photos: BenchPhoto[], read: (ref: any) => Buffer) {
-	const presets = PRESETS.split(',').map((p) => p.trim()) as Preset[];
-	assert.equal(outputs.length, photos.length * presets.length, 'one file per photo and preset');
-	const segmented = (subRunData['SAM 3'][0].data.main[0] as OutputItem[]);
-	const bySku = new Map(segmented.map((s) => [String(s.json.fileName), s]));
-	const passed = new Set<string>();
-	const decoded = new Map<string, { photoRaw: Awaited<ReturnType<typeof raw>>; mask: ReturnType<typeof maskAtPhotoSize> }>();
-	let checkedFull = 0;
-	const skus = new Map(photos.map((p) => [p.sku, p]));
-	const seen = new Set<string>();
-	for (const item of outputs) {
-		const photo = skus.get(String(item.json.fileName))!;
-		const preset = item.json.preset as Preset;
-		assert.ok(photo && presets.includes(preset), `an unexpected file: ${item.json.fileName} ${preset}`);
-		assert.ok(!seen.has(`${photo.sku} ${preset}`), `${photo.sku} ${preset} came out twice`);
-		seen.add(`${photo.sku} ${preset}`);
-		const bytes = read(item.binary!.data);
-		if (process.env.SAM3_BENCH_DUMP) writeFileSync(join(process.env.SAM3_BENCH_DUMP, String(item.binary!.data.fileName)), bytes);
-		const digest = `${photo.variant.name} ${preset} ${createHash('sha1').update(bytes).digest('hex')}`;
-		if (passed.has(digest)) continue;
-		const sam3 = bySku.get(photo.sku)!;
-		let d = decoded.get(photo.variant.name);
-		if (!d) {
-			const maskRaw = await raw(read(sam3.binary!.mask_0), 1);
-			d = { photoRaw: await raw(photo.variant.bytes, 3), mask: maskAtPhotoSize(maskRaw, photo.variant.width, photo.variant.height) };
-			decoded.set(photo.variant.name, d);
-		}
-		await assertStoreReadyFile(`${photo.sku} ${preset}`, preset, bytes, { raw: d.photoRaw, format: photo.variant.format }, d.mask, sam3.json.masks[0].crop);
-		passed.add(digest);
-		checkedFull++;
-	}
-	return { files: outputs.length, checkedFull };
 }
 
 main().catch((error) => {

@@ -39,6 +39,7 @@ export const EXAMPLES = {
 	sam31Rle: '08-sam31-rle-masks.json',
 	productsTo3d: '09-product-photos-to-3d-models.json',
 	clipTracks: '10-clip-track-objects.json',
+	removeBackgroundBatches: '11-remove-background-in-batches.json',
 } as const;
 
 /** The suite that runs each example (examples 1–3 and 7–10 in `examples`). */
@@ -54,6 +55,7 @@ export const EXAMPLE_SUITES: Record<keyof typeof EXAMPLES, string> = {
 	sam31Rle: 'examples',
 	productsTo3d: 'examples',
 	clipTracks: 'examples',
+	removeBackgroundBatches: 'ecommerce',
 };
 
 export function loadExample(file: string): Workflow {

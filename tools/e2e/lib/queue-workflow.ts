@@ -44,9 +44,13 @@ export function webhookSegmentWorkflow(opts: { id: string; path: string; cap: nu
 	return chain(opts.id, `e2e webhook segment (${opts.path})`, [webhook, rows, sam3]);
 }
 
-/** The webhook body an execution started with (n8n 2.x drops it from a lost execution). */
+/** The webhook body an execution started with, whatever its Webhook node is named (n8n 2.x drops it from a lost execution). */
 export function webhookBody(execution: FinishedExecution): any {
-	return execution.data.resultData.runData['Webhook']?.[0]?.data?.main?.[0]?.[0]?.json?.body;
+	for (const tasks of Object.values(execution.data.resultData.runData)) {
+		const json = tasks?.[0]?.data?.main?.[0]?.[0]?.json;
+		if (json && typeof json === 'object' && 'headers' in json && 'body' in json) return json.body;
+	}
+	return undefined;
 }
 
 /** The SAM 3 node's output items (throws when it did not run). */
@@ -56,9 +60,13 @@ export function sam3Items(execution: FinishedExecution): OutputItem[] {
 	return (task.data?.main?.[0] ?? []) as OutputItem[];
 }
 
-/** Starts one execution per run through the production webhook, all at once; resolves when n8n has answered each. */
-export async function triggerRuns(server: N8nServer, path: string, runs: Array<{ tag: string; rows: SegmentRow[] }>): Promise<void> {
-	const answers = await Promise.all(runs.map((run) => callWebhook(server, path, { tag: run.tag, rows: run.rows })));
+/**
+ * Starts one execution per run through the production webhook, all at once; resolves when n8n has answered each.
+ * n8n 2.x answers a webhook that "responds immediately" only once its execution starts, so a run queued behind
+ * N8N_CONCURRENCY_PRODUCTION_LIMIT holds its answer: give `timeoutMs` room for that.
+ */
+export async function triggerRuns(server: N8nServer, path: string, runs: Array<{ tag: string; rows: SegmentRow[] }>, timeoutMs?: number): Promise<void> {
+	const answers = await Promise.all(runs.map((run) => callWebhook(server, path, { tag: run.tag, rows: run.rows }, timeoutMs)));
 	const bad = answers.find((a) => a.status !== 200);
 	if (bad) throw new Error(`webhook answered ${bad.status}: ${JSON.stringify(bad.body).slice(0, 300)}`);
 }

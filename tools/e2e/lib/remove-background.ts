@@ -37,18 +37,24 @@ export async function importRemoveBackground(
 	home: N8nHome,
 	opts: { mainId: string; photos: PhotoRef[]; presets?: string; outputDir: string },
 ): Promise<ImportedPipeline> {
-	const sub = loadExample(EXAMPLES.removeBackground);
-	if (!subImported.has(home)) {
-		await home.importWorkflows([sub]);
-		if (home.line.key === '2') await home.cliOk(['publish:workflow', `--id=${sub.id}`]);
-		subImported.add(home);
-	}
+	const sub = await importSubworkflow(home);
 	const main: Workflow = { ...localizeWorkflow(loadExample(EXAMPLES.ecommerceCutouts), { outputDir: opts.outputDir }), id: opts.mainId };
 	findNode(main, (n) => n.name === 'Product photos').parameters.jsCode = `return ${JSON.stringify(opts.photos)}.map((json) => ({ json }));`;
 	const call = findNode(main, (n) => n.name === SUBWORKFLOW_NAME);
 	if (opts.presets) (call.parameters.workflowInputs as { value: Record<string, string> }).value.preset = opts.presets;
 	await home.importWorkflows([main]);
 	return { mainId: main.id, subId: sub.id, main, sub };
+}
+
+/** Imports the sub-workflow into `home` once (published on n8n 2.x, where other workflows call only that version). */
+export async function importSubworkflow(home: N8nHome): Promise<Workflow> {
+	const sub = loadExample(EXAMPLES.removeBackground);
+	if (!subImported.has(home)) {
+		await home.importWorkflows([sub]);
+		if (home.line.key === '2') await home.cliOk(['publish:workflow', `--id=${sub.id}`]);
+		subImported.add(home);
+	}
+	return sub;
 }
 
 /**
@@ -85,4 +91,26 @@ export function subExecutions(home: N8nHome, workflowId: string): SubExecution[]
 /** n8n's own execution time of a node's first run (ms). */
 export function nodeMs(runData: Record<string, TaskData[]>, node: string): number {
 	return ((runData[node]?.[0] as { executionTime?: number } | undefined)?.executionTime ?? 0);
+}
+
+/** The webhook path example 11 listens on. */
+export const BATCH_WEBHOOK_PATH = 'remove-background-batch';
+
+/**
+ * Example 11 (example 5 behind a webhook: one run per batch of photos, so several runs go at once in one n8n or
+ * across queue-mode workers) calling `subId` with `presets`, its output folder swapped for `outputDir`. Its webhook
+ * answers at once; the body is `{ rows: [{ sku, imageUrl }] }`. Without `outputDir` it ends at Remove background, writing no
+ * file (queue-mode workers may write only to their own folders).
+ */
+export function batchRemoveBackground(opts: { id: string; subId: string; presets: string; outputDir?: string }): Workflow {
+	const workflow: Workflow = { ...localizeWorkflow(loadExample(EXAMPLES.removeBackgroundBatches), { outputDir: opts.outputDir }), id: opts.id };
+	if (!opts.outputDir) {
+		const after = ['Got a file?', 'Write store-ready file', 'No product found'];
+		workflow.nodes = workflow.nodes.filter((n) => !after.includes(n.name));
+		for (const name of [SUBWORKFLOW_NAME, ...after]) delete workflow.connections[name];
+	}
+	const call = findNode(workflow, (n) => n.name === SUBWORKFLOW_NAME);
+	(call.parameters.workflowInputs as { value: Record<string, string> }).value.preset = opts.presets;
+	call.parameters.workflowId = { ...(call.parameters.workflowId as object), value: opts.subId };
+	return workflow;
 }

@@ -4,15 +4,18 @@
  * (GraphicsMagick) makes each preset's file — the Amazon main image, the Shopify square, the transparent cutout.
  * Every file is checked pixel by pixel against its preset's rules, for masks at the photo's size and at another
  * resolution; the photo where nothing is found, a failed SAM 3 job and an unknown preset each come out by name.
+ * Example 11 (the same, one run per batch sent to a webhook, two runs at a time) writes the same checked files.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { assertStoreReadyFile, expectedCut, maskAtPhotoSize, PRESET_RULES, raw, type Box, type Preset } from '../lib/cutout-checks';
 import { startImageServer, type ImageServer } from '../lib/image-server';
 import { hostedProductPhotos, type ProductPhoto } from '../lib/product-photos';
-import { importRemoveBackground, pipelineEnv, subExecutions, type ImportedPipeline } from '../lib/remove-background';
-import type { ExecuteResult, OutputItem } from '../lib/run-data';
+import { activateWorkflow, startN8n } from '../lib/n8n-server';
+import { executionsByTag, triggerRuns } from '../lib/queue-workflow';
+import { BATCH_WEBHOOK_PATH, batchRemoveBackground, importRemoveBackground, importSubworkflow, pipelineEnv, subExecutions, type ImportedPipeline } from '../lib/remove-background';
+import { readBinary, type ExecuteResult, type OutputItem } from '../lib/run-data';
 import type { LineContext } from './context';
 
 const ALL_PRESETS = Object.keys(PRESET_RULES) as Preset[];
@@ -143,6 +146,57 @@ export function ecommerceSuite(ctx: () => LineContext): void {
 			assert.match(result.errorMessage() ?? result.stdout + result.stderr, /Preset "ebay" \(item 0\) is not one of: amazon, shopify, cutout/);
 			const after = await c.emulator!.stats();
 			assert.deepEqual(after.jobs, before.jobs, 'no SAM 3 job was started');
+		});
+
+		test('example 11: two batches sent at once, n8n running both at a time: every product\'s files meet their rules and are on disk', async () => {
+			const c = ctx();
+			const sub = await importSubworkflow(c.home);
+			const workflow = batchRemoveBackground({ id: 'sam3E2eBatches01', subId: sub.id, presets: ALL_PRESETS.join(', '), outputDir: c.home.filesDir });
+			await c.home.importWorkflows([workflow]);
+			await activateWorkflow(c.home, workflow.id);
+			const before = subExecutions(c.home, sub.id).length;
+			// Example 5's tests wrote files of the same names: only this run's may count.
+			for (const p of photos) for (const preset of ALL_PRESETS) rmSync(`${c.home.filesDir}/${p.sku}-${preset}.${PRESET_RULES[preset].format === 'jpeg' ? 'jpg' : 'png'}`, { force: true });
+			const server = await startN8n(c.home, { env: { ...pipelineEnv(c.home), N8N_CONCURRENCY_PRODUCTION_LIMIT: '2', OMP_NUM_THREADS: '1' } });
+			try {
+				const batches = [photos.slice(0, 2), photos.slice(2)];
+				const tags = ['batch-1', 'batch-2'];
+				await triggerRuns(server, BATCH_WEBHOOK_PATH, batches.map((batch, k) => ({ tag: tags[k], rows: batch.map((p) => ({ sku: p.sku, imageUrl: c.images.url(p.name) })) as never })));
+				const runs = await executionsByTag(server, c.home, workflow.id, tags, { seen: new Set(), timeoutMs: 10 * 60_000 });
+				const starts = [...runs.values()].map((r) => Date.parse(r.startedAt ?? ''));
+				const ends = [...runs.values()].map((r) => Date.parse(r.stoppedAt ?? ''));
+				assert.ok(Math.max(...starts) < Math.min(...ends), 'the two runs overlapped');
+				const files: OutputItem[] = [];
+				const nothing: OutputItem[] = [];
+				for (const [tag, run] of runs) {
+					assert.equal(run.status, 'success', `${tag}: ${run.status}`);
+					files.push(...((run.data.resultData.runData['Got a file?']?.[0]?.data?.main?.[0] ?? []) as OutputItem[]));
+					nothing.push(...((run.data.resultData.runData['No product found']?.[0]?.data?.main?.[0] ?? []) as OutputItem[]));
+				}
+				const products = photos.filter((p) => p.sku !== 'empty-404');
+				assert.deepEqual(
+					files.map((f) => `${f.json.fileName} ${f.json.preset}`).sort(),
+					products.flatMap((p) => ALL_PRESETS.map((preset) => `${p.sku} ${preset}`)).sort(),
+					'one file per product and preset, none for the empty backdrop',
+				);
+				assert.deepEqual(nothing.map((n) => [n.json.fileName, n.json.outcome]), [['empty-404', 'no product found']]);
+				const subs = subExecutions(c.home, sub.id).slice(before);
+				assert.equal(subs.length, 2, 'one sub-workflow run per batch');
+				const segmented = subs.flatMap((s) => (s.runData['SAM 3'][0].data?.main?.[0] ?? []) as OutputItem[]);
+				for (const photo of products) {
+					const sam3 = segmented.find((s) => s.json.fileName === photo.sku)!;
+					const first = sam3.json.masks[0];
+					const mask = maskAtPhotoSize(await raw(readBinary(sam3.binary!.mask_0, c.home.n8nDir), 1), photo.width, photo.height);
+					const photoRaw = await raw(photo.bytes, 3);
+					for (const preset of ALL_PRESETS) {
+						const file = `${c.home.filesDir}/${photo.sku}-${preset}.${PRESET_RULES[preset].format === 'jpeg' ? 'jpg' : 'png'}`;
+						assert.ok(existsSync(file), `${file} is missing`);
+						await assertStoreReadyFile(`${photo.sku} ${preset} (example 11)`, preset, readFileSync(file), { raw: photoRaw, format: photo.format }, mask, first.crop);
+					}
+				}
+			} finally {
+				await server.stop();
+			}
 		});
 	});
 }
