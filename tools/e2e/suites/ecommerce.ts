@@ -159,6 +159,7 @@ export function ecommerceSuite(ctx: () => LineContext): void {
 			for (const p of photos) for (const preset of ALL_PRESETS) rmSync(`${c.home.filesDir}/${p.sku}-${preset}.${PRESET_RULES[preset].format === 'jpeg' ? 'jpg' : 'png'}`, { force: true });
 			const server = await startN8n(c.home, { env: { ...pipelineEnv(c.home), N8N_CONCURRENCY_PRODUCTION_LIMIT: '2', OMP_NUM_THREADS: '1' } });
 			try {
+				await server.login();
 				const batches = [photos.slice(0, 2), photos.slice(2)];
 				const tags = ['batch-1', 'batch-2'];
 				await triggerRuns(server, BATCH_WEBHOOK_PATH, batches.map((batch, k) => ({ tag: tags[k], rows: batch.map((p) => ({ sku: p.sku, imageUrl: c.images.url(p.name) })) as never })));
