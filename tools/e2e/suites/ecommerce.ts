@@ -157,13 +157,13 @@ export function ecommerceSuite(ctx: () => LineContext): void {
 			const before = subExecutions(c.home, sub.id).length;
 			// Example 5's tests wrote files of the same names: only this run's may count.
 			for (const p of photos) for (const preset of ALL_PRESETS) rmSync(`${c.home.filesDir}/${p.sku}-${preset}.${PRESET_RULES[preset].format === 'jpeg' ? 'jpg' : 'png'}`, { force: true });
-			const server = await startN8n(c.home, { env: { ...pipelineEnv(c.home), N8N_CONCURRENCY_PRODUCTION_LIMIT: '2', OMP_NUM_THREADS: '1' } });
+			const n8n = await startN8n(c.home, { env: { ...pipelineEnv(c.home), N8N_CONCURRENCY_PRODUCTION_LIMIT: '2', OMP_NUM_THREADS: '1' } });
 			try {
-				await server.login();
+				await n8n.login();
 				const batches = [photos.slice(0, 2), photos.slice(2)];
 				const tags = ['batch-1', 'batch-2'];
-				await triggerRuns(server, BATCH_WEBHOOK_PATH, batches.map((batch, k) => ({ tag: tags[k], rows: batch.map((p) => ({ sku: p.sku, imageUrl: c.images.url(p.name) })) as never })));
-				const runs = await executionsByTag(server, c.home, workflow.id, tags, { seen: new Set(), timeoutMs: 10 * 60_000 });
+				await triggerRuns(n8n, BATCH_WEBHOOK_PATH, batches.map((batch, k) => ({ tag: tags[k], rows: batch.map((p) => ({ sku: p.sku, imageUrl: server.url(p.name) })) as never })));
+				const runs = await executionsByTag(n8n, c.home, workflow.id, tags, { seen: new Set(), timeoutMs: 10 * 60_000 });
 				const starts = [...runs.values()].map((r) => Date.parse(r.startedAt ?? ''));
 				const ends = [...runs.values()].map((r) => Date.parse(r.stoppedAt ?? ''));
 				assert.ok(Math.max(...starts) < Math.min(...ends), 'the two runs overlapped');
@@ -196,7 +196,7 @@ export function ecommerceSuite(ctx: () => LineContext): void {
 					}
 				}
 			} finally {
-				await server.stop();
+				await n8n.stop();
 			}
 		});
 	});
