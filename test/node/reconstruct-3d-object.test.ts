@@ -8,6 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { MiB } from '../../nodes/Sam3/limits';
 import { runAsAgentTool } from '../../tools/rig';
 import { credentialsFor, runSam3 } from './fixture';
 import { binaryNames, onlySubmit, useEmulator } from './harness';
@@ -85,6 +86,36 @@ describe('Reconstruct 3D Object', () => {
 		expect((item.json.objects as IDataObject[]).map((o) => (o.glb as IDataObject).binaryProperty)).toEqual(['object_0', 'object_1']);
 		// Two objects: two units.
 		expect(item.json.cost).toMatchObject({ estimatedUsd: 0.04, basis: expect.stringContaining('2 units') });
+	});
+
+	it('fileSize is the bytes stored, counted as they stream in, whatever size fal declares', async () => {
+		// After the photo the emulator fetches itself: each file fal answers is 2 MiB, chunked (its own bytes, then zeros).
+		emulator().faults.add({ route: 'files.get', times: 'always', after: 1, fault: { kind: 'hugeFile', bytes: 2 * MiB } });
+		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker' });
+		expect(result.error).toBeUndefined();
+		const [item] = result.items;
+		for (const [field, binaryProperty] of [['glb', 'model'], ['splat', 'splat']]) {
+			const stored = await result.readBinary(item, binaryProperty);
+			expect(stored.length).toBe(2 * MiB);
+			expect((item.json[field] as IDataObject).fileSize).toBe(stored.length);
+		}
+	});
+
+	it('fileSize is a number of bytes also when fal declares none; a file not downloaded has the size fal declares', async () => {
+		emulator().jobs.script({
+			resultBody: (body: IDataObject) => ({
+				...body,
+				model_glb: { ...(body.model_glb as IDataObject), file_size: undefined },
+				artifacts_zip: { ...(body.artifacts_zip as IDataObject), file_size: 4321 },
+			}),
+		});
+		const result = await reconstruct({ imageUrl: await photoUrl(), prompt: 'sneaker' });
+		expect(result.error).toBeUndefined();
+		const { json } = result.items[0];
+		expect((json.glb as IDataObject).fileSize).toBe((await result.readBinary(result.items[0], 'model')).length);
+		// The artifacts zip is not downloaded by default.
+		expect(json.artifacts).toMatchObject({ fileSize: 4321 });
+		expect((json.artifacts as IDataObject).binaryProperty).toBeUndefined();
 	});
 
 	it('sends every option as fal names it, and stores only the GLBs when asked', async () => {

@@ -110,6 +110,29 @@ describe.each<RunflowOutputShape>(['masks-in-outputs', 'preview-in-outputs'])('R
 	});
 });
 
+it('fileSize is always a number of bytes: those stored over the size an artifact declares, and when it declares none', async () => {
+	emulator().setRunflowOutput({ shape: 'masks-in-outputs', extraArtifact: true });
+	const notes = emulator().hostImage(Buffer.from('{"prompt":"shoe"}'), 'application/json', 'notes.json');
+	emulator().jobs.script({
+		resultBody: (output: IDataObject) => {
+			const outputs = output.outputs as IDataObject[];
+			const zip = outputs[outputs.length - 1];
+			return { ...output, outputs: [...outputs.slice(0, -1), { ...zip, file_size: 3 }, { type: 'file', url: notes }] };
+		},
+	});
+	const { result, item } = await segment();
+	const zip = await result.readBinary(item, 'file_0');
+	expect(zip.length).toBeGreaterThan(3);
+	expect(item.json.files).toEqual([
+		expect.objectContaining({ index: 0, binaryProperty: 'file_0', mimeType: 'application/zip', fileSize: zip.length }),
+		expect.objectContaining({ index: 1, binaryProperty: 'file_1', fileSize: '{"prompt":"shoe"}'.length }),
+	]);
+
+	// Download Masks off: nothing stored, the size the artifact declares (none for the second).
+	const { item: linked } = await segment({ options: { downloadMasks: false, includeRawResponse: true } });
+	expect((linked.json.files as IDataObject[]).map((file) => file.fileSize)).toEqual([3, undefined]);
+});
+
 it('preview-in-outputs is the layout that lost the preview before: the preview is read from outputs[0]', async () => {
 	emulator().setRunflowOutput({ shape: 'preview-in-outputs' });
 	const { item } = await segment();

@@ -228,7 +228,27 @@ describe('Segment Video: the output', () => {
 		const [item] = result.items;
 		expect(binaryNames(item)).toEqual(['rle', 'video']);
 		expect((await result.readBinary(item, 'rle')).toString()).toBe('1 3 10 2\n');
-		expect(item.json).toMatchObject({ video: { binaryProperty: 'video', mimeType: 'video/mp4' }, rleFile: { binaryProperty: 'rle', fileSize: 9 } });
+		// A bare URL declares no size: the JSON still says the stored bytes as a number, never n8n's "12.3 kB".
+		const video = await result.readBinary(item, 'video');
+		expect(item.json).toMatchObject({ video: { binaryProperty: 'video', mimeType: 'video/mp4', fileSize: video.length }, rleFile: { binaryProperty: 'rle', fileSize: 9 } });
+	});
+
+	it('fileSize is the bytes stored, whatever size the answer declares; the declared size only when nothing was downloaded', async () => {
+		const rleUrl = emulator().hostImage(Buffer.from('1 3 10 2\n'), 'text/plain', 'masks.txt');
+		const declared = (body: IDataObject) => ({ video: { ...(body.video as IDataObject), file_size: 5 }, rle: { url: rleUrl, file_size: 4096 } });
+		emulator().jobs.script({ resultBody: declared });
+		const stored = await segmentVideo({ prompt: 'ball' });
+		expect(stored.error).toBeUndefined();
+		const [item] = stored.items;
+		const video = await stored.readBinary(item, 'video');
+		expect(video.length).not.toBe(5);
+		expect(item.json).toMatchObject({ video: { binaryProperty: 'video', fileSize: video.length }, rleFile: { binaryProperty: 'rle', fileSize: 9 } });
+
+		emulator().jobs.script({ resultBody: declared });
+		const linked = await segmentVideo({ prompt: 'ball', options: { downloadMasks: false } });
+		expect(linked.error).toBeUndefined();
+		expect(linked.items[0].binary).toBeUndefined();
+		expect(linked.items[0].json).toMatchObject({ video: { fileSize: 5 }, rleFile: { fileSize: 4096 } });
 	});
 
 	it('keeps the valid frames of an odd answer (a box of 3 numbers, a score as text)', async () => {

@@ -1,6 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Submission } from '../providers/provider';
+import type { StoredFile } from './provider-files';
 import { withoutUserInfoIn } from '../transport/redact';
 import { itemCost } from './cost';
 import type { ItemJob, JobSettings } from './job-types';
@@ -76,4 +77,12 @@ export function providerFileJson(
 		mimeType: binary?.mimeType ?? file.content_type ?? undefined,
 		fileName: binary?.fileName ?? file.file_name ?? undefined,
 	});
+}
+
+/**
+ * A file's `fileSize` in the JSON, always a number of bytes: those stored when it was downloaded, else the size the
+ * provider declares (undefined when neither is known). Never n8n's display string ("12.3 kB").
+ */
+export function fileSizeOf(file: { file_size?: number }, stored?: StoredFile): number | undefined {
+	return stored?.bytes ?? file.file_size;
 }

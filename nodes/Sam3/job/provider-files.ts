@@ -16,6 +16,15 @@ export interface ProviderFile {
 	url: string;
 }
 
+/**
+ * A provider file as stored: its n8n binary and how many bytes it holds, counted as they were read (n8n's own
+ * `fileSize` is a display string such as "12.3 kB"; the JSON reports this number).
+ */
+export interface StoredFile {
+	binary: IBinaryData;
+	bytes: number;
+}
+
 /** `shoe-mask-0.png` for a mask of shoe.jpg: names that still say which photo they belong to once written to disk. */
 function fileNameFor(kind: MediaKind, baseName: string, mimeType: string): string {
 	return `${baseName}.${kind.extensions[mimeType] ?? 'bin'}`;
@@ -48,7 +57,7 @@ export async function storeProviderFiles(
 	http: ProviderHttp,
 	files: Array<{ file: ProviderFile; baseName: string; kind: MediaKind; field?: string }>,
 	bounds: DownloadBounds,
-): Promise<IBinaryData[]> {
+): Promise<StoredFile[]> {
 	const failed = new AbortController();
 	const signal = bounds.signal ? AbortSignal.any([bounds.signal, failed.signal]) : failed.signal;
 	const outcomes = await Promise.all(
@@ -63,7 +72,7 @@ export async function storeProviderFiles(
 	// The first real failure, not a sibling's "stopped" that it caused.
 	const failure = outcomes.find((outcome) => !outcome.ok && !(outcome.error instanceof ExecutionCancelledError)) ?? outcomes.find((outcome) => !outcome.ok);
 	if (failure && !failure.ok) throw failure.error;
-	return outcomes.map((outcome) => (outcome as { value: IBinaryData }).value);
+	return outcomes.map((outcome) => (outcome as { value: StoredFile }).value);
 }
 
 /**
@@ -78,7 +87,7 @@ export async function storeProviderFile(
 	baseName: string,
 	kind: MediaKind,
 	bounds: DownloadBounds = {},
-): Promise<IBinaryData> {
+): Promise<StoredFile> {
 	if (file.url.startsWith('data:')) {
 		const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(file.url);
 		// The same cap as a download, checked on the text before anything is decoded (base64: 4 chars per 3 bytes).
@@ -86,7 +95,7 @@ export async function storeProviderFile(
 		if ((match?.[2] ? Math.floor((encoded.length * 3) / 4) : encoded.length) > limitOf(kind)) throw tooLarge(http, kind, baseName);
 		const data = match ? Buffer.from(encoded, match[2] ? 'base64' : 'utf8') : Buffer.alloc(0);
 		const mimeType = mimeTypeOf(http, kind, baseName, 'a data URI', data);
-		return await ctx.helpers.prepareBinaryData(data, fileNameFor(kind, baseName, mimeType), mimeType);
+		return { binary: await ctx.helpers.prepareBinaryData(data, fileNameFor(kind, baseName, mimeType), mimeType), bytes: data.length };
 	}
 	// Only the web is fetched: a provider answer can never make the node read file:, ftp: or other schemes.
 	if (!/^https?:\/\//i.test(file.url)) {
@@ -126,7 +135,7 @@ async function download(
 	baseName: string,
 	kind: MediaKind,
 	time: { timeoutMs: number; maxWait?: number },
-): Promise<IBinaryData> {
+): Promise<StoredFile> {
 	const begun = Date.now();
 	const maxWait = time.maxWait ?? Infinity;
 	const response = await settle(
@@ -162,7 +171,7 @@ async function download(
 		if (!read.ok) throw cutShort(read);
 		if (read.bytes.length === 0) throw empty();
 		const mimeType = mimeTypeOf(http, kind, baseName, file.url, read.bytes);
-		return await ctx.helpers.prepareBinaryData(read.bytes, fileNameFor(kind, baseName, mimeType), mimeType);
+		return { binary: await ctx.helpers.prepareBinaryData(read.bytes, fileNameFor(kind, baseName, mimeType), mimeType), bytes: read.bytes.length };
 	}
 
 	// Larger or unsized: passed into n8n's binary storage as it arrives, once its first bytes say what it is.
@@ -182,7 +191,7 @@ async function download(
 	);
 	if (!stored.ok) throw stored.error instanceof ProviderError ? stored.error : http.networkError('download', stored.error);
 	if (!stored.value.ok) throw cutShort(stored.value);
-	return stored.value.value;
+	return { binary: stored.value.value, bytes: stored.value.bytes };
 }
 
 /**

@@ -4,8 +4,8 @@ import type { NormalizedMask, NormalizedResult } from '../../contract/normalize'
 import type { ImageFile } from '../../contract/sam3.schema';
 import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
-import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
-import { storeProviderFiles } from '../../job/provider-files';
+import { type JobTiming, type OwnOutput, compact, fileSizeOf, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
+import { type StoredFile, storeProviderFiles } from '../../job/provider-files';
 import type { ProviderArtifact, Submission } from '../../providers/provider';
 import { IMAGE_KIND, REPORTED_FILE_KIND } from '../shared/image-bytes';
 import { maskOutputOptions } from './mask-output-options';
@@ -27,12 +27,12 @@ export type ImageResult = NormalizedResult & Pick<ResultParts, 'files' | 'modelD
 const FILE_PREFIX = 'file_';
 
 /** Another file the provider reported: its type as the provider names it, its size, URL and binary field. */
-function reportedFileJson(file: ProviderArtifact, index: number, binary: IBinaryData | undefined): IDataObject {
+function reportedFileJson(file: ProviderArtifact, index: number, stored: StoredFile | undefined): IDataObject {
 	return compact({
 		index,
 		type: file.type,
-		...providerFileJson(file, `${FILE_PREFIX}${index}`, binary),
-		fileSize: file.file_size ?? binary?.fileSize,
+		...providerFileJson(file, `${FILE_PREFIX}${index}`, stored?.binary),
+		fileSize: fileSizeOf(file, stored),
 		width: file.width,
 		height: file.height,
 	});
@@ -119,7 +119,7 @@ export async function resultItems(
 	});
 	const sharedBinary: Record<string, IBinaryData> = {
 		...(preview ? { image: preview } : {}),
-		...Object.fromEntries(reportedFiles.flatMap((file, index) => (file ? [[`${FILE_PREFIX}${index}`, file]] : []))),
+		...Object.fromEntries(reportedFiles.flatMap((file, index) => (file ? [[`${FILE_PREFIX}${index}`, file.binary]] : []))),
 	};
 	const pairedItem = { item: itemIndex };
 
@@ -139,7 +139,7 @@ interface StoredMasks {
 	maskFiles: IBinaryData[];
 	preview?: IBinaryData;
 	/** The provider's other files, by their index in the result's `files` (none with Download Masks off). */
-	reportedFiles: IBinaryData[];
+	reportedFiles: StoredFile[];
 	maskSizes: Array<ImageSize | undefined>;
 	/** The input image's size: from its file, or what the masks tell of it (see inputSizeOf). */
 	inputSize?: ImageSize;
@@ -168,7 +168,7 @@ async function storeMasks(job: ItemJob, result: ImageResult, stem: string): Prom
 	if (result.image) files.push({ file: result.image, baseName: `${stem}-preview`, kind: IMAGE_KIND, field: 'image' });
 	// One download set: the first failure stops the others, whichever file it is.
 	const stored = output.download ? await storeProviderFiles(ctx, http, [...files, ...reported], bounds) : [];
-	const maskFiles = stored.slice(0, urlMasks.length);
+	const maskFiles = stored.slice(0, urlMasks.length).map((file) => file.binary);
 	const reportedFiles = stored.slice(files.length);
 	const [binaryInputSize, maskSizes] = await Promise.all([
 		inputImageSize(ctx, settings),
@@ -176,7 +176,7 @@ async function storeMasks(job: ItemJob, result: ImageResult, stem: string): Prom
 	]);
 	return {
 		maskFiles,
-		preview: result.image ? stored[urlMasks.length] : undefined,
+		preview: result.image ? stored[urlMasks.length]?.binary : undefined,
 		reportedFiles,
 		maskSizes,
 		inputSize: binaryInputSize ?? inputSizeOf(maskSizes),

@@ -5,8 +5,8 @@ import type { VideoFile } from '../../contract/video.schema';
 import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
-import { type JobTiming, type OwnOutput, compact, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
-import { type DownloadBounds, storeProviderFiles } from '../../job/provider-files';
+import { type JobTiming, type OwnOutput, compact, fileSizeOf, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
+import { type DownloadBounds, type StoredFile, storeProviderFiles } from '../../job/provider-files';
 import { ExecutionCancelledError } from '../../transport/errors';
 import { withoutUserInfo } from '../../transport/redact';
 import { settle } from '../../transport/settle';
@@ -34,9 +34,8 @@ export const VIDEO_OUTPUT: OwnOutput = {
 	},
 };
 
-function fileJson(file: VideoFile, binaryProperty: string, binary?: IBinaryData): IDataObject {
-	// Bytes as fal reports them; otherwise n8n's size of the stored file ("1.2 MB").
-	return compact({ ...providerFileJson(file, binaryProperty, binary), fileSize: file.file_size ?? binary?.fileSize });
+function fileJson(file: VideoFile, binaryProperty: string, stored?: StoredFile): IDataObject {
+	return compact({ ...providerFileJson(file, binaryProperty, stored?.binary), fileSize: fileSizeOf(file, stored) });
 }
 
 /** The size the masks were decoded at; a quarter-turned phone video's turn, when its container declares one. */
@@ -52,7 +51,7 @@ type WantedFile = { key: keyof typeof BINARY; file: VideoFile; baseName: string;
  * The answer's files as n8n binaries, by key. The boxes zip is an extra: when it cannot be had (not a zip, gone,
  * too large) it is dropped and named in `warnings`, the video and masks kept; any other file failing fails the item.
  */
-async function storeVideoFiles(job: ItemJob, wanted: WantedFile[], bounds: DownloadBounds, warnings: string[]): Promise<Map<string, IBinaryData>> {
+async function storeVideoFiles(job: ItemJob, wanted: WantedFile[], bounds: DownloadBounds, warnings: string[]): Promise<Map<string, StoredFile>> {
 	const { ctx, http } = job;
 	const extra = wanted.filter((entry) => entry.key === 'boundingBoxes');
 	const needed = wanted.filter((entry) => entry.key !== 'boundingBoxes');
@@ -88,10 +87,10 @@ export async function videoResultItems(
 	if (result.rleFile) wanted.push({ key: 'rle', file: result.rleFile, baseName: `${stem}-rle`, kind: RLE_FILE_KIND, field: 'rle' });
 	const bounds = { slots: batch.downloads(settings.maxConcurrency), signal, deadline };
 	const warnings = [...(result.warnings ?? [])];
-	const stored = output.download ? await storeVideoFiles(job, wanted, bounds, warnings) : new Map<string, IBinaryData>();
+	const stored = output.download ? await storeVideoFiles(job, wanted, bounds, warnings) : new Map<string, StoredFile>();
 	const kept = wanted.filter((entry) => !output.download || stored.has(entry.key));
-	const files = Object.fromEntries(kept.map((entry) => [entry.key, { file: entry.file, binary: stored.get(entry.key) }]));
-	const describe = (key: keyof typeof BINARY) => (files[key] ? fileJson(files[key].file, BINARY[key], files[key].binary) : undefined);
+	const files = Object.fromEntries(kept.map((entry) => [entry.key, { file: entry.file, stored: stored.get(entry.key) }]));
+	const describe = (key: keyof typeof BINARY) => (files[key] ? fileJson(files[key].file, BINARY[key], files[key].stored) : undefined);
 
 	const decoded = output.download && result.frames && wantsFrameMasks(job) ? await frameMaskFiles(job, result.frames, stem) : undefined;
 	if (result.frames && !decoded) checkFrameRle(job, result.frames);
@@ -115,7 +114,7 @@ export async function videoResultItems(
 		cost: itemCost(job, { learned: frames ? { frames: frames.length } : undefined }),
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
-	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.binary ? [[BINARY[key as keyof typeof BINARY], entry.binary]] : [])));
+	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.stored ? [[BINARY[key as keyof typeof BINARY], entry.stored.binary]] : [])));
 	const maskBinary = Object.fromEntries(masks.flatMap((mask, index) => (mask ? [[frameMaskField(result.frames![index].frameIndex), mask]] : [])));
 	const allBinary = { ...binary, ...ownBinary, ...maskBinary };
 	return [{ json: item, binary: Object.keys(allBinary).length ? allBinary : undefined, pairedItem: { item: ctx.getItemIndex() } }];

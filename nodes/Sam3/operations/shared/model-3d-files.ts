@@ -3,7 +3,7 @@ import type { IBinaryData, IDataObject } from 'n8n-workflow';
 import type { ResultFile } from '../../contract/result-file';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
-import { compact, providerFileJson } from '../../job/output-item';
+import { compact, fileSizeOf, providerFileJson } from '../../job/output-item';
 import { storeProviderFiles } from '../../job/provider-files';
 import {
 	ARTIFACTS_ZIP_LIMIT_BYTES,
@@ -65,12 +65,12 @@ export async function store3dFiles(job: ItemJob, wanted: WantedFile[]): Promise<
 	const { ctx, http, settings, batch, signal, deadline } = job;
 	const toStore = settings.output.download ? wanted.filter((entry) => entry.download) : [];
 	const stored = await storeProviderFiles(ctx, http, toStore, { slots: batch.downloads(settings.maxConcurrency), signal, deadline });
-	const binaryOf = new Map(toStore.map((entry, index) => [entry.field, stored[index]]));
+	const storedOf = new Map(toStore.map((entry, index) => [entry.field, stored[index]]));
 	const json = new Map(
 		wanted.map((entry) => {
-			const binary = binaryOf.get(entry.field);
-			return [entry.field, compact({ ...providerFileJson(entry.file, entry.field, binary), fileSize: entry.file.file_size ?? binary?.fileSize })];
+			const file = storedOf.get(entry.field);
+			return [entry.field, compact({ ...providerFileJson(entry.file, entry.field, file?.binary), fileSize: fileSizeOf(entry.file, file) })];
 		}),
 	);
-	return { binary: Object.fromEntries(binaryOf), json };
+	return { binary: Object.fromEntries([...storedOf].map(([field, file]) => [field, file.binary])), json };
 }
