@@ -7,7 +7,8 @@
 import { NodeHelpers, type IDataObject, type INode, type INodeParameters, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
-import { DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../nodes/Sam3/limits';
+import * as providerJob from '../../nodes/Sam3/job/provider-job';
+import { DEFAULT_MAX_WAIT_SECONDS, DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../nodes/Sam3/limits';
 import { PROVIDERS, type Provider, runSam3, solidImage } from './fixture';
 import { entries, hostImage, onlySubmit, sentInput, submitEntries, useEmulator } from './harness';
 
@@ -189,9 +190,38 @@ describe('current panel: at most 9 rows with the defaults, the credential one of
 		expect(description.description).not.toMatch(/Image URL: |Text Prompt: /);
 	});
 
-	it('Segment Video waits longer by default than Segment Image', () => {
-		const options = description.properties.filter((property) => property.name === 'options' && property.displayOptions?.show?.operation?.includes('segmentVideo'));
+	it.each([
+		['segment', DEFAULT_MAX_WAIT_SECONDS],
+		['segmentVideo', DEFAULT_VIDEO_MAX_WAIT_SECONDS],
+		['trackObjects', DEFAULT_VIDEO_MAX_WAIT_SECONDS],
+		['reconstruct3dObject', DEFAULT_MAX_WAIT_SECONDS],
+		['reconstruct3dBody', DEFAULT_MAX_WAIT_SECONDS],
+		['align3d', DEFAULT_MAX_WAIT_SECONDS],
+	])('%s: Options > Max Wait (Seconds) offers %i s (the video jobs wait longer than images and 3D)', (operation, seconds) => {
+		const options = description.properties.filter((property) => property.name === 'options' && property.displayOptions?.show?.operation?.includes(operation));
 		const maxWait = options.flatMap((property) => (property.options ?? []) as INodeProperties[]).find((option) => option.name === 'maxWaitSeconds');
-		expect(maxWait?.default).toBe(DEFAULT_VIDEO_MAX_WAIT_SECONDS);
+		expect(maxWait?.default).toBe(seconds);
+	});
+});
+
+describe('current panel: a node without Options > Max Wait waits what the panel offers', () => {
+	let openJob: jest.SpiedFunction<typeof providerJob.openJob>;
+	beforeEach(() => {
+		openJob = jest.spyOn(providerJob, 'openJob');
+	});
+	afterEach(() => openJob.mockRestore());
+
+	const clip = () => emulator().hostImage(Buffer.from('not played: Wait for Result is off'), 'video/mp4', 'clip.mp4');
+	it.each([
+		['segmentVideo', DEFAULT_VIDEO_MAX_WAIT_SECONDS, () => ({ videoUrl: clip(), prompt: 'car' })],
+		['trackObjects', DEFAULT_VIDEO_MAX_WAIT_SECONDS, () => ({ videoUrl: clip(), prompt: 'car' })],
+		['reconstruct3dObject', DEFAULT_MAX_WAIT_SECONDS, async () => ({ imageUrl: await photo(), prompt: 'car' })],
+	])('%s: %i s', async (operation, seconds, fields) => {
+		const result = await runSam3(emulator(), { ...CURRENT, parameters: { operation, ...(await fields()), options: { waitForResult: false } } });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.requestId).toEqual(expect.any(String));
+		expect(openJob).toHaveBeenCalledTimes(1);
+		const job = await (openJob.mock.results[0].value as ReturnType<typeof providerJob.openJob>);
+		expect(job.settings.maxWaitMs).toBe(seconds * 1000);
 	});
 });

@@ -3,6 +3,7 @@ import type { DeclarativeRestApiSettings, IExecutePaginationFunctions, INodeExec
 import { readOutput } from '../../contract/result-file';
 import { TRACKS_ENDPOINT, TracksOutputSchema } from '../../contract/tracks.schema';
 import { fetchResult, jobStep, jobTiming, openJob, runItem, runJob, submittedItems } from '../../job/provider-job';
+import { DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../limits';
 import { VIDEO_KIND } from '../shared/video-bytes';
 import { videoFrameCount } from '../shared/video-dimensions';
 import { TRACKS_OUTPUT, trackResultItems } from './output-items';
@@ -24,6 +25,8 @@ export async function runTrackObjects(
 			ownOutput: TRACKS_OUTPUT,
 			// fal bills video per 16 input frames: read from a binary video's container (URL videos: from the answer).
 			cost: { endpointId: TRACKS_ENDPOINT.id, quantityOf: (video: Buffer) => ({ frames: videoFrameCount(video) }) },
+			// A video job, as long as Segment Video's (the panel's Options > Max Wait shows the same default).
+			defaultMaxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS,
 		});
 		const run = await runJob(job);
 		if (!run) return [];

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { schemaField } from '../../contract/fields';
 import { TracksInputSchema } from '../../contract/tracks.schema';
 import { currentOptionsField } from '../../descriptions/job-options.description';
+import { DEFAULT_VIDEO_MAX_WAIT_SECONDS } from '../../limits';
 import { falOnlyPanel } from '../shared/fal-only';
 import { videoSourceFields } from '../shared/video-source.description';
 
@@ -39,5 +40,5 @@ const trackOptions: INodeProperties[] = [
  */
 export const trackObjectsProperties: INodeProperties[] = falOnlyPanel(
 	{ displayName: 'Track Objects in a Video runs on fal.ai only (Runflow has no SAM 3 video model): choose a fal.ai credential above.', name: 'tracksRunflowNotice' },
-	[...trackFields, currentOptionsField(trackOptions)],
+	[...trackFields, currentOptionsField(trackOptions, { maxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS })],
 );
