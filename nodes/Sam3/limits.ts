@@ -9,7 +9,10 @@ export const UPLOAD_LIMIT_BYTES = 50 * MiB;
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
 export const DEFAULT_MAX_WAIT_SECONDS = 600;
-/** Segment Video's and Track Objects': fal works through a clip frame by frame, so a minute-long clip can take many minutes, queue included. */
+/**
+ * The video operations' (Segment Video, Track Objects): fal works through a clip frame by frame, so a minute-long
+ * clip can take many minutes, queue included.
+ */
 export const DEFAULT_VIDEO_MAX_WAIT_SECONDS = 1800;
 
 /** A mask is a few MB at most; anything far larger is not a mask. */

@@ -1,10 +1,10 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Submission } from '../providers/provider';
-import type { StoredFile } from './provider-files';
 import { withoutUserInfoIn } from '../transport/redact';
 import { itemCost } from './cost';
 import type { ItemJob, JobSettings } from './job-types';
+import type { StoredFile } from './provider-files';
 
 export type { OwnOutput } from './job-types';
 
