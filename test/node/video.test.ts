@@ -7,6 +7,7 @@ import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
 import { VIDEO_INPUT_SCHEMAS } from '../../nodes/Sam3/contract/video.schema';
+import { PRICES, roundUsd } from '../../nodes/Sam3/job/cost';
 
 import { readVideo } from '../../tools/emulator/video-container';
 import { startReceiver, waitFor } from '../support/http';
@@ -264,6 +265,84 @@ describe('Segment Video: the output', () => {
 		const result = await segmentVideo({ prompt: 'ball' }, { continueOnFail: true });
 		expect(result.items[0].json.error).toMatchObject({ stage: 'result', message: expect.stringMatching(/neither a video nor per-frame masks/) });
 		expect(entries(emulator(), 'fal.cancel')).toEqual([]);
+	});
+});
+
+describe('Segment Video: what the item cost (fal bills per started 16 frames of the input)', () => {
+	// More than two blocks of 16 frames: a count that is off shows in the price.
+	let longClip: Buffer;
+	beforeAll(async () => {
+		longClip = await makeTestVideo({ width: 64, height: 48, frames: 40 });
+	});
+	const perBlock = PRICES['fal-ai/sam-3/video'].usd;
+	const priceOf = (frames: number) => roundUsd(Math.ceil(frames / 16) * perBlock);
+	const urlVideo = async (parameters: INodeParameters = {}, binaryMode?: 'default' | 'filesystem') =>
+		await runSam3(emulator(), {
+			provider: 'falApi',
+			binaryMode,
+			parameters: { operation: 'segmentVideo', videoUrl: emulator().hostImage(longClip, 'video/mp4', 'long-clip.mp4'), prompt: 'ball', ...parameters },
+		});
+
+	it.each(['default', 'filesystem'] as const)('a video by URL, plain video output, downloaded: priced by the result video\'s frames (%s binary mode)', async (binaryMode) => {
+		const result = await urlVideo({}, binaryMode);
+		expect(result.error).toBeUndefined();
+		const [item] = result.items;
+		expect(Boolean(item.binary?.video?.id)).toBe(binaryMode === 'filesystem');
+		// The frames of the file the user got, as an independent reader counts them: fal's result has the input's frames.
+		const { frameCount } = readVideo(await result.readBinary(item, 'video'));
+		expect(frameCount).toBe(readVideo(longClip).frameCount);
+		expect(item.json.frames).toBeUndefined();
+		expect(item.json.cost).toEqual({
+			estimatedUsd: priceOf(frameCount),
+			basis: expect.stringContaining(`× ${Math.ceil(frameCount / 16)} (${frameCount} frames, read from the result video's container, rounded up), fal-ai/sam-3/video`),
+			estimate: true,
+		});
+	});
+
+	it('Download Masks off: no estimate, and the basis says how to get one', async () => {
+		const result = await urlVideo({ options: { downloadMasks: false } });
+		expect(result.error).toBeUndefined();
+		const [item] = result.items;
+		expect(item.binary).toBeUndefined();
+		expect(item.json.cost).toEqual({
+			basis: expect.stringMatching(/frame count is not known: turn on Options > Download Masks to have it read from the result video, or give the video as a binary file$/),
+			estimate: true,
+		});
+	});
+
+	const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 16]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0])]);
+	it.each([
+		['a box shorter than its own header', Buffer.concat([ftyp, Buffer.from([0, 0, 0, 4]), Buffer.from('junk', 'latin1'), Buffer.alloc(64)]), /\(the MP4\/MOV structure is malformed: the box at byte 16 is 4 bytes long, shorter than its own header\)/],
+		['no moov box at all', Buffer.concat([ftyp, Buffer.from([0, 0, 0, 72]), Buffer.from('mdat', 'latin1'), Buffer.alloc(64)]), /container does not tell it; give/],
+	])('a result video whose container is garbage (%s): the item succeeds, without an estimate, saying why', async (_, garbage, why) => {
+		const garbageUrl = emulator().hostImage(garbage, 'video/mp4', 'garbage.mp4');
+		emulator().jobs.script({ resultBody: (body: IDataObject) => ({ ...body, video: garbageUrl }) });
+		const result = await urlVideo();
+		expect(result.error).toBeUndefined();
+		const [item] = result.items;
+		expect(item.json.error).toBeUndefined();
+		expect(await result.readBinary(item, 'video')).toEqual(garbage);
+		expect(item.json.cost).toEqual({
+			basis: expect.stringMatching(/the video's frame count is not known: the result video's container does not tell it/),
+			estimate: true,
+		});
+		expect(String((item.json.cost as IDataObject).basis)).toMatch(why);
+		expect(String((item.json.cost as IDataObject).basis)).toMatch(/give the video as a binary file to have it read from its container$/);
+	});
+
+	it('a binary video is priced by its own container, before the job (the result is not read for it)', async () => {
+		const result = await runSam3(emulator(), {
+			provider: 'falApi',
+			parameters: { operation: 'segmentVideo', videoSource: 'binary', prompt: 'ball', options: { downloadMasks: false } },
+			items: [{ json: {}, binary: { data: { data: longClip, mimeType: 'video/mp4', fileName: 'clip.mp4' } } }],
+		});
+		expect(result.error).toBeUndefined();
+		const { frameCount } = readVideo(longClip);
+		expect(result.items[0].json.cost).toEqual({
+			estimatedUsd: priceOf(frameCount),
+			basis: expect.stringContaining(`(${frameCount} frames, read from the input video's container, rounded up)`),
+			estimate: true,
+		});
 	});
 });
 

@@ -49,6 +49,8 @@ export function priceKey(provider: ProviderId, endpointId: string): string {
 export interface CostQuantity {
 	frames?: number;
 	units?: number;
+	/** Where the frame count was read ("the result video's container"): the basis says it, so a user can check it. */
+	framesFrom?: string;
 }
 
 /** The cost an output item carries (`cost`), and what Max Spend per Run reserves before a job starts. */
@@ -76,11 +78,11 @@ const usd = (value: number) => `$${value < 0.01 ? value.toFixed(3) : value.toFix
  * fal; one single-object run was billed 1 unit, so the node counts one unit per object asked for (masks, boxes),
  * at least one: an estimate on the high side for several objects, never an under-reservation for one.
  */
-export function estimateCost(provider: ProviderId, endpointId: string, quantity: CostQuantity = {}): CostEstimate {
-	return { ...estimateFromPrice(provider, endpointId, quantity), quantity };
+export function estimateCost(provider: ProviderId, endpointId: string, quantity: CostQuantity = {}, framesUnknown?: string): CostEstimate {
+	return { ...estimateFromPrice(provider, endpointId, quantity, framesUnknown), quantity };
 }
 
-function estimateFromPrice(provider: ProviderId, target: string, quantity: CostQuantity): CostEstimate {
+function estimateFromPrice(provider: ProviderId, target: string, quantity: CostQuantity, framesUnknown?: string): CostEstimate {
 	const key = priceKey(provider, target);
 	const price = PRICES[key];
 	// What the price is of, as its provider names it: fal's endpoint id, Runflow's model.
@@ -93,12 +95,14 @@ function estimateFromPrice(provider: ProviderId, target: string, quantity: CostQ
 		return { estimatedUsd: roundUsd(units * price.usd), basis: `${list} × ${units} unit${units === 1 ? '' : 's'} (fal does not define a unit: the node counts one per object reconstructed, one per body or alignment job), ${endpointId}`, estimate: true };
 	}
 	if (quantity.frames === undefined || !Number.isFinite(quantity.frames) || quantity.frames < 0) {
-		return { basis: `${list} of input video, ${endpointId}; the video's frame count is not known`, estimate: true };
+		const why = framesUnknown ? `: ${framesUnknown}` : '';
+		return { basis: `${list} of input video, ${endpointId}; the video's frame count is not known${why}`, estimate: true };
 	}
 	const blocks = Math.ceil(quantity.frames / 16);
+	const from = quantity.framesFrom ? `, read from ${quantity.framesFrom}` : '';
 	return {
 		estimatedUsd: roundUsd(blocks * price.usd),
-		basis: `${list} of input video × ${blocks} (${quantity.frames} frames, rounded up), ${endpointId}`,
+		basis: `${list} of input video × ${blocks} (${quantity.frames} frames${from}, rounded up), ${endpointId}`,
 		estimate: true,
 	};
 }
@@ -124,15 +128,27 @@ export interface PricedJob {
 	cost?: CostEstimate;
 }
 
+/** What an item's cost learned from its result, and, when a video's frames stay unknown, what the user can do. */
+export interface ItemCostOptions {
+	reportedUsd?: number;
+	learned?: CostQuantity;
+	outputItems?: number;
+	/** Said after "the video's frame count is not known": why, and how to get an estimate. */
+	framesUnknown?: string;
+}
+
 /**
  * The item's `cost`: the estimate made before the job started, or a better one from what its result tells (the
  * frames a video had, the objects a 3D job made), plus what the provider reported.
  */
-export function itemCost(job: PricedJob, options: { reportedUsd?: number; learned?: CostQuantity; outputItems?: number } = {}): IDataObject {
-	const { learned, reportedUsd, outputItems } = options;
-	const known = learned && Object.values(learned).some((value) => value !== undefined);
+export function itemCost(job: PricedJob, options: ItemCostOptions = {}): IDataObject {
+	const { learned, reportedUsd, outputItems, framesUnknown } = options;
+	const known = learned && (learned.frames !== undefined || learned.units !== undefined);
+	const before = job.cost?.quantity ?? job.spec.cost.quantity;
 	const estimate = known
 		? estimateCost(job.settings.provider, job.spec.cost.endpointId, { ...job.spec.cost.quantity, ...job.cost?.quantity, ...learned })
-		: (job.cost ?? estimateCost(job.settings.provider, job.spec.cost.endpointId, job.spec.cost.quantity));
+		: framesUnknown
+			? estimateCost(job.settings.provider, job.spec.cost.endpointId, before, framesUnknown)
+			: (job.cost ?? estimateCost(job.settings.provider, job.spec.cost.endpointId, job.spec.cost.quantity));
 	return costJson(estimate, reportedUsd, outputItems);
 }

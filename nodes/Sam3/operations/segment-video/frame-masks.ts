@@ -10,17 +10,7 @@ import { settle } from '../../transport/settle';
 import { inputError } from '../../job/input-errors';
 import { MalformedMediaError } from '../../codecs/malformed';
 import { type VideoFrameSize, videoFrameSize } from '../shared/video-dimensions';
-import { binaryChunks, videoHead } from './video-head';
-
-/** The input video's headers only (video-head.ts): an 85 MiB binary is not read whole to learn its frame size. */
-async function headOf({ ctx }: ItemJob, binary: IBinaryData): Promise<Buffer> {
-	const chunks = await binaryChunks(ctx, binary);
-	try {
-		return await videoHead(chunks);
-	} finally {
-		chunks.close();
-	}
-}
+import { storedVideoHead } from './video-head';
 
 /** The binary field of frame `index`'s mask file. */
 export const frameMaskField = (index: number) => `frame_${index}`;
@@ -74,7 +64,7 @@ export async function frameSizeBeforeJob(job: ItemJob): Promise<VideoFrameSize |
 	const binary = ctx.getInputData().binary?.[settings.media.property];
 	if (!binary) return undefined;
 	const field = `Input Binary Field "${settings.media.property}"`;
-	const read = await settle(async () => videoFrameSize(await headOf(job, binary)));
+	const read = await settle(async () => videoFrameSize(await storedVideoHead(ctx, binary)));
 	if (!read.ok && read.error instanceof MalformedMediaError) {
 		throw inputError(ctx.getItemIndex(), field, `Mask Files per Frame needs the frame size, and the video's headers cannot be read: ${read.error.message}`);
 	}

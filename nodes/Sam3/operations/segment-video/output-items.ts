@@ -2,7 +2,6 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import type { NormalizedVideoResult, VideoFrame } from '../../contract/normalize-video';
 import type { VideoFile } from '../../contract/video.schema';
-import { itemCost } from '../../job/cost';
 import type { ItemJob } from '../../job/item-job';
 import type { MediaKind } from '../../job/media-input';
 import { type JobTiming, type OwnOutput, compact, fileSizeOf, keptInput, mediaStem, providerFileJson } from '../../job/output-item';
@@ -12,6 +11,7 @@ import { withoutUserInfo } from '../../transport/redact';
 import { settle } from '../../transport/settle';
 import type { Submission } from '../../providers/provider';
 import { checkFrameRle, frameMaskField, frameMaskFiles, wantsFrameMasks } from './frame-masks';
+import { videoItemCost } from './item-cost';
 import { RLE_FILE_KIND, VIDEO_KIND, ZIP_KIND } from '../shared/video-bytes';
 import type { VideoFrameSize } from '../shared/video-dimensions';
 
@@ -111,7 +111,7 @@ export async function videoResultItems(
 		frames,
 		warnings: warnings.length ? warnings : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
-		cost: itemCost(job, { learned: frames ? { frames: frames.length } : undefined }),
+		cost: await videoItemCost(job, frames?.length, stored.get('video')),
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
 	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.stored ? [[BINARY[key as keyof typeof BINARY], entry.stored.binary]] : [])));

@@ -21,8 +21,9 @@ export async function runSegmentVideo(
 ): Promise<INodeExecutionData[]> {
 	return await runItem(this, requestData, VIDEO_TOOL_ARGUMENTS, async (item) => {
 		const request = readVideoRequest(this, this.getItemIndex());
-		// fal bills per 16 frames of the input video: read from a binary video's container (URL videos: from the result).
-		const cost = { endpointId: `fal-ai/${request.target.model}/${request.target.endpoint}`, quantityOf: (video: Buffer) => ({ frames: videoFrameCount(video) }) };
+		// fal bills per 16 frames of the input video: read from a binary video's container (URL videos: from the result, item-cost.ts).
+		const quantityOf = (video: Buffer) => ({ frames: videoFrameCount(video), framesFrom: "the input video's container" });
+		const cost = { endpointId: `fal-ai/${request.target.model}/${request.target.endpoint}`, quantityOf };
 		const job = await openJob(item, { ...request, mediaField: 'video_url', mediaKind: VIDEO_KIND, ownOutput: VIDEO_OUTPUT, cost, defaultMaxWaitSeconds: DEFAULT_VIDEO_MAX_WAIT_SECONDS });
 		// Mask Files per Frame decodes at the video's frame size: read before the job, so an unreadable one costs none.
 		if (job.settings.waitForResult && job.settings.output.download && wantsFrameMasks(job)) job.mediaSize = await frameSizeBeforeJob(job);

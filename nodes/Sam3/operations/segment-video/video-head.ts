@@ -25,6 +25,16 @@ export async function binaryChunks(ctx: IExecuteSingleFunctions, binary: IBinary
 	};
 }
 
+/** A stored video's headers only (videoHead below): an 85 MiB binary is not read whole to learn its size or frames. */
+export async function storedVideoHead(ctx: IExecuteSingleFunctions, binary: IBinaryData): Promise<Buffer> {
+	const chunks = await binaryChunks(ctx, binary);
+	try {
+		return await videoHead(chunks);
+	} finally {
+		chunks.close();
+	}
+}
+
 /**
  * The part of a video that holds its track headers, read without holding the file: MP4/MOV's `ftyp` and `moov`
  * boxes (every other top-level box, the media data above all, is skipped by its size, so a `moov` written at the
