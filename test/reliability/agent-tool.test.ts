@@ -7,8 +7,10 @@ import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import { Sam3 } from '../../nodes/Sam3/Sam3.node';
+import { PRICES, roundUsd } from '../../nodes/Sam3/job/cost';
 import { MAX_TOOL_FRAMES } from '../../nodes/Sam3/operations/segment-video/tool-answer';
 import { writeMeshPly } from '../../tools/emulator/ply';
+import { readVideo } from '../../tools/emulator/video-container';
 import { makeTestVideo } from '../../tools/emulator/video-fixture';
 import { runAsAgentTool } from '../../tools/rig';
 import { credentialsFor, logOf, smallImage, useEmulator } from './harness';
@@ -94,9 +96,19 @@ describe('Segment Video as an AI Agent tool', () => {
 		expect(answer).toMatchObject({ provider: 'fal.ai', requestId: job.id, status: 'COMPLETED', model: 'fal-ai/sam-3/video' });
 		expect(answer.videoUrl).toBe((job.output as { video: { url: string } }).video.url);
 		expect(answer.note ?? '').not.toMatch(/without waiting/);
-		// fal bills per 16 frames of the input; a video by URL whose answer lists no frames has no count to price.
+		// fal bills per 16 frames of the input; a video by URL is counted from the downloaded result video (the clip's frames).
+		expect(answer.estimatedCostUsd).toBe(roundUsd(Math.ceil(readVideo(clip).frameCount / 16) * PRICES['fal-ai/sam-3/video'].usd));
+		expect(answer).not.toHaveProperty('costNote');
+	});
+
+	it('a Segment Video tool call with Download Masks off tells the model why there is no estimate, and what would give one', async () => {
+		const { calls } = await callVideoTool([{ videoUrl: hostClip(), prompt: 'ball' }], { options: { downloadMasks: false } });
+		const answer = answerOf(calls[0].observation);
+		expect(answer).toMatchObject({ status: 'COMPLETED', model: 'fal-ai/sam-3/video' });
 		expect(answer).not.toHaveProperty('estimatedCostUsd');
-		expect(answer.costNote).toBe("Cost not estimated: $0.005 per 16 frames of input video, fal-ai/sam-3/video; the video's frame count is not known.");
+		expect(answer.costNote).toBe(
+			"Cost not estimated: $0.005 per 16 frames of input video, fal-ai/sam-3/video; the video's frame count is not known: turn on Options > Download Masks to have it read from the result video, or give the video as a binary file.",
+		);
 	});
 
 	it('a per-frame Segment Video tool call answers with the frame count and a short summary of the boxes, never the RLE', async () => {
