@@ -283,11 +283,16 @@ describe('Segment Video: what the item cost (fal bills per started 16 frames of 
 			parameters: { operation: 'segmentVideo', videoUrl: emulator().hostImage(longClip, 'video/mp4', 'long-clip.mp4'), prompt: 'ball', ...parameters },
 		});
 
-	it.each(['default', 'filesystem'] as const)('a video by URL, plain video output, downloaded: priced by the result video\'s frames (%s binary mode)', async (binaryMode) => {
-		const result = await urlVideo({}, binaryMode);
+	it.each([
+		['MP4', 'default'],
+		['MP4', 'filesystem'],
+		['VP9 (.webm)', 'filesystem'],
+	] as const)('a video by URL, plain video output, downloaded: priced by the result video\'s frames (%s, %s binary mode)', async (type, binaryMode) => {
+		const result = await urlVideo(type === 'MP4' ? {} : { videoOptions: { videoOutputType: type } }, binaryMode);
 		expect(result.error).toBeUndefined();
 		const [item] = result.items;
 		expect(Boolean(item.binary?.video?.id)).toBe(binaryMode === 'filesystem');
+		expect(item.json.video).toMatchObject({ mimeType: type === 'MP4' ? 'video/mp4' : 'video/webm' });
 		// The frames of the file the user got, as an independent reader counts them: fal's result has the input's frames.
 		const { frameCount } = readVideo(await result.readBinary(item, 'video'));
 		expect(frameCount).toBe(readVideo(longClip).frameCount);
@@ -330,7 +335,7 @@ describe('Segment Video: what the item cost (fal bills per started 16 frames of 
 		expect(String((item.json.cost as IDataObject).basis)).toMatch(/give the video as a binary file to have it read from its container$/);
 	});
 
-	it('a binary video is priced by its own container, before the job (the result is not read for it)', async () => {
+	it('a binary video is priced by its own container, read before the job (nothing downloaded)', async () => {
 		const result = await runSam3(emulator(), {
 			provider: 'falApi',
 			parameters: { operation: 'segmentVideo', videoSource: 'binary', prompt: 'ball', options: { downloadMasks: false } },

@@ -145,8 +145,10 @@ export function itemCost(job: PricedJob, options: ItemCostOptions = {}): IDataOb
 	const { learned, reportedUsd, outputItems, framesUnknown } = options;
 	const known = learned && (learned.frames !== undefined || learned.units !== undefined);
 	const before = job.cost?.quantity ?? job.spec.cost.quantity;
+	// A count learned here replaces the earlier one with its source: never "20 frames" said to come from elsewhere.
+	const source = learned?.frames !== undefined ? { framesFrom: learned.framesFrom } : {};
 	const estimate = known
-		? estimateCost(job.settings.provider, job.spec.cost.endpointId, { ...job.spec.cost.quantity, ...job.cost?.quantity, ...learned })
+		? estimateCost(job.settings.provider, job.spec.cost.endpointId, { ...job.spec.cost.quantity, ...job.cost?.quantity, ...learned, ...source })
 		: framesUnknown
 			? estimateCost(job.settings.provider, job.spec.cost.endpointId, before, framesUnknown)
 			: (job.cost ?? estimateCost(job.settings.provider, job.spec.cost.endpointId, job.spec.cost.quantity));

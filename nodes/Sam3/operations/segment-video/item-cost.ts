@@ -9,7 +9,7 @@ import { videoFrameCount } from '../shared/video-dimensions';
 import { storedVideoHead } from './video-head';
 
 /** How a user gets an estimate when the node has no frame count. */
-const DOWNLOAD_HINT = 'turn on Options > Download Masks to have it read from the result video, or give the video as a binary file';
+const DOWNLOAD_HINT = 'turn on Options > Download Masks to have it read from the result video';
 const BINARY_HINT = 'give the video as a binary file to have it read from its container';
 
 /**
@@ -23,7 +23,8 @@ export async function videoItemCost(job: ItemJob, frameCount: number | undefined
 	if (frameCount !== undefined) return itemCost(job, { learned: { frames: frameCount, framesFrom: "the answer's per-frame masks" } });
 	if (job.cost?.quantity?.frames !== undefined) return itemCost(job);
 	const fromBinary = job.settings.media.kind === 'binary';
-	if (!video) return itemCost(job, { framesUnknown: job.settings.output.download ? (fromBinary ? "neither the video's container nor fal's answer tells it" : BINARY_HINT) : DOWNLOAD_HINT });
+	if (!job.settings.output.download) return itemCost(job, { framesUnknown: fromBinary ? DOWNLOAD_HINT : `${DOWNLOAD_HINT}, or give the video as a binary file` });
+	if (!video) return itemCost(job, { framesUnknown: fromBinary ? "neither the video's container nor fal's answer tells it" : BINARY_HINT });
 	const counted = await resultVideoFrames(job, video);
 	if (typeof counted === 'number') return itemCost(job, { learned: { frames: counted, framesFrom: "the result video's container" } });
 	const silent = `the result video's container does not tell it${counted ? ` (${counted})` : ''}`;
