@@ -71,12 +71,18 @@ export function measureGm(photos: FloorPhoto[], rounds = 3): { recipe: GmTimes; 
 		const { cut, shot } = p;
 		const maskCut = gm(['convert', '-background', 'transparent', '-quality', '10', '-', '-resize', `${p.width}x${p.height}!`, '-crop', `${cut.width}x${cut.height}+${cut.x}+${cut.y}`, 'png:-'], p.mask);
 		writeFileSync(maskFile, maskCut);
-		const canvas = gm(['convert', '-size', `${cut.width}x${cut.height}`, 'xc:#ffffff', 'png:-']);
-		const background = gm(['composite', '-compose', 'Difference', '-geometry', '+0+0', maskFile, '-', '-quality', '10', 'png:-'], canvas);
-		const onWhite = gm(['composite', '-background', 'transparent', '-compose', 'Plus', '-geometry', geometry(-cut.x, -cut.y), photo, '-', '-quality', '10', 'png:-'], background);
+		// Product shape: the mask's brightness as the alpha of a black canvas the size of the cut (no offset kept).
+		const black = gm(['convert', '-size', `${cut.width}x${cut.height}`, 'xc:#000000', 'png:-']);
+		const shape = join(dir, 'shape');
+		writeFileSync(shape, gm(['composite', '-compose', 'CopyOpacity', '-geometry', '+0+0', maskFile, '-', '-quality', '10', 'png:-'], black));
+		// Cut out: the photo, shifted, inside that shape.
+		const cutout = join(dir, 'cutout');
+		writeFileSync(cutout, gm(['composite', '-background', 'transparent', '-compose', 'In', '-geometry', geometry(-cut.x, -cut.y), photo, shape, '-quality', '10', 'png:-']));
+		// Product on white: the cutout over a white canvas; then the square JPEG.
+		const white = gm(['convert', '-size', `${cut.width}x${cut.height}`, 'xc:#ffffff', 'png:-']);
+		const onWhite = gm(['composite', '-compose', 'Over', '-geometry', '+0+0', cutout, '-', '-quality', '10', 'png:-'], white);
 		gm(['convert', '-background', 'transparent', '-quality', '90', '-', '-resize', `${shot.width}x${shot.height}!`, '-bordercolor', '#ffffff', '-border', `${shot.borderX}x${shot.borderY}`, 'jpeg:-'], onWhite);
-		gm(['composite', '-background', 'transparent', '-compose', 'CopyOpacity', '-geometry', '+0+0', maskFile, '-', '-quality', '10', 'png:-'], onWhite);
-		return 6;
+		return 7;
 	});
 	const before = timed(photos, rounds, (p, dir) => {
 		const maskFile = join(dir, 'mask');

@@ -38,7 +38,7 @@ const ACCOUNT_LIMIT = 4;
 const checkFiles = fileChecker(PRESETS);
 const out = join(__dirname, '..', '..', 'BENCHMARKS.md');
 /** The sub-workflow's image steps (Edit Image and the Code nodes that lay them out). */
-const IMAGE_STEPS = ["Product box", "Mask to product box", "Background mask", "Product on white", "One item per preset", "White background?", "On white, square", "Cut out"];
+const IMAGE_STEPS = ["Product box", "Mask to product box", "Product shape", "Cut out", "Product on white", "One item per preset", "White background?", "On white, square"];
 
 interface LineResult {
 	line: string;

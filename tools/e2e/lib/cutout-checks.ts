@@ -20,6 +20,13 @@ export interface Box {
 	y1: number;
 }
 
+/** A PNG's chunk types in order, and its bit depth (IHDR). */
+export function pngChunks(bytes: Buffer): { types: string[]; bitDepth: number } {
+	const types: string[] = [];
+	for (let at = 8; at + 8 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) types.push(bytes.toString('latin1', at + 4, at + 8));
+	return { types, bitDepth: bytes[24] };
+}
+
 export async function raw(bytes: Buffer, channels: 1 | 3 | 4): Promise<Raw> {
 	let image = sharp(bytes);
 	if (channels === 1) image = image.extractChannel(0);
@@ -192,6 +199,10 @@ export async function assertStoreReadyFile(
 	assert.equal(formatOf(bytes), rule.format, `${label}: ${preset} must be ${rule.format}`);
 	if (preset === 'cutout') {
 		const cut = expectedCut(crop, photo.raw);
+		// A store-ready PNG: 8 bits per channel, and no offset (oFFs) that some tools would place it by.
+		const png = pngChunks(bytes);
+		assert.equal(png.bitDepth, 8, `${label}: the cutout has ${png.bitDepth} bits per channel`);
+		assert.ok(!png.types.includes('oFFs'), `${label}: the cutout carries an image offset (oFFs)`);
 		const cutout = await raw(bytes, 4);
 		assert.deepEqual([cutout.width, cutout.height], [cut.x1 - cut.x0, cut.y1 - cut.y0], `${label}: cutout = product box + margin`);
 		const checked = assertCutout(cutout, photo.raw, mask, { x: cut.x0, y: cut.y0 }, photo.format === 'jpeg' ? 6 : 0);
