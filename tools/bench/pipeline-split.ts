@@ -21,6 +21,8 @@ export interface SplitResult {
 	/** Runs (batches) in all. */
 	executions: number;
 	batch: number;
+	/** Photos in the first run (half a batch sets the two runs half a cycle apart). */
+	first: number;
 	atOnce: number;
 	/** First webhook call to the last run's end. */
 	wholeMs: number;
@@ -37,10 +39,13 @@ const WORKFLOW_ID = 'sam3BenchPipeW01';
 /** Runs `photos` as `executions` webhook runs at once in `home` (example 5's sub-workflow already imported there). */
 export async function runSplit(
 	home: N8nHome,
-	opts: { photos: BenchPhoto[]; url: (name: string) => string; presets: string; batch: number; atOnce: number; imageSteps: string[]; check: CheckFiles; emulator: EmulatorProcess },
+	opts: { photos: BenchPhoto[]; url: (name: string) => string; presets: string; batch: number; first?: number; atOnce: number; imageSteps: string[]; check: CheckFiles; emulator: EmulatorProcess },
 ): Promise<SplitResult> {
 	const { photos, batch, atOnce } = opts;
-	const count = Math.ceil(photos.length / batch);
+	const first = Math.min(opts.first ?? batch, photos.length);
+	const parts = [photos.slice(0, first)];
+	for (let k = first; k < photos.length; k += batch) parts.push(photos.slice(k, k + batch));
+	const count = parts.length;
 	const sub = await importSubworkflow(home);
 	await home.importWorkflows([batchRemoveBackground({ id: WORKFLOW_ID, subId: sub.id, presets: opts.presets, outputDir: home.filesDir })]);
 	await activateWorkflow(home, WORKFLOW_ID);
@@ -50,7 +55,6 @@ export async function runSplit(
 	try {
 		await server.login();
 		const before = subExecutions(home, sub.id).length;
-		const parts = Array.from({ length: count }, (_, k) => photos.slice(k * batch, (k + 1) * batch));
 		const tags = parts.map((_, k) => `run-${k + 1}`);
 		await opts.emulator.reset();
 		const cpu = startCpuAccount();
@@ -72,6 +76,7 @@ export async function runSplit(
 		return {
 			executions: count,
 			batch,
+			first,
 			atOnce,
 			wholeMs: stoppedAt - started,
 			runs: subs.map((s, k) => ({

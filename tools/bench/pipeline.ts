@@ -9,6 +9,7 @@
  * runs 4 jobs at once (the node's default cap), so SAM 3 goes at the same pace in both setups.
  *   SAM3_BENCH_PHOTOS=500  SAM3_BENCH_JOB_MS=1000  SAM3_BENCH_LINES="1 2"  SAM3_BENCH_PRESETS="amazon, cutout"
  *   SAM3_BENCH_BATCH=50  photos per run in the second setup (0: skip it)   SAM3_BENCH_AT_ONCE=2  runs n8n runs at a time
+ *   SAM3_BENCH_FIRST=50  photos in its first run
  *   SAM3_BENCH_DUMP=<dir>  also write every file there     SAM3_BENCH_KEEP=1  keep the n8n home (its database, files)
  */
 import assert from 'node:assert/strict';
@@ -33,6 +34,7 @@ const LINES = (process.env.SAM3_BENCH_LINES ?? '1 2').split(/[\s,]+/).filter(Boo
 const PRESETS = process.env.SAM3_BENCH_PRESETS ?? 'amazon, cutout';
 const BATCH = Number(process.env.SAM3_BENCH_BATCH ?? 50);
 const AT_ONCE = Number(process.env.SAM3_BENCH_AT_ONCE ?? 2);
+const FIRST = Number(process.env.SAM3_BENCH_FIRST ?? BATCH);
 /** The emulated fal account's jobs at once: the node's default Max Concurrent Jobs. */
 const ACCOUNT_LIMIT = 4;
 const checkFiles = fileChecker(PRESETS);
@@ -113,9 +115,10 @@ function splitLines(results: LineResult[]): string[] {
 	const withSplit = results.filter((r) => r.split);
 	if (!withSplit.length) return [];
 	const { batch, atOnce } = withSplit[0].split!;
+	const first = withSplit[0].split!.first ?? batch;
 	const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 	return [
-		`The same photos in runs of ${batch}, all sent at once to ONE n8n (\`n8n start\`, regular mode) that runs ${atOnce} at a time`,
+		`The same photos in runs of ${batch}${first !== batch ? ` (the first of ${first}: it ends half a cycle early, so the next run starts while the other is on its image steps, and from then on one run's image steps overlap the other's SAM 3 jobs)` : ''}, all sent at once to ONE n8n (\`n8n start\`, regular mode) that runs ${atOnce} at a time`,
 		'(`N8N_CONCURRENCY_PRODUCTION_LIMIT`) and queues the rest, `OMP_NUM_THREADS=1` (one GraphicsMagick thread per run); example 11 (example 5 behind a webhook). One execution does its image steps one',
 		'GraphicsMagick process at a time (n8n runs one node at a time, Edit Image one item after another), so it uses one core;',
 		'runs at once share both cores, and one run\'s image steps overlap another\'s SAM 3 jobs. SAM 3 alone is the single run\'s',
@@ -126,7 +129,7 @@ function splitLines(results: LineResult[]): string[] {
 		...withSplit.map((r) => {
 			const s = r.split!;
 			const each = `${(mean(s.runs.map((x) => x.sam3Ms)) / 1000).toFixed(1)} s / ${(mean(s.runs.map((x) => x.imageMs)) / 1000).toFixed(1)} s`;
-			return `| ${r.line} (Node ${r.node}) | ${(s.wholeMs / 1000).toFixed(1)} s | ${(r.sam3Ms / 1000).toFixed(1)} s | **${(s.wholeMs / r.sam3Ms).toFixed(2)}×** | ${s.executions} × ${s.batch} | ${each} | ${s.files} (${s.checkedFull} decoded) | ${s.othersPercent ?? '?'} % |`;
+			return `| ${r.line} (Node ${r.node}) | ${(s.wholeMs / 1000).toFixed(1)} s | ${(r.sam3Ms / 1000).toFixed(1)} s | **${(s.wholeMs / r.sam3Ms).toFixed(2)}×** | ${(s.first ?? s.batch) !== s.batch ? `${s.executions}: 1 × ${s.first}, then ${s.batch}` : `${s.executions} × ${s.batch}`} | ${each} | ${s.files} (${s.checkedFull} decoded) | ${s.othersPercent ?? '?'} % |`;
 		}),
 		'',
 	];
@@ -208,7 +211,7 @@ async function runLine(key: LineKey, photos: BenchPhoto[], url: (name: string) =
 		let split: SplitResult | undefined;
 		if (BATCH > 0) {
 			log(`${line.label}: the same ${photos.length} photos in runs of ${BATCH}, ${AT_ONCE} at a time in one n8n (n8n start)`);
-			split = await runSplit(home, { photos, url, presets: PRESETS, batch: BATCH, atOnce: AT_ONCE, imageSteps: IMAGE_STEPS, check: checkFiles, emulator });
+			split = await runSplit(home, { photos, url, presets: PRESETS, batch: BATCH, first: FIRST, atOnce: AT_ONCE, imageSteps: IMAGE_STEPS, check: checkFiles, emulator });
 			log(`${line.label}: runs of ${BATCH}, ${AT_ONCE} at a time: ${split.wholeMs} ms (${(split.wholeMs / sam3Ms).toFixed(2)}× SAM 3 alone)`);
 		}
 		return {
