@@ -65,8 +65,14 @@ export function sam3Items(execution: FinishedExecution): OutputItem[] {
  * n8n 2.x answers a webhook that "responds immediately" only once its execution starts, so a run queued behind
  * N8N_CONCURRENCY_PRODUCTION_LIMIT holds its answer: give `timeoutMs` room for that.
  */
-export async function triggerRuns(server: N8nServer, path: string, runs: Array<{ tag: string; rows: SegmentRow[] }>, timeoutMs?: number): Promise<void> {
-	const answers = await Promise.all(runs.map((run) => callWebhook(server, path, { tag: run.tag, rows: run.rows }, timeoutMs)));
+/** Calls the webhook once per run, all without waiting for answers; `spacingMs` apart so they arrive in order. */
+export async function triggerRuns(server: N8nServer, path: string, runs: Array<{ tag: string; rows: SegmentRow[] }>, timeoutMs?: number, spacingMs = 0): Promise<void> {
+	const answers = await Promise.all(
+		runs.map(async (run, k) => {
+			if (spacingMs) await new Promise((resolve) => setTimeout(resolve, k * spacingMs));
+			return await callWebhook(server, path, { tag: run.tag, rows: run.rows }, timeoutMs);
+		}),
+	);
 	const bad = answers.find((a) => a.status !== 200);
 	if (bad) throw new Error(`webhook answered ${bad.status}: ${JSON.stringify(bad.body).slice(0, 300)}`);
 }
