@@ -54,7 +54,7 @@ describe('Track Objects in a Video', () => {
 				expect(frame.area).toBeLessThanOrEqual((box.xMax - box.xMin + 1) * (box.yMax - box.yMin + 1));
 			}
 			// 12 frames: one block of 16 at $0.005 (assumed as video-rle's price), known from the answer; one job's cost on each item.
-			expect(json.cost).toMatchObject({ estimatedUsd: 0.005, estimate: true, basis: expect.stringContaining('12 frames') });
+			expect(json.cost).toMatchObject({ estimatedUsd: 0.005, estimate: true, basis: expect.stringContaining("(12 frames, read from the answer's num_frames, rounded up)") });
 			if (items.length > 1) expect((json.cost as IDataObject).jobOutputItems).toBe(items.length);
 		}
 	});
@@ -72,6 +72,16 @@ describe('Track Objects in a Video', () => {
 		const white = [...data].filter((value) => value > 127).length;
 		expect(white).toBe(frames[0].area);
 		expect(first.binary![`frame_${String(frames[0].frameIndex)}`].fileName).toBe(`court-clip-object-0-frame-${String(frames[0].frameIndex)}.png`);
+	});
+
+	it('an answer without num_frames: the frames counted from its per-frame results, and the cost says so', async () => {
+		emulator().jobs.script({ resultBody: ({ num_frames: _dropped, ...body }: IDataObject) => body });
+		const result = await track({});
+		expect(result.error).toBeUndefined();
+		for (const { json } of result.items) {
+			expect(json.frameCount).toBe(12);
+			expect(json.cost).toMatchObject({ estimatedUsd: 0.005, basis: expect.stringContaining("(12 frames, read from the answer's per-frame results, rounded up)") });
+		}
 	});
 
 	it('nothing tracked: one item saying so, with the cost', async () => {

@@ -58,6 +58,8 @@ export async function trackResultItems(
 		}
 	}
 	const frameCount = output.num_frames ?? output.frames.length;
+	// Said in the cost's basis, as Segment Video does, so a user can check the count the estimate used.
+	const framesFrom = output.num_frames !== undefined ? "the answer's num_frames" : "the answer's per-frame results";
 	const common = (json: IDataObject, items: number): IDataObject => ({
 		...json,
 		provider: adapter.label,
@@ -69,7 +71,7 @@ export async function trackResultItems(
 		width: size.width,
 		height: size.height,
 		timing: { ...timing, ...(result.timing ?? {}) },
-		cost: itemCost(job, { reportedUsd: result.cost, learned: { frames: frameCount }, outputItems: items }),
+		cost: itemCost(job, { reportedUsd: result.cost, learned: { frames: frameCount, framesFrom }, outputItems: items }),
 	});
 	const pairedItem = { item: ctx.getItemIndex() };
 	const raw = settings.output.includeRaw ? (result.raw as IDataObject) : undefined;
