@@ -297,6 +297,7 @@ describe('Segment Video: what the item cost (fal bills per started 16 frames of 
 		const { frameCount } = readVideo(await result.readBinary(item, 'video'));
 		expect(frameCount).toBe(readVideo(longClip).frameCount);
 		expect(item.json.frames).toBeUndefined();
+		expect(item.json.frameCount).toBe(frameCount);
 		expect(item.json.cost).toEqual({
 			estimatedUsd: priceOf(frameCount),
 			basis: expect.stringContaining(`× ${Math.ceil(frameCount / 16)} (${frameCount} frames, read from the result video's container, rounded up), fal-ai/sam-3/video`),
@@ -309,6 +310,7 @@ describe('Segment Video: what the item cost (fal bills per started 16 frames of 
 		expect(result.error).toBeUndefined();
 		const [item] = result.items;
 		expect(item.binary).toBeUndefined();
+		expect(item.json).not.toHaveProperty('frameCount');
 		expect(item.json.cost).toEqual({
 			basis: expect.stringMatching(/frame count is not known: turn on Options > Download Masks to have it read from the result video, or give the video as a binary file$/),
 			estimate: true,
@@ -343,6 +345,7 @@ describe('Segment Video: what the item cost (fal bills per started 16 frames of 
 		});
 		expect(result.error).toBeUndefined();
 		const { frameCount } = readVideo(longClip);
+		expect(result.items[0].json.frameCount).toBe(frameCount);
 		expect(result.items[0].json.cost).toEqual({
 			estimatedUsd: priceOf(frameCount),
 			basis: expect.stringContaining(`(${frameCount} frames, read from the input video's container, rounded up)`),

@@ -98,6 +98,7 @@ describe('Segment Video as an AI Agent tool', () => {
 		expect(answer.note ?? '').not.toMatch(/without waiting/);
 		// fal bills per 16 frames of the input; a video by URL is counted from the downloaded result video (the clip's frames).
 		expect(answer.estimatedCostUsd).toBe(roundUsd(Math.ceil(readVideo(clip).frameCount / 16) * PRICES['fal-ai/sam-3/video'].usd));
+		expect(answer.frameCount).toBe(readVideo(clip).frameCount);
 		expect(answer).not.toHaveProperty('costNote');
 	});
 

@@ -12,23 +12,32 @@ import { storedVideoHead } from './video-head';
 const DOWNLOAD_HINT = 'turn on Options > Download Masks to have it read from the result video';
 const BINARY_HINT = 'give the video as a binary file to have it read from its container';
 
+/** The item's `cost`, and the input video's frame count when the node could count it (the item's `frameCount`). */
+export interface VideoItemCost {
+	cost: IDataObject;
+	frameCount?: number;
+}
+
 /**
  * Segment Video's `cost`. fal bills per 16 frames of the input video; the node counts them, in this order, from
  * the answer's per-frame masks, a binary video's container (read before the job), or the downloaded result video's
  * container — fal's segmented video has the input's frames, so a video given by URL with the plain video output
  * is priced too. Without a count the item says why and what to change; a result video whose headers do not tell
- * it, or make no sense, only costs the estimate: the item itself is fine.
+ * it, or make no sense, only costs the estimate: the item itself is fine. The count found is also the item's
+ * `frameCount`, whichever way it was read, so a next node or an AI Agent has it with every video output.
  */
-export async function videoItemCost(job: ItemJob, frameCount: number | undefined, video: StoredFile | undefined): Promise<IDataObject> {
-	if (frameCount !== undefined) return itemCost(job, { learned: { frames: frameCount, framesFrom: "the answer's per-frame masks" } });
-	if (job.cost?.quantity?.frames !== undefined) return itemCost(job);
+export async function videoItemCost(job: ItemJob, frameCount: number | undefined, video: StoredFile | undefined): Promise<VideoItemCost> {
+	if (frameCount !== undefined) return { cost: itemCost(job, { learned: { frames: frameCount, framesFrom: "the answer's per-frame masks" } }), frameCount };
+	const before = job.cost?.quantity?.frames;
+	if (before !== undefined) return { cost: itemCost(job), frameCount: before };
+	const unknown = (framesUnknown: string) => ({ cost: itemCost(job, { framesUnknown }) });
 	const fromBinary = job.settings.media.kind === 'binary';
-	if (!job.settings.output.download) return itemCost(job, { framesUnknown: fromBinary ? DOWNLOAD_HINT : `${DOWNLOAD_HINT}, or give the video as a binary file` });
-	if (!video) return itemCost(job, { framesUnknown: fromBinary ? "neither the video's container nor fal's answer tells it" : BINARY_HINT });
+	if (!job.settings.output.download) return unknown(fromBinary ? DOWNLOAD_HINT : `${DOWNLOAD_HINT}, or give the video as a binary file`);
+	if (!video) return unknown(fromBinary ? "neither the video's container nor fal's answer tells it" : BINARY_HINT);
 	const counted = await resultVideoFrames(job, video);
-	if (typeof counted === 'number') return itemCost(job, { learned: { frames: counted, framesFrom: "the result video's container" } });
+	if (typeof counted === 'number') return { cost: itemCost(job, { learned: { frames: counted, framesFrom: "the result video's container" } }), frameCount: counted };
 	const silent = `the result video's container does not tell it${counted ? ` (${counted})` : ''}`;
-	return itemCost(job, { framesUnknown: fromBinary ? `${silent}, nor does the input video's` : `${silent}; ${BINARY_HINT}` });
+	return unknown(fromBinary ? `${silent}, nor does the input video's` : `${silent}; ${BINARY_HINT}`);
 }
 
 /**

@@ -97,6 +97,7 @@ export async function videoResultItems(
 	const masks = decoded?.files ?? [];
 	const { json, binary } = keptInput(job);
 	const frames = result.frames?.map((frame, index) => frameJson(frame, masks[index]));
+	const priced = await videoItemCost(job, frames?.length, stored.get('video'));
 	const item: IDataObject = compact({
 		...json,
 		provider: adapter.label,
@@ -106,12 +107,12 @@ export async function videoResultItems(
 		video: describe('video'),
 		boundingBoxes: describe('boundingBoxes'),
 		rleFile: describe('rle'),
-		frameCount: frames?.length,
+		frameCount: priced.frameCount,
 		rleFormat: frames?.some((frame) => frame.rle !== undefined) || result.rleFile ? { ...RLE_FORMAT, ...frameSizeJson(decoded?.size) } : undefined,
 		frames,
 		warnings: warnings.length ? warnings : undefined,
 		timing: { ...timing, ...(result.timing ?? {}) },
-		cost: await videoItemCost(job, frames?.length, stored.get('video')),
+		cost: priced.cost,
 		raw: output.includeRaw ? (result.raw as IDataObject) : undefined,
 	});
 	const ownBinary = Object.fromEntries(Object.entries(files).flatMap(([key, entry]) => (entry.stored ? [[BINARY[key as keyof typeof BINARY], entry.stored.binary]] : [])));
