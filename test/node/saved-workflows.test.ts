@@ -62,6 +62,21 @@ function withCostAsBefore(json: Record<string, unknown>): Record<string, unknown
 	return { ...rest, cost: (cost as { reportedUsd?: number } | undefined)?.reportedUsd };
 }
 
+/** The test clip's frames. */
+const CLIP_FRAMES = 8;
+
+/**
+ * Segment Video now gives `frameCount` whenever it counted the video's frames (a binary video's container, the
+ * result video's), not only beside per-frame masks: an added field, checked here to be the clip's frame count.
+ * Where d7f74b7 wrote it (beside `frames`), it is compared as it was.
+ */
+function withFrameCountAsBefore(json: Record<string, unknown>): Record<string, unknown> {
+	if (json.frames !== undefined || json.frameCount === undefined) return json;
+	const { frameCount, ...rest } = json;
+	expect(frameCount).toBe(CLIP_FRAMES);
+	return rest;
+}
+
 async function binarySummary(binary: Record<string, IBinaryData> | undefined) {
 	if (!binary) return undefined;
 	const entries = await Promise.all(
@@ -80,14 +95,14 @@ async function observed(items: INodeExecutionData[]) {
 		})
 		// Downloads run in parallel: compared as a set.
 		.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-	const outputs = await Promise.all(items.map(async (item) => ({ json: withoutTiming(withCostAsBefore(item.json)), binary: await binarySummary(item.binary) })));
+	const outputs = await Promise.all(items.map(async (item) => ({ json: withoutTiming(withFrameCountAsBefore(withCostAsBefore(item.json))), binary: await binarySummary(item.binary) })));
 	return { requests, outputs: normalized(outputs) };
 }
 
 let input: RigInputItem;
 beforeAll(async () => {
 	const photo = await solidImage(320, 200, 'png');
-	const clip = await makeTestVideo({ width: 64, height: 48, frames: 8 });
+	const clip = await makeTestVideo({ width: 64, height: 48, frames: CLIP_FRAMES });
 	const mask = await solidImage(64, 48, 'png');
 	input = { json: {}, binary: { photo: { data: photo, mimeType: 'image/png', fileName: 'shelf.png' }, clip: { data: clip, mimeType: 'video/mp4', fileName: 'street.mp4' } } };
 	Object.assign(input, { mask, photo, clip });
