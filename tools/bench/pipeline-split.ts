@@ -36,7 +36,10 @@ export interface SplitResult {
 
 const WORKFLOW_ID = 'sam3BenchPipeW01';
 
-/** Runs `photos` as `executions` webhook runs at once in `home` (example 5's sub-workflow already imported there). */
+/** Between two batches' webhook calls: they arrive in order, as from a script sending them in a loop. */
+export const SEND_SPACING_MS = 50;
+
+/** Runs `photos` as webhook runs in `home`, a first of `first` photos then `batch` each, sent in order (example 5's sub-workflow already imported there). */
 export async function runSplit(
 	home: N8nHome,
 	opts: { photos: BenchPhoto[]; url: (name: string) => string; presets: string; batch: number; first?: number; atOnce: number; imageSteps: string[]; check: CheckFiles; emulator: EmulatorProcess },
@@ -59,8 +62,8 @@ export async function runSplit(
 		await opts.emulator.reset();
 		const cpu = startCpuAccount();
 		const started = Date.now();
-		// In order, 50 ms apart, as a script sending its batches in a loop would: the short first one first, the rest after.
-		await triggerRuns(server, BATCH_WEBHOOK_PATH, parts.map((part, k) => ({ tag: tags[k], rows: part.map((p) => ({ sku: p.sku, imageUrl: opts.url(p.variant.name) })) as never })), 60 * 60_000, 50);
+		// In order, as a script sending its batches in a loop would: the short first one first, the rest after.
+		await triggerRuns(server, BATCH_WEBHOOK_PATH, parts.map((part, k) => ({ tag: tags[k], rows: part.map((p) => ({ sku: p.sku, imageUrl: opts.url(p.variant.name) })) as never })), 60 * 60_000, SEND_SPACING_MS);
 		const finished = await executionsByTag(server, home, WORKFLOW_ID, tags, { seen: new Set(), timeoutMs: 60 * 60_000 });
 		const account = cpu();
 		const stoppedAt = Math.max(...[...finished.values()].map((e) => Date.parse(e.stoppedAt ?? '')));

@@ -24,7 +24,7 @@ import { readBinary, type OutputItem } from '../e2e/lib/run-data';
 import { log, preparedHome } from '../e2e/lib/setup';
 import { measureGm, type FloorPhoto, type GmTimes } from './gm-floor';
 import { type BenchPhoto, fileChecker } from './pipeline-files';
-import { runSplit, type SplitResult } from './pipeline-split';
+import { runSplit, SEND_SPACING_MS, type SplitResult } from './pipeline-split';
 import { describeMachine, startCpuAccount } from './machine';
 import { replaceSection } from './sections';
 
@@ -119,7 +119,7 @@ function splitLines(results: LineResult[]): string[] {
 	const first = withSplit[0].split!.first ?? batch;
 	const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 	return [
-		`The same photos in runs of ${batch}${first !== batch ? ` (the first of ${first}: it ends half a cycle early, so the next run starts while the other is on its image steps, and from then on one run's image steps overlap the other's SAM 3 jobs)` : ''}, all sent at once to ONE n8n (\`n8n start\`, regular mode) that runs ${atOnce} at a time`,
+		`The same photos in runs of ${batch}${first !== batch ? ` (the first of ${first}: it ends half a cycle early, so the next run starts while the other is on its image steps, and from then on one run's image steps overlap the other's SAM 3 jobs)` : ''}, sent in order, ${SEND_SPACING_MS} ms apart, without waiting for answers, to ONE n8n (\`n8n start\`, regular mode) that runs ${atOnce} at a time`,
 		'(`N8N_CONCURRENCY_PRODUCTION_LIMIT`) and queues the rest, `OMP_NUM_THREADS=1` (one GraphicsMagick thread per run); example 11 (example 5 behind a webhook). One execution does its image steps one',
 		'GraphicsMagick process at a time (n8n runs one node at a time, Edit Image one item after another), so it uses one core;',
 		'runs at once share both cores, and one run\'s image steps overlap another\'s SAM 3 jobs. SAM 3 alone is the single run\'s',

@@ -61,11 +61,11 @@ export function sam3Items(execution: FinishedExecution): OutputItem[] {
 }
 
 /**
- * Starts one execution per run through the production webhook, all at once; resolves when n8n has answered each.
- * n8n 2.x answers a webhook that "responds immediately" only once its execution starts, so a run queued behind
- * N8N_CONCURRENCY_PRODUCTION_LIMIT holds its answer: give `timeoutMs` room for that.
+ * Starts one execution per run through the production webhook, without waiting for answers (`spacingMs` apart, so
+ * they arrive in order); resolves when n8n has answered each. n8n 2.x answers a webhook that "responds immediately"
+ * only once its execution starts, so a run queued behind N8N_CONCURRENCY_PRODUCTION_LIMIT holds its answer: give
+ * `timeoutMs` room for that.
  */
-/** Calls the webhook once per run, all without waiting for answers; `spacingMs` apart so they arrive in order. */
 export async function triggerRuns(server: N8nServer, path: string, runs: Array<{ tag: string; rows: SegmentRow[] }>, timeoutMs?: number, spacingMs = 0): Promise<void> {
 	const answers = await Promise.all(
 		runs.map(async (run, k) => {
